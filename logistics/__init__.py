@@ -1,1 +1,22 @@
-"""ATMP logistics."""
+"""Vein-to-vein cold-chain logistics for cell and gene therapies across Europe."""
+
+from logistics.errors import InputError, Issue, SolveError
+from logistics.io import default_bundle, default_orders, read_network, read_orders
+from logistics.model.network import Network
+from logistics.model.orders import Order, OrderBook
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "Issue",
+    "Network",
+    "Order",
+    "OrderBook",
+    "SolveError",
+    "__version__",
+    "default_bundle",
+    "default_orders",
+    "read_network",
+    "read_orders",
+]

@@ -1,0 +1,5 @@
+"""python -m logistics."""
+
+from logistics.cli import main
+
+main()

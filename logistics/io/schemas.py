@@ -1,0 +1,118 @@
+"""Column schemas of the contract's CSV files (see docs/data-contract.md)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from logistics.io import parsers as p
+from logistics.io import places
+from logistics.io.table import Col
+from logistics.model.constants import MODES, ORDER_STATUSES, RESOURCES, SITE_KINDS
+
+
+def _default_hours(raw: dict[str, str]) -> str:
+    return "24/7" if raw.get("kind") == "airport" else "Mo-Fr 08:00-18:00"
+
+
+def _latitude(text: str) -> float:
+    value = p.number(text, minimum=None)
+    if not -90 <= value <= 90:
+        raise ValueError("a latitude in degrees from -90 to 90")
+    return value
+
+
+def _longitude(text: str) -> float:
+    value = p.number(text, minimum=None)
+    if not -180 <= value <= 180:
+        raise ValueError("a longitude in degrees from -180 to 180")
+    return value
+
+
+def _priority(text: str) -> int:
+    if text not in ("1", "2", "3", "4", "5"):
+        raise ValueError("a priority from 1 (routine) to 5 (most urgent)")
+    return int(text)
+
+
+SITES = {
+    "site_id": Col(p.ident, required=True),
+    "name": Col(required=True),
+    "kind": Col(p.choice(*SITE_KINDS), required=True),
+    "country": Col(places.country, required=True),
+    "subdivision": Col(places.subdivision),
+    "lat": Col(_latitude, required=True),
+    "lon": Col(_longitude, required=True),
+    "timezone": Col(p.timezone, default=lambda raw: places.default_timezone(raw.get("country", ""))),
+    "opening_hours": Col(p.opening_hours, default=lambda raw: p.opening_hours(_default_hours(raw))),
+    "ph_open": Col(p.boolean, default=lambda raw: raw.get("kind") == "airport"),
+    "iata": Col(),
+    "apheresis_ready": Col(p.clock, default=13 * 60),
+}
+
+LANES = {
+    "lane_id": Col(p.ident, required=True),
+    "carrier": Col(required=True),
+    "mode": Col(p.choice(*MODES), required=True),
+    "from_site": Col(p.ident, required=True),
+    "to_site": Col(p.ident, required=True),
+    "duration_h": Col(partial(p.number, positive=True), required=True),
+    "duration_p90_h": Col(partial(p.number, positive=True)),
+    "departures": Col(p.departures, default=()),
+    "days": Col(p.weekdays, default=frozenset(range(7))),
+    "lead_time_h": Col(p.number),
+    "temperatures": Col(p.temperatures, required=True),
+    "capacity": Col(p.count),
+    "cost_eur": Col(p.number, required=True),
+    "valid_from": Col(p.iso_date),
+    "valid_to": Col(p.iso_date),
+}
+
+TERRITORIES = {
+    "country": Col(places.country, required=True),
+    "subdivision": Col(places.subdivision),
+    "territory": Col(p.ident, required=True),
+}
+
+CUSTOMS = {
+    "from_territory": Col(p.ident, required=True),
+    "to_territory": Col(p.ident, required=True),
+    "mode": Col(p.choice(*MODES)),
+    "clearance_median_h": Col(p.number, required=True),
+    "clearance_p90_h": Col(p.number, required=True),
+    "office_hours": Col(p.opening_hours, default=lambda raw: p.opening_hours("24/7")),
+    "import_release_h": Col(p.number, default=0.0),
+}
+
+CAPACITY = {
+    "site_id": Col(p.ident, required=True),
+    "resource": Col(p.choice(*RESOURCES), required=True),
+    "weekday": Col(p.weekdays),
+    "date": Col(p.iso_date),
+    "slots": Col(p.count, required=True),
+}
+
+ORDERS = {
+    "order_id": Col(p.ident, required=True),
+    "therapy": Col(p.ident, required=True),
+    "treatment_centre": Col(p.ident, required=True),
+    "apheresis_earliest": Col(required=True),  # parsed with the centre's time zone
+    "apheresis_latest": Col(),
+    "priority": Col(_priority, default=3),
+    "status": Col(p.choice(*ORDER_STATUSES), default="new"),
+    "committed_site": Col(p.ident),
+    "committed_apheresis": Col(),
+}
+
+# Column names that would carry patient-identifying data: refused in orders.csv.
+IDENTIFYING_COLUMNS = frozenset(
+    {
+        "name", "patient", "patient_name", "first_name", "firstname", "given_name",
+        "last_name", "lastname", "surname", "family_name", "full_name", "initials",
+        "dob", "date_of_birth", "birth_date", "birthdate", "birthday", "age",
+        "nhs_number", "nhs_no", "chi_number", "ssn", "social_security_number",
+        "national_id", "national_insurance_number", "insurance_number", "passport",
+        "mrn", "medical_record_number", "hospital_number", "patient_id_number",
+        "address", "street", "postcode", "zip", "email", "phone", "telephone", "mobile",
+    }
+)
+

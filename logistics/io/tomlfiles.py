@@ -1,0 +1,215 @@
+"""therapies.toml and network.toml: parsed with tomllib, every issue located by line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from logistics.io import parsers as p
+from logistics.io.table import Issues, read_text
+from logistics.model.constants import TEMPERATURES
+from logistics.model.network import RoadSettings
+from logistics.model.therapies import Therapy
+
+
+def _load(path: Path, issues: Issues) -> tuple[dict[str, Any], list[str]] | None:
+    text = read_text(path, issues)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if re.search(r"[\udc80-\udcff]", line):
+            issues.add(path.name, number, None, "UTF-8 text", line.strip()[:40])
+            return None
+    try:
+        return tomllib.loads(text), lines
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        issues.add(path.name, line, None, "valid TOML", str(exc).split(" (at")[0])
+        return None
+
+
+def _line(lines: list[str], table: str, key: str | None = None) -> int | None:
+    """Line number of ``[table]`` (or of ``key`` inside it)."""
+    header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, table.split("."))) + r"\s*\]")
+    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    if start is None:
+        return None
+    if key is None:
+        return start + 1
+    for i in range(start + 1, len(lines)):
+        if lines[i].lstrip().startswith("["):
+            break
+        if re.match(r"\s*" + re.escape(key) + r"\s*=", lines[i]):
+            return i + 1
+    return start + 1
+
+
+_THERAPY_KEYS: dict[str, tuple[str, bool]] = {
+    # key: (what is expected, required)
+    "description": ("text", False),
+    "inbound_temperature": (f"one of {', '.join(TEMPERATURES)}", True),
+    "inbound_max_h": ("a number of hours > 0", True),
+    "manufacturing_days": ("a whole number of days >= 1", True),
+    "release_days": ("a whole number of days >= 0", True),
+    "outbound_temperature": (f"one of {', '.join(TEMPERATURES)}", True),
+    "outbound_max_h": ("a number of hours > 0", True),
+    "infusion_prep_days": ("a whole number of days >= 0", False),
+    "sites": ("a non-empty list of manufacturing site ids", True),
+    "markets": ("a non-empty list of customs territories", True),
+}
+
+
+def _valid_therapy_value(key: str, value: Any) -> bool:
+    if key == "description":
+        return isinstance(value, str)
+    if key.endswith("_temperature"):
+        return value in TEMPERATURES
+    if key.endswith("_h"):
+        return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    if key.endswith("_days"):
+        minimum = 1 if key == "manufacturing_days" else 0
+        return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, str) and p.ID_RE.fullmatch(v) for v in value)
+    )
+
+
+def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict[str, int]]:
+    """Therapies by id, and the line of each therapy's table (for cross-file issues)."""
+    name = path.name
+    loaded = _load(path, issues)
+    if loaded is None:
+        return {}, {}
+    doc, lines = loaded
+    table = doc.get("therapy")
+    if not isinstance(table, dict) or not table:
+        issues.add(name, None, "therapy", "one [therapy.<id>] table per therapy", None)
+        return {}, {}
+    for key in doc:
+        if key != "therapy":
+            issues.warn(f"{name}:{_line(lines, key) or '-'}:{key}: unknown table kept and ignored")
+    therapies: dict[str, Therapy] = {}
+    where: dict[str, int] = {}
+    for tid, spec in table.items():
+        row = _line(lines, f"therapy.{tid}")
+        where[tid] = row or 0
+        if not p.ID_RE.fullmatch(tid):
+            issues.add(name, row, f"therapy.{tid}", "an identifier as therapy key", tid)
+            continue
+        if not isinstance(spec, dict):
+            issues.add(name, row, f"therapy.{tid}", "a table of settings", str(spec))
+            continue
+        ok = True
+        for key, (expected, required) in _THERAPY_KEYS.items():
+            if key not in spec:
+                if required:
+                    issues.add(name, row, f"therapy.{tid}.{key}", expected, None)
+                    ok = False
+            elif not _valid_therapy_value(key, spec[key]):
+                line = _line(lines, f"therapy.{tid}", key)
+                issues.add(name, line, f"therapy.{tid}.{key}", expected, repr(spec[key]))
+                ok = False
+        for key in spec:
+            if key not in _THERAPY_KEYS:
+                issues.warn(f"{name}:{_line(lines, f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
+                            "unknown setting kept and ignored")
+        if ok:
+            therapies[tid] = Therapy(
+                therapy_id=tid,
+                description=spec.get("description", ""),
+                inbound_temperature=spec["inbound_temperature"],
+                inbound_max_h=float(spec["inbound_max_h"]),
+                manufacturing_days=spec["manufacturing_days"],
+                release_days=spec["release_days"],
+                outbound_temperature=spec["outbound_temperature"],
+                outbound_max_h=float(spec["outbound_max_h"]),
+                infusion_prep_days=spec.get("infusion_prep_days", 0),
+                sites=tuple(spec["sites"]),
+                markets=tuple(spec["markets"]),
+            )
+    return therapies, where
+
+
+_ROAD_NUMBERS = (
+    "max_km", "border_max_km", "circuity", "speed_kmh", "handling_h", "p90_factor",
+    "lead_time_h", "cost_base_eur", "cost_per_km_eur",
+)
+
+
+def read_network_toml(path: Path, issues: Issues) -> RoadSettings:
+    """Road generation settings; a missing file means no generated legs."""
+    if not path.exists():
+        return RoadSettings(generate=False)
+    name = path.name
+    loaded = _load(path, issues)
+    if loaded is None:
+        return RoadSettings(generate=False)
+    doc, lines = loaded
+    roads = doc.get("roads", {})
+    if not isinstance(roads, dict):
+        issues.add(name, _line(lines, "roads"), "roads", "a [roads] table", repr(roads))
+        return RoadSettings(generate=False)
+    values: dict[str, Any] = {}
+
+    def bad(key: str, expected: str) -> None:
+        issues.add(name, _line(lines, "roads", key), f"roads.{key}", expected, repr(roads[key]))
+
+    for key, value in roads.items():
+        if key == "generate":
+            if not isinstance(value, bool):
+                bad(key, "true or false")
+            values[key] = value
+        elif key == "carrier":
+            if not isinstance(value, str) or not value:
+                bad(key, "a carrier name")
+            values[key] = value
+        elif key in _ROAD_NUMBERS:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                bad(key, "a number >= 0")
+            elif key in ("circuity", "speed_kmh", "p90_factor") and value <= 0:
+                bad(key, "a number > 0")
+            values[key] = float(value)
+        elif key == "temperatures":
+            if not isinstance(value, list) or not value or not set(value) <= set(TEMPERATURES):
+                bad(key, f"a list of temperature classes from {', '.join(TEMPERATURES)}")
+            else:
+                values[key] = frozenset(value)
+        elif key == "zones":
+            values[key] = _zones(name, lines, value, issues)
+        else:
+            issues.warn(f"{name}:{_line(lines, 'roads', key)}:roads.{key}: unknown setting ignored")
+    if values.get("p90_factor", 1.0) < 1.0:
+        issues.add(name, _line(lines, "roads", "p90_factor"), "roads.p90_factor",
+                   "a number >= 1", repr(values["p90_factor"]))
+    try:
+        return RoadSettings(**values)
+    except TypeError:
+        return RoadSettings(generate=False)
+
+
+def _zones(name: str, lines: list[str], zones: Any, issues: Issues) -> dict[str, str]:
+    where = _line(lines, "roads.zones")
+    if not isinstance(zones, dict):
+        issues.add(name, where, "roads.zones", "a table of zone = [country codes]", repr(zones))
+        return {}
+    out: dict[str, str] = {}
+    for zone, codes in zones.items():
+        line = _line(lines, "roads.zones", zone)
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            issues.add(name, line, f"roads.zones.{zone}", "a list of country codes", repr(codes))
+            continue
+        for code in codes:
+            if not re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]{1,3})?", code):
+                issues.add(name, line, f"roads.zones.{zone}", "country codes like 'GB' or 'GB-NIR'",
+                           code)
+            elif code in out:
+                issues.add(name, line, f"roads.zones.{zone}",
+                           f"each country in one zone only (already in {out[code]})", code)
+            else:
+                out[code] = zone
+    return out

@@ -1,0 +1,1 @@
+"""Frozen domain objects: no I/O, no OR-Tools."""

@@ -1,0 +1,48 @@
+"""Customs territories and the clearance rules between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from logistics.model.calendar import OpeningHours
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TerritoryMap:
+    """(country, subdivision) -> customs territory; a country alone is the fallback."""
+
+    by_subdivision: Mapping[tuple[str, str], str]
+    by_country: Mapping[str, str]
+
+    def territory(self, country: str, subdivision: str | None = None) -> str:
+        """The customs territory of a place; an unlisted country is its own."""
+        if subdivision and (country, subdivision) in self.by_subdivision:
+            return self.by_subdivision[(country, subdivision)]
+        return self.by_country.get(country, country)
+
+    @property
+    def territories(self) -> frozenset[str]:
+        """Every territory named in the map."""
+        return frozenset(self.by_country.values()) | frozenset(self.by_subdivision.values())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomsRule:
+    """Clearance for goods moving from one territory to another (optionally by mode)."""
+
+    from_territory: str
+    to_territory: str
+    mode: str | None
+    clearance_median_h: float
+    clearance_p90_h: float
+    office_hours: OpeningHours
+    import_release_h: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.from_territory == self.to_territory:
+            raise ValueError("a customs rule joins two different territories")
+        if not 0 <= self.clearance_median_h <= self.clearance_p90_h:
+            raise ValueError("need 0 <= clearance_median_h <= clearance_p90_h")
+        if self.import_release_h < 0:
+            raise ValueError("import_release_h must be >= 0")

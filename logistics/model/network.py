@@ -1,0 +1,76 @@
+"""The network bundle as one frozen object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from logistics.model.capacity import Capacity
+from logistics.model.customs import CustomsRule, TerritoryMap
+from logistics.model.lanes import Lane
+from logistics.model.sites import Site
+from logistics.model.therapies import Therapy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoadSettings:
+    """How road legs are generated from coordinates (the bundle's network.toml)."""
+
+    generate: bool = False
+    carrier: str = "Road courier"
+    max_km: float = 900.0
+    border_max_km: float = 80.0
+    circuity: float = 1.3
+    speed_kmh: float = 70.0
+    handling_h: float = 0.5
+    p90_factor: float = 1.25
+    lead_time_h: float = 1.0
+    cost_base_eur: float = 150.0
+    cost_per_km_eur: float = 1.6
+    temperatures: frozenset[str] = frozenset({"CRT", "2-8C", "-80C", "LN2"})
+    zones: Mapping[str, str] = field(default_factory=dict)  # "CC" or "CC-SUB" -> zone
+
+    def zone(self, country: str, subdivision: str | None) -> str:
+        """The road zone of a place; an unlisted country is a zone of its own."""
+        if subdivision and subdivision in self.zones:
+            return self.zones[subdivision]
+        return self.zones.get(country, f"country:{country}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Network:
+    """Sites, lanes (listed and generated), customs, therapies and capacity."""
+
+    sites: Mapping[str, Site]
+    lanes: tuple[Lane, ...]
+    territories: TerritoryMap
+    customs: tuple[CustomsRule, ...]
+    therapies: Mapping[str, Therapy]
+    capacity: Capacity
+    roads: RoadSettings = field(default_factory=RoadSettings)
+    source: str = ""
+    input_hashes: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def customs_rule(self, from_site: str, to_site: str, mode: str) -> CustomsRule | None:
+        """The clearance rule for a leg, or None when it crosses no customs border.
+
+        A rule for the leg's mode wins over a rule for all modes.
+        """
+        a = self.sites[from_site].territory
+        b = self.sites[to_site].territory
+        if a == b:
+            return None
+        generic = None
+        for rule in self.customs:
+            if rule.from_territory == a and rule.to_territory == b:
+                if rule.mode == mode:
+                    return rule
+                if rule.mode is None:
+                    generic = rule
+        return generic
+
+    @property
+    def lane_by_id(self) -> Mapping[str, Lane]:
+        """Lanes indexed by id."""
+        return {lane.lane_id: lane for lane in self.lanes}

@@ -1,0 +1,35 @@
+"""Therapies: viability windows, manufacturing and release durations, licences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from logistics.model.constants import TEMPERATURES
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Therapy:
+    """One product: how its material travels, how long it is made, where it may go."""
+
+    therapy_id: str
+    description: str
+    inbound_temperature: str
+    inbound_max_h: float
+    manufacturing_days: int
+    release_days: int
+    outbound_temperature: str
+    outbound_max_h: float
+    infusion_prep_days: int
+    sites: tuple[str, ...]
+    markets: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for t in (self.inbound_temperature, self.outbound_temperature):
+            if t not in TEMPERATURES:
+                raise ValueError(f"unknown temperature class {t!r}")
+        if self.inbound_max_h <= 0 or self.outbound_max_h <= 0:
+            raise ValueError("viability windows must be positive")
+        if self.manufacturing_days < 1 or self.release_days < 0 or self.infusion_prep_days < 0:
+            raise ValueError("durations in days out of range")
+        if not self.sites or not self.markets:
+            raise ValueError("a therapy needs licensed sites and markets")

@@ -1,0 +1,122 @@
+"""Time-dependent earliest arrival (label setting on a FIFO network)."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection
+
+from logistics.model.itinerary import Itinerary, Leg
+from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
+from logistics.network.timebase import INF, from_s, to_s
+
+
+def search(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    *,
+    targets: Collection[int] = (),
+    banned: Collection[int] = (),
+    deadline: float = INF,
+) -> tuple[list[float], list[CompiledLane | None]]:
+    """Earliest handover time at every site reachable from ``origin``.
+
+    Returns labels (UTC seconds, inf when unreachable) and the lane used to reach each
+    site. Stops once every site in ``targets`` is settled; ignores ``banned`` lanes
+    (indices) and labels later than ``deadline``.
+    """
+    bit = TEMP_BIT[temperature]
+    n = len(cn.site_ids)
+    label = [INF] * n
+    pred: list[CompiledLane | None] = [None] * n
+    label[origin] = ready
+    heap = [(ready, origin)]
+    remaining = set(targets)
+    done = [False] * n
+    while heap:
+        t, u = heapq.heappop(heap)
+        if done[u]:
+            continue
+        done[u] = True
+        remaining.discard(u)
+        if targets and not remaining:
+            break
+        for cl in cn.out_lanes[u]:
+            if not cl.temps & bit or cl.index in banned:
+                continue
+            hand = cn.traverse(cl, t)[3]
+            if hand < label[cl.v] and hand <= deadline:
+                label[cl.v] = hand
+                pred[cl.v] = cl
+                heapq.heappush(heap, (hand, cl.v))
+    return label, pred
+
+
+def build_itinerary(
+    cn: CompiledNetwork, origin: int, target: int, ready: float, temperature: str,
+    pred: list[CompiledLane | None],
+) -> Itinerary:
+    """Replay the predecessor lanes from ``origin`` to ``target`` into legs."""
+    chain: list[CompiledLane] = []
+    v = target
+    while v != origin:
+        cl = pred[v]
+        assert cl is not None, "target not reached"
+        chain.append(cl)
+        v = cl.u
+    chain.reverse()
+    return replay(cn, origin, ready, temperature, chain)
+
+
+def replay(
+    cn: CompiledNetwork, origin: int, ready: float, temperature: str, chain: list[CompiledLane]
+) -> Itinerary:
+    """The legs of a lane chain taken as early as possible from ``ready``."""
+    net = cn.network
+    legs = []
+    t = ready
+    for cl in chain:
+        depart, arrival, cleared, hand = cn.traverse(cl, t)
+        if hand == INF:
+            raise ValueError(f"lane {cl.lane_id} cannot be taken after {from_s(t)}")
+        lane = net.lanes[cl.index]
+        a = net.sites[lane.from_site].territory
+        b = net.sites[lane.to_site].territory
+        crossing = cl.customs >= 0
+        legs.append(Leg(
+            lane_id=lane.lane_id,
+            carrier=lane.carrier,
+            mode=lane.mode,
+            from_site=lane.from_site,
+            to_site=lane.to_site,
+            depart=from_s(depart),
+            arrive=from_s(hand),
+            temperature=temperature,
+            customs_from=a if crossing else None,
+            customs_to=b if crossing else None,
+            customs_h=(cleared - arrival) / 3600,
+            cost_eur=lane.cost_eur,
+            wait_open_h=(hand - cleared) / 3600,
+        ))
+        t = hand
+    return Itinerary(
+        origin=cn.site_ids[origin],
+        destination=cn.site_ids[chain[-1].v] if chain else cn.site_ids[origin],
+        ready=from_s(ready),
+        temperature=temperature,
+        legs=tuple(legs),
+    )
+
+
+def earliest(
+    cn: CompiledNetwork, origin: str, destination: str, ready, temperature: str,  # noqa: ANN001
+    *, banned: Collection[int] = (),
+) -> Itinerary | None:
+    """The earliest-arriving itinerary from ``origin`` to ``destination``, or None."""
+    o, d = cn.index[origin], cn.index[destination]
+    r = float(to_s(ready))
+    label, pred = search(cn, o, r, temperature, targets=(d,), banned=banned)
+    if label[d] == INF:
+        return None
+    return build_itinerary(cn, o, d, r, temperature, pred)

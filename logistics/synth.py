@@ -1,0 +1,73 @@
+"""Seeded synthetic order books for examples, tests and benchmarks."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from logistics.model.network import Network
+from logistics.model.orders import Order, OrderBook
+
+_PRIORITY_WEIGHTS = (0.1, 0.2, 0.4, 0.2, 0.1)  # priorities 1..5
+
+
+def generate_orders(
+    network: Network,
+    n: int,
+    start: date,
+    days: int = 28,
+    seed: int = 0,
+    committed_share: float = 0.1,
+) -> OrderBook:
+    """``n`` pseudonymous orders with apheresis windows starting in ``[start, start+days)``.
+
+    Each order picks a treatment centre that has apheresis slots, a therapy marketed
+    in the centre's territory, a weekday earliest date and a window of 3-7 days.
+    About ``committed_share`` of the orders starting in the first three days arrive
+    already committed to a licensed site at the centre's apheresis-ready time.
+    """
+    rng = random.Random(seed)
+    centres = sorted(
+        s.site_id
+        for s in network.sites.values()
+        if s.kind == "treatment_centre" and s.site_id in network.capacity.sites_with("apheresis")
+    )
+    choices: list[tuple[str, str]] = []
+    for centre in centres:
+        territory = network.sites[centre].territory
+        for tid, therapy in sorted(network.therapies.items()):
+            if territory in therapy.markets:
+                choices.append((centre, tid))
+    if not choices:
+        raise ValueError("no treatment centre with apheresis slots in any therapy's market")
+    weekdays = [start + timedelta(days=d) for d in range(days)]
+    weekdays = [d for d in weekdays if d.weekday() < 5] or weekdays
+    orders = []
+    for k in range(n):
+        centre_id, tid = rng.choice(choices)
+        site = network.sites[centre_id]
+        tz = ZoneInfo(site.timezone)
+        earliest = rng.choice(weekdays)
+        latest = earliest + timedelta(days=rng.randint(3, 7))
+        priority = rng.choices(range(1, 6), weights=_PRIORITY_WEIGHTS)[0]
+        status, site_id, apheresis = "new", None, None
+        if (earliest - start).days < 3 and rng.random() < committed_share * 3:
+            status = "committed"
+            site_id = rng.choice(network.therapies[tid].sites)
+            ready = time(site.apheresis_ready_min // 60, site.apheresis_ready_min % 60)
+            apheresis = datetime.combine(earliest, ready, tz).astimezone(UTC)
+        orders.append(
+            Order(
+                order_id=f"ORD-{seed:02d}-{k + 1:05d}",
+                therapy=tid,
+                treatment_centre=centre_id,
+                apheresis_earliest=datetime.combine(earliest, time.min, tz).astimezone(UTC),
+                apheresis_latest=datetime.combine(latest, time.max, tz).astimezone(UTC),
+                priority=priority,
+                status=status,
+                committed_site=site_id,
+                committed_apheresis=apheresis,
+            )
+        )
+    return OrderBook(orders=tuple(orders), source=f"generated(n={n}, seed={seed})")
