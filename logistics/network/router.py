@@ -1,0 +1,187 @@
+"""Routing API: earliest arrival, fallback alternatives, cheapest within a budget."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from logistics.model.constants import TEMPERATURES
+from logistics.model.itinerary import Itinerary
+from logistics.model.network import Network
+from logistics.network.compiled import TEMP_BIT, CompiledNetwork
+from logistics.network.earliest import build_itinerary, replay, search
+from logistics.network.timebase import INF, to_s
+
+_MAX_LABELS = 40  # Pareto labels kept per site in the cheapest search
+
+
+class Router:
+    """Answers itinerary questions on one network at one planning quantile.
+
+    The network is compiled lazily for a time horizon that grows to cover the
+    questions asked (``margin_days`` beyond the latest ready time).
+    """
+
+    def __init__(
+        self, network: Network, quantile: float | None = None, *, margin_days: int = 30
+    ) -> None:
+        self.network = network
+        self.quantile = quantile
+        self.margin = timedelta(days=margin_days)
+        self._cn: CompiledNetwork | None = None
+
+    def compiled(self, start: datetime, end: datetime | None = None) -> CompiledNetwork:
+        """The compiled network covering [start, end + margin]."""
+        end = (end or start) + self.margin
+        cn = self._cn
+        if cn is None or start < cn.start or end > cn.end:
+            lo = start - timedelta(days=1) if cn is None else min(cn.start, start - timedelta(days=1))
+            hi = end if cn is None else max(cn.end, end)
+            self._cn = cn = CompiledNetwork(self.network, lo, hi, self.quantile)
+        return cn
+
+    def _check(self, *sites: str, temperature: str) -> None:
+        for s in sites:
+            if s not in self.network.sites:
+                raise KeyError(f"unknown site {s!r}")
+        if temperature not in TEMPERATURES:
+            raise ValueError(f"unknown temperature class {temperature!r}")
+
+    def earliest(
+        self, origin: str, destination: str, ready: datetime, temperature: str,
+        *, banned: Iterable[int] = (),
+    ) -> Itinerary | None:
+        """The earliest-arriving itinerary, or None when the destination is unreachable."""
+        self._check(origin, destination, temperature=temperature)
+        cn = self.compiled(ready)
+        o, d = cn.index[origin], cn.index[destination]
+        r = float(to_s(ready))
+        label, pred = search(cn, o, r, temperature, targets=(d,), banned=set(banned))
+        if label[d] == INF:
+            return None
+        return build_itinerary(cn, o, d, r, temperature, pred)
+
+    def earliest_all(self, origin: str, ready: datetime, temperature: str) -> dict[str, Itinerary]:
+        """The earliest itinerary to every reachable site (the origin excluded)."""
+        self._check(origin, temperature=temperature)
+        cn = self.compiled(ready)
+        o = cn.index[origin]
+        r = float(to_s(ready))
+        label, pred = search(cn, o, r, temperature)
+        return {
+            cn.site_ids[v]: build_itinerary(cn, o, v, r, temperature, pred)
+            for v in range(len(label)) if v != o and label[v] < INF
+        }
+
+    def alternatives(
+        self, origin: str, destination: str, ready: datetime, temperature: str, n: int = 2
+    ) -> list[Itinerary]:
+        """The fastest itinerary and up to ``n`` fallbacks that take another route.
+
+        A fallback differs in its listed lanes (flight, ferry, tunnel, carrier) or the
+        sites it passes through; the same route departing later is not a fallback.
+        Found by banning, one at a time, the lanes of the routes already accepted
+        (with the bans that produced them), as in Yen's k-shortest paths.
+        """
+        best = self.earliest(origin, destination, ready, temperature)
+        if best is None:
+            return []
+        cn = self.compiled(ready)
+        lane_index = {cl.lane_id: cl.index for cl in cn.lanes}
+        accepted = [best]
+        seen = {best.signature()}
+        tried: set[frozenset[int]] = set()
+        queue: list[tuple[float, int, Itinerary]] = []
+        bans_of = {id(best): frozenset()}
+        counter = 0
+        frontier = [best]
+        while frontier and len(accepted) <= n:
+            for path in frontier:
+                base = bans_of[id(path)]
+                for leg in path.legs:
+                    bans = base | {lane_index[leg.lane_id]}
+                    if bans in tried:
+                        continue
+                    tried.add(bans)
+                    alt = self.earliest(origin, destination, ready, temperature, banned=bans)
+                    if alt is not None and alt.signature() not in seen:
+                        counter += 1
+                        bans_of[id(alt)] = bans
+                        heapq.heappush(queue, (alt.hours, counter, alt))
+            frontier = []
+            while queue and len(accepted) <= n:
+                _, _, alt = heapq.heappop(queue)
+                if alt.signature() in seen:
+                    continue
+                seen.add(alt.signature())
+                accepted.append(alt)
+                frontier.append(alt)
+                break
+        return accepted
+
+    def cheapest(
+        self, origin: str, destination: str, ready: datetime, temperature: str, budget_h: float
+    ) -> Itinerary | None:
+        """The cheapest itinerary handing over within ``budget_h`` hours of ``ready``
+        (ties: the earlier one), by Pareto label setting on (time, cost)."""
+        self._check(origin, destination, temperature=temperature)
+        cn = self.compiled(ready)
+        o, d = cn.index[origin], cn.index[destination]
+        r = float(to_s(ready))
+        deadline = r + budget_h * 3600
+        bit = TEMP_BIT[temperature]
+        # label: (time, cost, site, chain of lanes)
+        heap: list[tuple[float, float, int, tuple]] = [(r, 0.0, o, ())]
+        front: dict[int, list[tuple[float, float]]] = {}
+        best: tuple[float, float, tuple] | None = None
+        while heap:
+            t, cost, u, chain = heapq.heappop(heap)
+            if best is not None and cost >= best[1]:
+                continue
+            labels = front.setdefault(u, [])
+            if any(ct <= t and cc <= cost for ct, cc in labels) or len(labels) >= _MAX_LABELS:
+                continue
+            labels.append((t, cost))
+            if u == d:
+                best = (t, cost, chain)
+                continue
+            for cl in cn.out_lanes[u]:
+                if not cl.temps & bit:
+                    continue
+                hand = cn.traverse(cl, t)[3]
+                if hand <= deadline:
+                    heapq.heappush(heap, (hand, cost + cl.cost, cl.v, (*chain, cl)))
+        if best is None:
+            return None
+        return replay(cn, o, r, temperature, list(best[2]))
+
+
+def earliest_arrival(
+    network: Network,
+    origin: str,
+    ready: datetime,
+    temperature: str,
+    destination: str | None = None,
+    *,
+    quantile: float | None = None,
+) -> Itinerary | dict[str, Itinerary] | None:
+    """Earliest arrival from ``origin`` with material ready at ``ready`` (aware).
+
+    With a ``destination``: its itinerary or None. Without: a dict of the earliest
+    itinerary to every reachable site.
+
+    >>> import logistics as lg
+    >>> from datetime import datetime, UTC
+    >>> net = lg.read_network("tests/data/tiny")
+    >>> it = earliest_arrival(net, "TC-LON", datetime(2026, 12, 7, 13, tzinfo=UTC), "2-8C",
+    ...                       "MFG-LEI")
+    >>> [leg.lane_id for leg in it.legs]
+    ['RD-LON-LHR', 'AIR-LHR-AMS', 'RD-AMS-LEI']
+    >>> it.arrival.isoformat()   # Leiden opens 07:00 CET = 06:00Z
+    '2026-12-08T06:00:00+00:00'
+    """
+    router = Router(network, quantile)
+    if destination is None:
+        return router.earliest_all(origin, ready, temperature)
+    return router.earliest(origin, destination, ready, temperature)
