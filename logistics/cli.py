@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections import Counter
+from datetime import date
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -25,10 +26,12 @@ from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
 from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
+from logistics.io.write_orders import write_orders
 from logistics.model.constants import TEMPERATURES
 from logistics.model.itinerary import Itinerary
 from logistics.network.explain import why_not
 from logistics.network.router import Router
+from logistics.synth import generate_orders
 
 app = typer.Typer(
     add_completion=False,
@@ -107,6 +110,29 @@ def _summary(network, book) -> None:  # noqa: ANN001
         table.add_row("orders", str(len(book.orders)), _counts(statuses))
     out.print(table)
     out.print("[green]valid[/green]")
+
+
+@app.command("make-orders")
+@_guarded
+def make_orders(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write orders.csv.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of orders.")] = 200,
+    start: Annotated[str, typer.Option("--start", help="First apheresis date (ISO).")]
+    = "2026-12-07",
+    days: Annotated[int, typer.Option("--days", min=1, help="Horizon in days.")] = 28,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    network_dir: Annotated[Path | None, typer.Option(
+        "--network", help="Network bundle folder (default: the embedded data/europe).")] = None,
+) -> None:
+    """Write a seeded synthetic order book (pseudonymous ids only)."""
+    network = read_network(network_dir)
+    try:
+        first = date.fromisoformat(start)
+    except ValueError:
+        raise InputError([Issue("command line", None, "--start", "an ISO 8601 date", start)])
+    book = generate_orders(network, n, first, days, seed)
+    write_orders(book, network, out_file)
+    err.print(f"wrote {len(book)} orders to {out_file}")
 
 
 class Format(StrEnum):
