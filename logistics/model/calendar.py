@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 __all__ = [
+    "ALWAYS_OPEN",
     "HORIZON_DAYS",
     "WEEKDAYS",
     "OpeningHours",
@@ -433,6 +434,8 @@ class SiteCalendar:
 
     def is_holiday(self, d: date) -> bool:
         """Whether local date ``d`` is a public holiday at this site (ignores ph_open)."""
+        if isinstance(d, datetime):
+            raise TypeError("is_holiday takes the site's local date, not a datetime")
         key = self._holidays
         return key is not None and d in _holiday_dates(key[0], key[1], d.year)
 
@@ -517,6 +520,8 @@ class SiteCalendar:
                     break
                 if end > until:
                     until, grew = end, True
-            if not grew:
+            # Stop unless the next day could still continue the opening (it starts no
+            # later than ``until``; true only where a whole local day was skipped).
+            if not grew and _wall_to_instant(self._zone, ordinal + k + 1, 0) > until:
                 break
         return datetime.fromtimestamp(until, UTC)
