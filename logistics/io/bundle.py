@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Container
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,9 +24,19 @@ log = logging.getLogger("logistics")
 _DEFAULT_LEAD_H = {"air": 2.0}
 
 
+class _EveryId:
+    """Contains every site id (when sites.csv could not be read at all)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 def default_bundle() -> Path:
     """The embedded European network bundle."""
-    return Path(str(files("logistics._bundled") / "europe"))
+    try:
+        return Path(str(files("logistics._bundled") / "europe"))
+    except ModuleNotFoundError:  # a source checkout that is not installed: data/ itself
+        return Path(__file__).resolve().parents[2] / "data" / "europe"
 
 
 def read_network(path: str | Path | None = None) -> Network:
@@ -41,16 +52,23 @@ def read_network(path: str | Path | None = None) -> Network:
     site_rows = _read(folder / "sites.csv", schemas.SITES, issues, "site_id")
     territories = _read_territories(folder, issues)
     sites = _build_sites(site_rows, territories, issues)
+    # ids of sites.csv rows that are there but invalid: their own error is reported, so
+    # references to them are not reported again as unknown sites
+    broken: Container[str] = {
+        r.values["site_id"] for r in site_rows if r.ok("site_id") and "site_id" in r.values
+    } - sites.keys()
+    if not site_rows and any(e.file == "sites.csv" for e in issues.errors):
+        broken = _EveryId()  # sites.csv unreadable as a whole: no reference is checkable
     customs = _build_customs(folder, issues, sites)
     lane_rows = _read(folder / "lanes.csv", schemas.LANES, issues, "lane_id")
-    lanes = _build_lanes(lane_rows, sites, issues)
+    lanes = _build_lanes(lane_rows, sites, issues, broken)
     therapies, therapy_lines = (
         read_therapies(folder / "therapies.toml", issues)
         if (folder / "therapies.toml").is_file() else ({}, {})
     )
-    _check_therapies(therapies, therapy_lines, sites, territories, issues)
+    _check_therapies(therapies, therapy_lines, sites, territories, issues, broken)
     capacity = _build_capacity(_read(folder / "capacity.csv", schemas.CAPACITY, issues), sites,
-                               issues)
+                               issues, broken)
     roads = read_network_toml(folder / "network.toml", issues)
     network = Network(
         sites=sites,
@@ -201,13 +219,16 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
     return tuple(rules)
 
 
-def _build_lanes(rows: list[Row], sites: dict[str, Site], issues: Issues) -> tuple[Lane, ...]:
+def _build_lanes(
+    rows: list[Row], sites: dict[str, Site], issues: Issues, broken: Container[str]
+) -> tuple[Lane, ...]:
     lanes: list[Lane] = []
     for row in rows:
         v = row.values
         for end in ("from_site", "to_site"):
             if row.ok(end) and v[end] not in sites:
-                issues.add("lanes.csv", row.row, end, "a site_id from sites.csv", v[end])
+                if v[end] not in broken:
+                    issues.add("lanes.csv", row.row, end, "a site_id from sites.csv", v[end])
                 row.bad.add(end)
         if row.ok("from_site", "to_site") and v["from_site"] == v["to_site"]:
             issues.add("lanes.csv", row.row, "to_site", "a site other than from_site", v["to_site"])
@@ -257,11 +278,15 @@ def _check_customs(
                    f"lane {lane.lane_id}")
 
 
-def _check_therapies(therapies, lines, sites, territories: TerritoryMap, issues: Issues) -> None:
+def _check_therapies(
+    therapies, lines, sites, territories: TerritoryMap, issues: Issues, broken: Container[str]
+) -> None:
     known = territories.territories | {s.territory for s in sites.values()}
     for tid, therapy in therapies.items():
         for site_id in therapy.sites:
             site = sites.get(site_id)
+            if site is None and site_id in broken:
+                continue
             if site is None:
                 issues.add("therapies.toml", lines.get(tid), f"therapy.{tid}.sites",
                            "a site_id from sites.csv", site_id)
@@ -274,7 +299,9 @@ def _check_therapies(therapies, lines, sites, territories: TerritoryMap, issues:
                            f"a customs territory ({', '.join(sorted(known))})", market)
 
 
-def _build_capacity(rows: list[Row], sites: dict[str, Site], issues: Issues) -> Capacity:
+def _build_capacity(
+    rows: list[Row], sites: dict[str, Site], issues: Issues, broken: Container[str]
+) -> Capacity:
     weekly: dict[tuple[str, str], list[int]] = {}
     dated: dict = {}
     seen: dict[tuple, int] = {}
@@ -284,8 +311,9 @@ def _build_capacity(rows: list[Row], sites: dict[str, Site], issues: Issues) -> 
         if row.ok("site_id", "resource"):
             site = sites.get(v["site_id"])
             if site is None:
-                issues.add("capacity.csv", row.row, "site_id", "a site_id from sites.csv",
-                           v["site_id"])
+                if v["site_id"] not in broken:
+                    issues.add("capacity.csv", row.row, "site_id", "a site_id from sites.csv",
+                               v["site_id"])
                 continue
             if site.kind != kind_for[v["resource"]]:
                 issues.add("capacity.csv", row.row, "site_id",

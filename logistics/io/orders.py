@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
@@ -20,7 +21,10 @@ log = logging.getLogger("logistics")
 
 def default_orders() -> Path:
     """The embedded example order book."""
-    return Path(str(files("logistics._examples") / "orders.csv"))
+    try:
+        return Path(str(files("logistics._examples") / "orders.csv"))
+    except ModuleNotFoundError:  # a source checkout that is not installed: examples/ itself
+        return Path(__file__).resolve().parents[2] / "examples" / "orders.csv"
 
 
 def read_orders(path: str | Path | None, network: Network) -> OrderBook:
@@ -63,8 +67,12 @@ def read_orders(path: str | Path | None, network: Network) -> OrderBook:
         if "apheresis_earliest" in times and "apheresis_latest" not in times and row.ok(
             "apheresis_latest"
         ):
-            start = p.day_bound(row.raw["apheresis_earliest"][:10], tz, end=True)
-            times["apheresis_latest"] = start + timedelta(days=7)
+            # the end of the centre's local day 7 days after earliest (from the parsed
+            # instant, not the raw text: a datetime may carry another offset; adding
+            # days to the local date keeps the day's end right across DST changes)
+            day = times["apheresis_earliest"].astimezone(ZoneInfo(tz)).date()
+            last = day + timedelta(days=7)
+            times["apheresis_latest"] = p.day_bound(last.isoformat(), tz, end=True)
         if len(times) == 2 and times["apheresis_latest"] < times["apheresis_earliest"]:
             issues.add(name, row.row, "apheresis_latest", "a time on or after apheresis_earliest",
                        row.raw["apheresis_latest"])
@@ -97,7 +105,7 @@ def _identifying(column: str) -> str | None:
     return None
 
 
-def _committed(name: str, row, network: Network, issues: Issues):  # noqa: ANN001, ANN202
+def _committed(name: str, row, network: Network, issues: Issues):
     """Validate committed_site / committed_apheresis; return the apheresis time (UTC)."""
     v = row.values
     booked = v.get("status") in BOOKED_STATUSES

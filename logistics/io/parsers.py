@@ -98,7 +98,7 @@ def temperature(text: str) -> str:
     return text
 
 
-def choice(*options: str):  # noqa: ANN201
+def choice(*options: str):
     """A parser accepting one of ``options``."""
 
     def parse(text: str) -> str:
@@ -114,7 +114,9 @@ def opening_hours(text: str) -> OpeningHours:
     try:
         return OpeningHours.parse(text)
     except ValueError:
-        raise ValueError("opening hours like 'Mo-Fr 08:00-18:00; Sa 09:00-12:00' or '24/7'") from None
+        raise ValueError(
+            "opening hours like 'Mo-Fr 08:00-18:00; Sa 09:00-12:00' or '24/7'"
+        ) from None
 
 
 def weekdays(text: str) -> frozenset[int]:

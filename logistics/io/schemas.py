@@ -42,7 +42,9 @@ SITES = {
     "subdivision": Col(places.subdivision),
     "lat": Col(_latitude, required=True),
     "lon": Col(_longitude, required=True),
-    "timezone": Col(p.timezone, default=lambda raw: places.default_timezone(raw.get("country", ""))),
+    "timezone": Col(
+        p.timezone, default=lambda raw: places.default_timezone(raw.get("country", ""))
+    ),
     "opening_hours": Col(p.opening_hours, default=lambda raw: p.opening_hours(_default_hours(raw))),
     "ph_open": Col(p.boolean, default=lambda raw: raw.get("kind") == "airport"),
     "iata": Col(),

@@ -105,7 +105,7 @@ def read_csv(
     refused = [(c, why) for c in header if refuse and (why := refuse(c))]
     for column, why in refused:
         issues.add(name, 1, column, why, column)
-    if not _header_ok(name, header, schema, issues) or refused:
+    if not _header_ok(name, header, schema, issues, refuse) or refused:
         return []
     rows: list[Row] = []
     for number, record in enumerate(records[1:], start=2):
@@ -119,11 +119,18 @@ def read_csv(
                 f"{len(record)} fields",
             )
             continue
-        rows.append(_parse_row(name, number, dict(zip(header, record, strict=True)), schema, issues))
+        cells = dict(zip(header, record, strict=True))
+        rows.append(_parse_row(name, number, cells, schema, issues))
     return rows
 
 
-def _header_ok(name: str, header: list[str], schema: Mapping[str, Col], issues: Issues) -> bool:
+def _header_ok(
+    name: str,
+    header: list[str],
+    schema: Mapping[str, Col],
+    issues: Issues,
+    refuse: Callable[[str], str | None] | None = None,
+) -> bool:
     ok = True
     seen: set[str] = set()
     for column in header:

@@ -26,7 +26,12 @@ def _load(path: Path, issues: Issues) -> tuple[dict[str, Any], list[str]] | None
     try:
         return tomllib.loads(text), lines
     except tomllib.TOMLDecodeError as exc:
+        # Python < 3.14 has no exc.lineno: the line is only in the message.
         line = getattr(exc, "lineno", None)
+        if line is None and (m := re.search(r"\(at line (\d+),", str(exc))):
+            line = int(m.group(1))
+        elif line is None and str(exc).endswith("(at end of document)"):
+            line = max(len(lines), 1)
         issues.add(path.name, line, None, "valid TOML", str(exc).split(" (at")[0])
         return None
 
