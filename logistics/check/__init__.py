@@ -1,0 +1,10 @@
+"""Independent feasibility checker: itineraries and plans against the data contract.
+
+Never imports the routing engine (``logistics.network``) or the solver
+(``logistics.solve``) it checks.
+"""
+
+from logistics.check.legs import check_itinerary, check_legs
+from logistics.check.violations import Violation
+
+__all__ = ["Violation", "check_itinerary", "check_legs"]
