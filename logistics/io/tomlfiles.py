@@ -141,7 +141,7 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
 
 
 _ROAD_NUMBERS = (
-    "max_km", "border_max_km", "circuity", "speed_kmh", "handling_h", "p90_factor",
+    "max_km", "border_max_km", "feeder_max_km", "circuity", "speed_kmh", "handling_h", "p90_factor",
     "lead_time_h", "cost_base_eur", "cost_per_km_eur",
 )
 

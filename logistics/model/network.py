@@ -20,6 +20,7 @@ class RoadSettings:
     carrier: str = "Road courier"
     max_km: float = 900.0
     border_max_km: float = 80.0
+    feeder_max_km: float | None = None  # longest leg to or from an airport (None: max_km)
     circuity: float = 1.3
     speed_kmh: float = 70.0
     handling_h: float = 0.5

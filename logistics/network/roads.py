@@ -28,7 +28,9 @@ def generate_road_lanes(network: Network) -> list[Lane]:
     A pair qualifies when both sites lie in the same road zone (roads never cross the
     sea), the geodesic distance is at most ``max_km``, and, if the sites are in
     different customs territories, one of them is a crossing and the leg is at most
-    ``border_max_km`` long (so borders are crossed at border points).
+    ``border_max_km`` long (so borders are crossed at border points). Treatment
+    centres and manufacturing sites are end points, never transit points, so no leg
+    joins two centres or two manufacturing sites.
     """
     cfg = network.roads
     sites = sorted(network.sites.values(), key=lambda s: s.site_id)
@@ -44,7 +46,14 @@ def generate_road_lanes(network: Network) -> list[Lane]:
     crossing = np.array([s.kind == "crossing" for s in sites])
     same_territory = territory[i] == territory[j]
     at_border = (crossing[i] | crossing[j]) & (km <= cfg.border_max_km)
+    kind = np.array([s.kind for s in sites])
+    endpoint = (kind == "treatment_centre") | (kind == "manufacturing_site")
+    no_transit = ~(endpoint[i] & endpoint[j] & (kind[i] == kind[j]))
+    airport = kind == "airport"
+    feeder = cfg.max_km if cfg.feeder_max_km is None else cfg.feeder_max_km
+    short_feed = ~(airport[i] | airport[j]) | (km <= feeder)
     keep = (zone[i] == zone[j]) & (km <= cfg.max_km) & (same_territory | at_border)
+    keep &= no_transit & short_feed
     lanes = []
     for a, b, dist in zip(i[keep], j[keep], km[keep], strict=True):
         road_km = float(dist) * cfg.circuity
