@@ -18,6 +18,7 @@ from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
 from logistics.network.roads import generate_road_lanes
+from logistics.resources import packaged
 
 log = logging.getLogger("logistics")
 
@@ -33,10 +34,7 @@ class _EveryId:
 
 def default_bundle() -> Path:
     """The embedded European network bundle."""
-    try:
-        return Path(str(files("logistics._bundled") / "europe"))
-    except ModuleNotFoundError:  # a source checkout that is not installed: data/ itself
-        return Path(__file__).resolve().parents[2] / "data" / "europe"
+    return packaged("logistics._bundled", "europe")
 
 
 def read_network(path: str | Path | None = None) -> Network:

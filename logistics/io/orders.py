@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,16 +14,14 @@ from logistics.io.table import Issues, check_unique, read_csv
 from logistics.model.constants import BOOKED_STATUSES
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
+from logistics.resources import packaged
 
 log = logging.getLogger("logistics")
 
 
 def default_orders() -> Path:
     """The embedded example order book."""
-    try:
-        return Path(str(files("logistics._examples") / "orders.csv"))
-    except ModuleNotFoundError:  # a source checkout that is not installed: examples/ itself
-        return Path(__file__).resolve().parents[2] / "examples" / "orders.csv"
+    return packaged("logistics._examples", "orders.csv")
 
 
 def read_orders(path: str | Path | None, network: Network) -> OrderBook:

@@ -1,0 +1,70 @@
+"""Solver parameters and objective weights (defaults in config/solver.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from logistics.resources import packaged
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Weights:
+    """Objective weights: what one unit of each term costs in the objective."""
+
+    unserved_penalty: float = 100000.0
+    v2v_per_h: float = 10.0
+    cost_per_eur: float = 0.1
+    risk: float = 2000.0
+    stability: float = 500.0
+    priority: Mapping[int, float] = field(
+        default_factory=lambda: {1: 1.0, 2: 1.5, 3: 2.0, 4: 3.0, 5: 5.0}
+    )
+
+    def priority_weight(self, priority: int) -> float:
+        """Weight of an order of this priority."""
+        return self.priority.get(priority, 1.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolveParams:
+    """How to solve: limits, reproducibility, planning quantile, weights.
+
+    With ``workers=1``, a ``seed`` and a ``deterministic_time_s`` limit, two solves
+    of the same inputs give the same plan.
+    """
+
+    time_limit_s: float = 60.0
+    deterministic_time_s: float | None = None
+    seed: int = 0
+    workers: int = 2
+    relative_gap: float = 1e-4
+    quantile: float | None = None
+    max_breach: float | None = None
+    alternatives: int = 1  # fallback itineraries kept per leg direction
+    weights: Weights = field(default_factory=Weights)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready settings, for summary.json."""
+        d = asdict(self)
+        d["weights"]["priority"] = {str(k): v for k, v in self.weights.priority.items()}
+        return d
+
+
+def default_config() -> Path:
+    """The packaged solver.toml (config/solver.toml in the repository)."""
+    return packaged("logistics._config", "solver.toml")
+
+
+def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams:
+    """SolveParams from a solver.toml, then keyword overrides that are not None."""
+    doc = tomllib.loads(Path(path or default_config()).read_text(encoding="utf-8"))
+    w = dict(doc.get("weights", {}))
+    prio = {int(k): float(v) for k, v in w.pop("priority", {}).items()}
+    weights = Weights(**{k: float(v) for k, v in w.items()}, **({"priority": prio} if prio else {}))
+    solver = {k: v for k, v in doc.get("solver", {}).items()}
+    solver.update({k: v for k, v in overrides.items() if v is not None})
+    return SolveParams(weights=weights, **solver)
