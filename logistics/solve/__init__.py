@@ -1,0 +1,109 @@
+"""The nightly schedule solve (OR-Tools lives here and only here)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+from logistics.model.network import Network
+from logistics.model.orders import OrderBook
+from logistics.model.plan import Plan
+from logistics.solve.assemble import assemble
+from logistics.solve.candidates import CandidateSet, build_candidates
+from logistics.solve.cpsat import Improvement, solve_cpsat
+from logistics.solve.greedy import greedy
+from logistics.solve.params import SolveParams, Weights, load_params
+from logistics.solve.problem import SCALE, Problem, build_problem, previous_selection
+from logistics.solve.result import SolveResult, Status
+
+__all__ = [
+    "SolveParams", "SolveResult", "Status", "Weights", "build_candidates", "build_problem",
+    "load_params", "solve",
+]
+
+log = logging.getLogger("logistics")
+ENGINES = ("cp-sat", "greedy", "highs")
+
+
+def solve(
+    network: Network,
+    book: OrderBook,
+    params: SolveParams | None = None,
+    *,
+    previous: Plan | None = None,
+    engine: str = "cp-sat",
+    progress: Callable[[str, float], None] | None = None,
+    on_improve: Improvement | None = None,
+) -> SolveResult:
+    """Plan every order of ``book`` on ``network``.
+
+    ``engine`` is ``cp-sat`` (default), ``greedy`` (the first-come baseline) or
+    ``highs`` (the same model as a MILP). Unserved orders are a result, never an
+    exception; only bad input and internal faults raise.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+    params = params or SolveParams()
+    t0 = time.perf_counter()
+    cs = build_candidates(network, book, params.quantile, progress)
+    problem = build_problem(cs, params, previous)
+    if progress:
+        progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
+    start = greedy(problem)
+    hint = previous_selection(previous, cs) or start
+    if engine == "greedy":
+        chosen, status, termination, bound = start, Status.FEASIBLE, "greedy", None
+        stats = {"engine": "greedy"}
+        objective = problem.objective(chosen)
+    elif engine == "highs":
+        from logistics.solve.milp import solve_highs
+
+        sol = solve_highs(problem, params)
+        chosen, status, termination = sol.chosen, sol.status, sol.termination
+        objective, bound, stats = sol.objective, sol.bound, sol.stats
+    else:
+        sol = solve_cpsat(problem, params, hint, on_improve)
+        chosen, status, termination = sol.chosen, sol.status, sol.termination
+        objective, bound, stats = sol.objective, sol.bound, sol.stats
+    plan = assemble(problem, chosen) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
+    stats = {
+        **stats,
+        "orders": len(book),
+        "candidates": len(cs.candidates),
+        "capacity_rows": len(problem.rows),
+        "greedy_objective": problem.objective(start) / SCALE,
+        "overbooked_resources": [list(map(str, k)) for k in problem.overbooked],
+    }
+    return SolveResult(
+        status=status,
+        termination=termination,
+        engine=engine,
+        plan=plan,
+        objective=None if objective is None else objective / SCALE,
+        bound=None if bound is None else bound / SCALE,
+        wall_s=time.perf_counter() - t0,
+        params=params.to_dict(),
+        input_hashes={**{f"network/{k}": v for k, v in network.input_hashes.items()},
+                      **({"orders": book.sha256} if book.sha256 else {})},
+        stats=stats,
+        versions=_versions(),
+    )
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for package in ("atmp-logistics", "ortools", "networkx", "numpy", "holidays"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def candidates_of(network: Network, book: OrderBook, params: SolveParams) -> CandidateSet:
+    """The candidate set alone (for analysis and the lower bound)."""
+    return build_candidates(network, book, params.quantile)
+
+

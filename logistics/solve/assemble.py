@@ -1,0 +1,106 @@
+"""From chosen candidates to a Plan, with a planner's reason on every order."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from logistics.model.plan import Plan, PlannedOrder
+from logistics.network.explain import describe
+from logistics.network.timebase import from_s
+from logistics.solve.candidates import Candidate, CandidateSet
+from logistics.solve.problem import Problem, capacity_of, resources
+
+
+def assemble(problem: Problem, chosen: list[int]) -> Plan:
+    """The plan of a selection: scheduled, frozen and unserved orders in book order."""
+    cs = problem.cs
+    pick = {problem.orders[c]: c for c in chosen}
+    used: Counter = Counter()
+    for c in [*chosen]:
+        used.update(resources(cs, cs.candidates[c]))
+    for cand in cs.frozen.values():
+        used.update(resources(cs, cand))
+    rows = []
+    for k, order in enumerate(cs.book.orders):
+        if k in cs.frozen:
+            rows.append(_served(cs, cs.frozen[k], "frozen", cs.frozen_notes.get(k, "")))
+        elif k in pick:
+            cand = cs.candidates[pick[k]]
+            rows.append(_served(cs, cand, "scheduled", _limits(cs, k, cand, used)))
+        else:
+            reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
+            rows.append(PlannedOrder(order_id=order.order_id, therapy=order.therapy,
+                                     treatment_centre=order.treatment_centre,
+                                     status="unserved", reason=reason))
+    return Plan(orders=tuple(rows))
+
+
+def _served(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
+    order = cs.book.orders[c.order]
+    return PlannedOrder(
+        order_id=order.order_id,
+        therapy=order.therapy,
+        treatment_centre=order.treatment_centre,
+        status=status,
+        apheresis_time=from_s(c.ready),
+        manufacturing_site=c.site,
+        manufacturing_start=from_s(c.start),
+        manufacturing_end=from_s(c.end),
+        release_time=from_s(c.release),
+        delivery_time=from_s(c.delivery),
+        cost_eur=c.cost,
+        reason=reason,
+        inbound=cs.itinerary(c, "inbound"),
+        outbound=cs.itinerary(c, "outbound"),
+    )
+
+
+def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Counter) -> str:
+    """What limits a scheduled order: its route, and capacity if a faster option was
+    taken by others."""
+    inbound = cs.itinerary(cand, "inbound")
+    text = f"inbound {inbound.hours:.1f} h ({describe(inbound)})"
+    best = min((cs.candidates[i] for i in cs.by_order[k]), key=lambda c: c.v2v_h)
+    if best.v2v_h < cand.v2v_h - 1e-9:
+        full = _full(cs, best, used, exclude=cand)
+        why = f" by {full}" if full else ""
+        text += (f"; {cand.v2v_h - best.v2v_h:.1f} h later than its fastest option "
+                 f"({best.site}, apheresis {best.apheresis_day}){why}")
+    return text
+
+
+def _full(cs: CandidateSet, cand: Candidate, used: Counter, exclude: Candidate | None) -> str:
+    """The resources of a candidate that are full, in words."""
+    mine = Counter(resources(cs, exclude)) if exclude is not None else Counter()
+    full = [key for key in resources(cs, cand)
+            if used[key] - mine[key] >= capacity_of(cs, key)]
+    return _words(full)
+
+
+def _blocked(cs: CandidateSet, k: int, used: Counter) -> str:
+    """Why an order with candidates was left unserved: the capacities its options need."""
+    counts: Counter = Counter()
+    for i in cs.by_order[k]:
+        cand = cs.candidates[i]
+        for key in resources(cs, cand):
+            if used[key] >= capacity_of(cs, key):
+                counts[key] += 1
+    if not counts:
+        return "not served: serving it would cost more than leaving it (check the weights)"
+    return f"capacity: {_words(list(counts))} for all {len(cs.by_order[k])} options"
+
+
+def _words(keys: list[tuple]) -> str:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for kind, what, when in keys:
+        groups[(kind, what)].append(when)
+    parts = []
+    for (kind, what), whens in sorted(groups.items(), key=lambda g: -len(g[1]))[:3]:
+        whens = sorted(set(whens))
+        if kind == "lane":
+            parts.append(f"lane {what} full on {len(whens)} departure(s)")
+            continue
+        span = str(whens[0]) if len(whens) == 1 else f"{whens[0]}..{whens[-1]}"
+        label = "manufacturing slots" if kind == "manufacturing" else "apheresis slots"
+        parts.append(f"{label} at {what} full ({span})")
+    return "; ".join(parts)
