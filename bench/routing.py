@@ -50,15 +50,17 @@ def main() -> None:
         for d in range(args.days):
             day = (start + timedelta(days=d)).date()
             local = datetime.combine(day, datetime.min.time()) + timedelta(
-                minutes=site.apheresis_ready_min)
+                minutes=site.apheresis_ready_min
+            )
             origins.append(cn.index[site.site_id])
             ready.append(local.replace(tzinfo=ZoneInfo(site.timezone)).timestamp())
     t = time.perf_counter()
     for temp in temps:
         engine.run(np.array(origins), np.array(ready), temp, max_h=240)
     elapsed = time.perf_counter() - t
-    rows.append((f"one-to-all batch ({len(temps)} temps)", len(origins) * len(temps), elapsed,
-                 None))
+    rows.append(
+        (f"one-to-all batch ({len(temps)} temps)", len(origins) * len(temps), elapsed, None)
+    )
 
     rng = random.Random(0)
     mfg = [s.site_id for s in net.sites.values() if s.kind == "manufacturing_site"]
@@ -79,8 +81,10 @@ def main() -> None:
     tracemalloc.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"bundle: {net.source}  sites: {len(net.sites)}  lanes: {len(net.lanes)} "
-          f"({sum(la.generated for la in net.lanes)} generated)")
+    print(
+        f"bundle: {net.source}  sites: {len(net.sites)}  lanes: {len(net.lanes)} "
+        f"({sum(la.generated for la in net.lanes)} generated)"
+    )
     print(f"{'step':<34}{'queries':>9}{'wall s':>10}{'q/s':>12}{'ms/query':>10}")
     for name, n, secs, _ in rows:
         print(f"{name:<34}{n:>9}{secs:>10.3f}{n / secs:>12.0f}{1000 * secs / n:>10.3f}")

@@ -10,16 +10,18 @@ import json
 import logging
 import sys
 from collections import Counter
-from datetime import date
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from logistics.errors import InputError, Issue
@@ -43,8 +45,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 Bundle = Annotated[
     Path | None,
-    typer.Argument(help="Network bundle folder (default: the embedded data/europe).",
-                   show_default=False),
+    typer.Argument(
+        help="Network bundle folder (default: the embedded data/europe).", show_default=False
+    ),
 ]
 
 
@@ -63,7 +66,7 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(2) from None
         except typer.Exit:
             raise
-        except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
+        except Exception as exc:
             err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", markup=True)
             raise typer.Exit(1) from None
 
@@ -84,7 +87,7 @@ def validate(
     _summary(network, book)
 
 
-def _summary(network, book) -> None:  # noqa: ANN001
+def _summary(network, book) -> None:
     kinds = Counter(s.kind for s in network.sites.values())
     countries = Counter(s.country for s in network.sites.values())
     table = Table(title=f"Network {network.source}", show_header=True)
@@ -117,22 +120,196 @@ def _summary(network, book) -> None:  # noqa: ANN001
 def make_orders(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write orders.csv.")],
     n: Annotated[int, typer.Option("--n", min=1, help="Number of orders.")] = 200,
-    start: Annotated[str, typer.Option("--start", help="First apheresis date (ISO).")]
-    = "2026-12-07",
+    start: Annotated[
+        str, typer.Option("--start", help="First apheresis date (ISO).")
+    ] = "2026-12-07",
     days: Annotated[int, typer.Option("--days", min=1, help="Horizon in days.")] = 28,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
-    network_dir: Annotated[Path | None, typer.Option(
-        "--network", help="Network bundle folder (default: the embedded data/europe).")] = None,
+    network_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--network", help="Network bundle folder (default: the embedded data/europe)."
+        ),
+    ] = None,
 ) -> None:
     """Write a seeded synthetic order book (pseudonymous ids only)."""
     network = read_network(network_dir)
     try:
         first = date.fromisoformat(start)
     except ValueError:
-        raise InputError([Issue("command line", None, "--start", "an ISO 8601 date", start)])
+        raise InputError(
+            [Issue("command line", None, "--start", "an ISO 8601 date", start)]
+        ) from None
     book = generate_orders(network, n, first, days, seed)
     write_orders(book, network, out_file)
     err.print(f"wrote {len(book)} orders to {out_file}")
+
+
+class Engine(StrEnum):
+    cpsat = "cp-sat"
+    greedy = "greedy"
+    highs = "highs"
+
+
+@app.command()
+@_guarded
+def plan(
+    network_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--network", help="Network bundle folder (default: the embedded data/europe)."
+        ),
+    ] = None,
+    orders: Annotated[
+        Path | None,
+        typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Plan folder to write (default: a new plans/plan-<time> folder)."
+        ),
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    quantile: Annotated[
+        float | None,
+        typer.Option("--quantile", help="Planning quantile of durations and clearance."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Previous plan folder: stability term and hints."),
+    ] = None,
+    engine: Annotated[Engine, typer.Option("--engine", help="Solver engine.")] = Engine.cpsat,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
+    ] = None,
+) -> None:
+    """Plan every order: apheresis, site and slot, itineraries, delivery."""
+    from logistics.check import check as check_plan
+    from logistics.io.plan import read_plan, write_plan
+    from logistics.solve import load_params, solve
+
+    if quantile is not None and not 0 < quantile < 1:
+        raise InputError(
+            [Issue("command line", None, "--quantile", "a number between 0 and 1", str(quantile))]
+        )
+    network = read_network(network_dir)
+    book = read_orders(orders, network)
+    before = read_plan(previous)[0] if previous is not None else None
+    params = load_params(
+        config, time_limit_s=time_limit, seed=seed, workers=workers, quantile=quantile
+    )
+    out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("reading inputs")
+
+        def stage(message: str, _fraction: float) -> None:
+            bar.update(task, description=message)
+
+        def improved(objective: float, bound: float, seconds: float) -> None:
+            gap = abs(objective - bound) / max(1.0, abs(objective))
+            bar.update(
+                task,
+                description=f"solving: objective {objective / 100:,.0f}, "
+                f"bound {bound / 100:,.0f}, gap {gap:.3%}, "
+                f"{seconds:.1f} s",
+            )
+
+        result = solve(
+            network,
+            book,
+            params,
+            previous=before,
+            engine=engine.value,
+            progress=stage,
+            on_improve=improved,
+        )
+        bar.update(task, description="checking the plan independently")
+        violations = (
+            check_plan(result.plan, network, book, params.quantile)
+            if result.plan is not None
+            else []
+        )
+    result = replace(result, stats={**result.stats, "checker_violations": len(violations)})
+    write_plan(result, out_dir, network)
+    for v in violations[:20]:
+        err.print(f"checker: {v}", markup=False, highlight=False)
+    _plan_table(result, out_dir)
+    if result.plan is None:
+        err.print(f"no plan: solver status {result.status} ({result.termination})")
+        raise typer.Exit(1)
+
+
+def _plan_table(result, out_dir: Path) -> None:
+    k = result.kpis()
+    table = Table(title=f"Plan written to {out_dir}")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    gap = result.gap
+    rows = [
+        ("status", f"{result.status} ({result.termination}, {result.engine})"),
+        (
+            "objective / bound / gap",
+            f"{_num(result.objective)} / {_num(result.bound)} / "
+            f"{'-' if gap is None else f'{gap:.4%}'}",
+        ),
+        ("wall time", f"{result.wall_s:.1f} s"),
+        ("candidates", str(result.stats.get("candidates", "-"))),
+        (
+            "orders served / unserved",
+            f"{k.get('served', 0)} (frozen {k.get('frozen', 0)}) / {k.get('unserved', 0)}",
+        ),
+        (
+            "vein-to-vein median / p90",
+            f"{_num(k.get('v2v_median_h'))} h / {_num(k.get('v2v_p90_h'))} h",
+        ),
+        ("transport cost", f"{_num(k.get('cost_eur'))} EUR"),
+        ("checker violations", str(result.stats.get("checker_violations", "-"))),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:,.1f}"
+
+
+@app.command()
+@_guarded
+def check(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
+    network_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--network", help="Network bundle (default: the one recorded in summary.json)."
+        ),
+    ] = None,
+    orders: Annotated[
+        Path | None,
+        typer.Option("--orders", help="Order book (default: the one recorded in summary.json)."),
+    ] = None,
+) -> None:
+    """Audit a plan against every rule of the contract; exit 1 when it breaks any."""
+    from logistics.check import check as check_plan
+    from logistics.io.plan import read_plan
+
+    plan_, summary = read_plan(plan_dir)
+    settings = summary.get("settings", {})
+    network = read_network(network_dir or settings.get("network"))
+    book = read_orders(orders or settings.get("orders"), network)
+    violations = check_plan(plan_, network, book, settings.get("quantile"))
+    for v in violations:
+        out.print(str(v), markup=False, highlight=False, soft_wrap=True)
+    if violations:
+        err.print(f"{len(violations)} violation(s) in {plan_dir}")
+        raise typer.Exit(1)
+    err.print(f"{plan_dir}: {len(plan_.orders)} orders, no violation")
 
 
 class Format(StrEnum):
@@ -144,20 +321,34 @@ class Format(StrEnum):
 @app.command()
 @_guarded
 def route(
-    origin: Annotated[str, typer.Argument(metavar="FROM", help="Site id where the material is ready.")],
+    origin: Annotated[
+        str, typer.Argument(metavar="FROM", help="Site id where the material is ready.")
+    ],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Destination site id.")],
-    depart: Annotated[str, typer.Option(
-        "--depart", help="Ready time, ISO 8601; without offset: local time at FROM.")],
+    depart: Annotated[
+        str,
+        typer.Option("--depart", help="Ready time, ISO 8601; without offset: local time at FROM."),
+    ],
     temperature: Annotated[str, typer.Option("--temperature", help="CRT, 2-8C, -80C or LN2.")],
-    alternatives: Annotated[int, typer.Option(
-        "--alternatives", min=0, help="Also show up to N fallback itineraries.")] = 0,
-    quantile: Annotated[float | None, typer.Option(
-        "--quantile", help="Planning quantile of durations and clearance (default nominal).")]
-    = None,
-    within: Annotated[float | None, typer.Option(
-        "--within", help="Window in hours: explain when the best arrival misses it.")] = None,
-    network_dir: Annotated[Path | None, typer.Option(
-        "--network", help="Network bundle folder (default: the embedded data/europe).")] = None,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", min=0, help="Also show up to N fallback itineraries.")
+    ] = 0,
+    quantile: Annotated[
+        float | None,
+        typer.Option(
+            "--quantile", help="Planning quantile of durations and clearance (default nominal)."
+        ),
+    ] = None,
+    within: Annotated[
+        float | None,
+        typer.Option("--within", help="Window in hours: explain when the best arrival misses it."),
+    ] = None,
+    network_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--network", help="Network bundle folder (default: the embedded data/europe)."
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Earliest-arriving itinerary (and fallbacks) from FROM to TO."""
@@ -167,11 +358,19 @@ def route(
         if site not in network.sites:
             problems.append(Issue("command line", None, column, "a site_id of the bundle", site))
     if temperature not in TEMPERATURES:
-        problems.append(Issue("command line", None, "--temperature",
-                              f"one of {', '.join(TEMPERATURES)}", temperature))
+        problems.append(
+            Issue(
+                "command line",
+                None,
+                "--temperature",
+                f"one of {', '.join(TEMPERATURES)}",
+                temperature,
+            )
+        )
     if quantile is not None and not 0 < quantile < 1:
-        problems.append(Issue("command line", None, "--quantile", "a number between 0 and 1",
-                              str(quantile)))
+        problems.append(
+            Issue("command line", None, "--quantile", "a number between 0 and 1", str(quantile))
+        )
     ready = None
     if origin in network.sites:
         try:
@@ -223,22 +422,44 @@ def _route_json(found: list[Itinerary]) -> None:
     sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
-def _route_table(it: Itinerary, network, title: str) -> None:  # noqa: ANN001
-    table = Table(title=f"{title}: {it.origin} -> {it.destination}, {it.hours:.1f} h, "
-                        f"{it.cost_eur:,.0f} EUR")
-    for col in ("#", "lane", "carrier", "mode", "from -> to", "depart local", "depart UTC",
-                "arrive local", "arrive UTC", "wait h", "customs"):
+def _route_table(it: Itinerary, network, title: str) -> None:
+    table = Table(
+        title=f"{title}: {it.origin} -> {it.destination}, {it.hours:.1f} h, {it.cost_eur:,.0f} EUR"
+    )
+    for col in (
+        "#",
+        "lane",
+        "carrier",
+        "mode",
+        "from -> to",
+        "depart local",
+        "depart UTC",
+        "arrive local",
+        "arrive UTC",
+        "wait h",
+        "customs",
+    ):
         table.add_column(col)
     for seq, leg in enumerate(it.legs, start=1):
         tz_from = ZoneInfo(network.sites[leg.from_site].timezone)
         tz_to = ZoneInfo(network.sites[leg.to_site].timezone)
-        customs = (f"{leg.customs_from}->{leg.customs_to} {leg.customs_h:.1f} h"
-                   if leg.customs_from else "")
+        customs = (
+            f"{leg.customs_from}->{leg.customs_to} {leg.customs_h:.1f} h"
+            if leg.customs_from
+            else ""
+        )
         table.add_row(
-            str(seq), leg.lane_id, leg.carrier, leg.mode, f"{leg.from_site} -> {leg.to_site}",
-            f"{leg.depart.astimezone(tz_from):%a %d %b %H:%M %Z}", f"{leg.depart:%H:%MZ}",
-            f"{leg.arrive.astimezone(tz_to):%a %d %b %H:%M %Z}", f"{leg.arrive:%H:%MZ}",
-            f"{leg.wait_open_h:.1f}" if leg.wait_open_h else "", customs,
+            str(seq),
+            leg.lane_id,
+            leg.carrier,
+            leg.mode,
+            f"{leg.from_site} -> {leg.to_site}",
+            f"{leg.depart.astimezone(tz_from):%a %d %b %H:%M %Z}",
+            f"{leg.depart:%H:%MZ}",
+            f"{leg.arrive.astimezone(tz_to):%a %d %b %H:%M %Z}",
+            f"{leg.arrive:%H:%MZ}",
+            f"{leg.wait_open_h:.1f}" if leg.wait_open_h else "",
+            customs,
         )
     out.print(table)
 

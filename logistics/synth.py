@@ -22,8 +22,10 @@ def generate_orders(
 ) -> OrderBook:
     """``n`` pseudonymous orders with apheresis windows starting in ``[start, start+days)``.
 
-    Each order picks a treatment centre that has apheresis slots, a therapy marketed
-    in the centre's territory, a weekday earliest date and a window of 3-7 days.
+    Each order picks a therapy with probability proportional to its share of the
+    manufacturing capacity (a site shared by several therapies counts for each in
+    equal parts), then a treatment centre with apheresis slots in one of the therapy's
+    markets, a weekday earliest date and a window of 3-7 days.
     About ``committed_share`` of the orders starting in the first three days arrive
     already committed to a licensed site at the centre's apheresis-ready time.
     """
@@ -33,19 +35,33 @@ def generate_orders(
         for s in network.sites.values()
         if s.kind == "treatment_centre" and s.site_id in network.capacity.sites_with("apheresis")
     )
-    choices: list[tuple[str, str]] = []
-    for centre in centres:
-        territory = network.sites[centre].territory
-        for tid, therapy in sorted(network.therapies.items()):
-            if territory in therapy.markets:
-                choices.append((centre, tid))
-    if not choices:
+    sharing: dict[str, int] = {}
+    for therapy in network.therapies.values():
+        for s in therapy.sites:
+            sharing[s] = sharing.get(s, 0) + 1
+    therapies, weights, centres_of = [], [], {}
+    for tid, therapy in sorted(network.therapies.items()):
+        eligible = [c for c in centres if network.sites[c].territory in therapy.markets]
+        weight = sum(
+            sum(
+                network.capacity.slots(s, "manufacturing", start + timedelta(days=d))
+                for d in range(7)
+            )
+            / sharing[s]
+            for s in therapy.sites
+        )
+        if eligible and weight > 0:
+            therapies.append(tid)
+            weights.append(weight)
+            centres_of[tid] = eligible
+    if not therapies:
         raise ValueError("no treatment centre with apheresis slots in any therapy's market")
     weekdays = [start + timedelta(days=d) for d in range(days)]
     weekdays = [d for d in weekdays if d.weekday() < 5] or weekdays
     orders = []
     for k in range(n):
-        centre_id, tid = rng.choice(choices)
+        tid = rng.choices(therapies, weights=weights)[0]
+        centre_id = rng.choice(centres_of[tid])
         site = network.sites[centre_id]
         tz = ZoneInfo(site.timezone)
         earliest = rng.choice(weekdays)

@@ -62,11 +62,13 @@ def read_network(path: str | Path | None = None) -> Network:
     lanes = _build_lanes(lane_rows, sites, issues, broken)
     therapies, therapy_lines = (
         read_therapies(folder / "therapies.toml", issues)
-        if (folder / "therapies.toml").is_file() else ({}, {})
+        if (folder / "therapies.toml").is_file()
+        else ({}, {})
     )
     _check_therapies(therapies, therapy_lines, sites, territories, issues, broken)
-    capacity = _build_capacity(_read(folder / "capacity.csv", schemas.CAPACITY, issues), sites,
-                               issues, broken)
+    capacity = _build_capacity(
+        _read(folder / "capacity.csv", schemas.CAPACITY, issues), sites, issues, broken
+    )
     roads = read_network_toml(folder / "network.toml", issues)
     network = Network(
         sites=sites,
@@ -137,15 +139,25 @@ def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> 
         if row.ok("country", "subdivision") and v.get("subdivision"):
             sub = v["subdivision"]
             if not sub.startswith(v["country"] + "-"):
-                issues.add("sites.csv", row.row, "subdivision",
-                           f"a subdivision of {v['country']} ('{v['country']}-...')", sub)
+                issues.add(
+                    "sites.csv",
+                    row.row,
+                    "subdivision",
+                    f"a subdivision of {v['country']} ('{v['country']}-...')",
+                    sub,
+                )
                 row.bad.add("subdivision")
             elif problem := validate_subdivision(v["country"], sub):
                 issues.add("sites.csv", row.row, "subdivision", problem, sub)
                 row.bad.add("subdivision")
         if row.ok("timezone", "country") and v.get("timezone") is None:
-            issues.add("sites.csv", row.row, "timezone",
-                       f"an IANA time zone (no default for country {v['country']})", "")
+            issues.add(
+                "sites.csv",
+                row.row,
+                "timezone",
+                f"an IANA time zone (no default for country {v['country']})",
+                "",
+            )
             row.bad.add("timezone")
         if v.get("iata") and v.get("kind") != "airport":
             issues.warn(f"sites.csv:{row.row}:iata: only airports carry an IATA code; ignored")
@@ -180,9 +192,13 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
     used = sorted({s.territory for s in sites.values()})
     if not path.is_file():
         if len(used) > 1:
-            issues.add("customs.csv", None, None,
-                       f"a customs.csv (the sites span territories {', '.join(used)})",
-                       "no such file")
+            issues.add(
+                "customs.csv",
+                None,
+                None,
+                f"a customs.csv (the sites span territories {', '.join(used)})",
+                "no such file",
+            )
         return ()
     rules: list[CustomsRule] = []
     seen: dict[tuple, int] = {}
@@ -192,28 +208,44 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
             continue
         key = (v["from_territory"], v["to_territory"], v["mode"])
         if key in seen:
-            issues.add(path.name, row.row, "mode",
-                       f"one rule per territory pair and mode (already on row {seen[key]})",
-                       v["mode"] or "")
+            issues.add(
+                path.name,
+                row.row,
+                "mode",
+                f"one rule per territory pair and mode (already on row {seen[key]})",
+                v["mode"] or "",
+            )
             continue
         seen[key] = row.row
         if v["from_territory"] == v["to_territory"]:
-            issues.add(path.name, row.row, "to_territory", "a territory other than from_territory",
-                       v["to_territory"])
+            issues.add(
+                path.name,
+                row.row,
+                "to_territory",
+                "a territory other than from_territory",
+                v["to_territory"],
+            )
             continue
         if v["clearance_p90_h"] < v["clearance_median_h"]:
-            issues.add(path.name, row.row, "clearance_p90_h", "a number >= clearance_median_h",
-                       row.raw["clearance_p90_h"])
+            issues.add(
+                path.name,
+                row.row,
+                "clearance_p90_h",
+                "a number >= clearance_median_h",
+                row.raw["clearance_p90_h"],
+            )
             continue
-        rules.append(CustomsRule(
-            from_territory=v["from_territory"],
-            to_territory=v["to_territory"],
-            mode=v["mode"],
-            clearance_median_h=v["clearance_median_h"],
-            clearance_p90_h=v["clearance_p90_h"],
-            office_hours=v["office_hours"],
-            import_release_h=v["import_release_h"],
-        ))
+        rules.append(
+            CustomsRule(
+                from_territory=v["from_territory"],
+                to_territory=v["to_territory"],
+                mode=v["mode"],
+                clearance_median_h=v["clearance_median_h"],
+                clearance_p90_h=v["clearance_p90_h"],
+                office_hours=v["office_hours"],
+                import_release_h=v["import_release_h"],
+            )
+        )
     return tuple(rules)
 
 
@@ -231,15 +263,32 @@ def _build_lanes(
         if row.ok("from_site", "to_site") and v["from_site"] == v["to_site"]:
             issues.add("lanes.csv", row.row, "to_site", "a site other than from_site", v["to_site"])
             row.bad.add("to_site")
-        if row.ok("duration_h", "duration_p90_h") and v["duration_p90_h"] is not None \
-                and v["duration_p90_h"] < v["duration_h"]:
-            issues.add("lanes.csv", row.row, "duration_p90_h", "a number >= duration_h",
-                       row.raw["duration_p90_h"])
+        if (
+            row.ok("duration_h", "duration_p90_h")
+            and v["duration_p90_h"] is not None
+            and v["duration_p90_h"] < v["duration_h"]
+        ):
+            issues.add(
+                "lanes.csv",
+                row.row,
+                "duration_p90_h",
+                "a number >= duration_h",
+                row.raw["duration_p90_h"],
+            )
             row.bad.add("duration_p90_h")
-        if row.ok("valid_from", "valid_to") and v["valid_from"] and v["valid_to"] \
-                and v["valid_to"] < v["valid_from"]:
-            issues.add("lanes.csv", row.row, "valid_to", "a date on or after valid_from",
-                       row.raw["valid_to"])
+        if (
+            row.ok("valid_from", "valid_to")
+            and v["valid_from"]
+            and v["valid_to"]
+            and v["valid_to"] < v["valid_from"]
+        ):
+            issues.add(
+                "lanes.csv",
+                row.row,
+                "valid_to",
+                "a date on or after valid_from",
+                row.raw["valid_to"],
+            )
             row.bad.add("valid_to")
         if row.bad:
             continue
@@ -253,8 +302,11 @@ def _build_lanes(
             duration_p90_h=v["duration_p90_h"] or v["duration_h"] * 1.15,
             departures=v["departures"],
             days=v["days"],
-            lead_time_h=(v["lead_time_h"] if v["lead_time_h"] is not None
-                         else _DEFAULT_LEAD_H.get(v["mode"], 0.5)),
+            lead_time_h=(
+                v["lead_time_h"]
+                if v["lead_time_h"] is not None
+                else _DEFAULT_LEAD_H.get(v["mode"], 0.5)
+            ),
             temperatures=v["temperatures"],
             capacity=v["capacity"],
             cost_eur=v["cost_eur"],
@@ -271,9 +323,13 @@ def _check_customs(
     a = network.sites[lane.from_site].territory
     b = network.sites[lane.to_site].territory
     if a != b and network.customs_rule(lane.from_site, lane.to_site, lane.mode) is None:
-        issues.add(file, row, column,
-                   f"a customs.csv rule for {a}->{b} (mode {lane.mode} or all modes)",
-                   f"lane {lane.lane_id}")
+        issues.add(
+            file,
+            row,
+            column,
+            f"a customs.csv rule for {a}->{b} (mode {lane.mode} or all modes)",
+            f"lane {lane.lane_id}",
+        )
 
 
 def _check_therapies(
@@ -286,15 +342,30 @@ def _check_therapies(
             if site is None and site_id in broken:
                 continue
             if site is None:
-                issues.add("therapies.toml", lines.get(tid), f"therapy.{tid}.sites",
-                           "a site_id from sites.csv", site_id)
+                issues.add(
+                    "therapies.toml",
+                    lines.get(tid),
+                    f"therapy.{tid}.sites",
+                    "a site_id from sites.csv",
+                    site_id,
+                )
             elif site.kind != "manufacturing_site":
-                issues.add("therapies.toml", lines.get(tid), f"therapy.{tid}.sites",
-                           "a site of kind manufacturing_site", f"{site_id} ({site.kind})")
+                issues.add(
+                    "therapies.toml",
+                    lines.get(tid),
+                    f"therapy.{tid}.sites",
+                    "a site of kind manufacturing_site",
+                    f"{site_id} ({site.kind})",
+                )
         for market in therapy.markets:
             if market not in known:
-                issues.add("therapies.toml", lines.get(tid), f"therapy.{tid}.markets",
-                           f"a customs territory ({', '.join(sorted(known))})", market)
+                issues.add(
+                    "therapies.toml",
+                    lines.get(tid),
+                    f"therapy.{tid}.markets",
+                    f"a customs territory ({', '.join(sorted(known))})",
+                    market,
+                )
 
 
 def _build_capacity(
@@ -310,17 +381,27 @@ def _build_capacity(
             site = sites.get(v["site_id"])
             if site is None:
                 if v["site_id"] not in broken:
-                    issues.add("capacity.csv", row.row, "site_id", "a site_id from sites.csv",
-                               v["site_id"])
+                    issues.add(
+                        "capacity.csv", row.row, "site_id", "a site_id from sites.csv", v["site_id"]
+                    )
                 continue
             if site.kind != kind_for[v["resource"]]:
-                issues.add("capacity.csv", row.row, "site_id",
-                           f"a {kind_for[v['resource']]} for {v['resource']} slots",
-                           f"{v['site_id']} ({site.kind})")
+                issues.add(
+                    "capacity.csv",
+                    row.row,
+                    "site_id",
+                    f"a {kind_for[v['resource']]} for {v['resource']} slots",
+                    f"{v['site_id']} ({site.kind})",
+                )
                 continue
         if row.ok("weekday", "date") and (v.get("weekday") is None) == (v.get("date") is None):
-            issues.add("capacity.csv", row.row, "weekday",
-                       "a weekday (Mo..Su) or a date, exactly one", row.raw.get("weekday", ""))
+            issues.add(
+                "capacity.csv",
+                row.row,
+                "weekday",
+                "a weekday (Mo..Su) or a date, exactly one",
+                row.raw.get("weekday", ""),
+            )
             continue
         if row.bad:
             continue
@@ -328,9 +409,13 @@ def _build_capacity(
         for day in days:
             key = (v["site_id"], v["resource"], day)
             if key in seen:
-                issues.add("capacity.csv", row.row, "date" if v["date"] else "weekday",
-                           f"one row per site, resource and day (already on row {seen[key]})",
-                           row.raw["date" if v["date"] else "weekday"])
+                issues.add(
+                    "capacity.csv",
+                    row.row,
+                    "date" if v["date"] else "weekday",
+                    f"one row per site, resource and day (already on row {seen[key]})",
+                    row.raw["date" if v["date"] else "weekday"],
+                )
                 continue
             seen[key] = row.row
             if v["date"]:

@@ -7,8 +7,18 @@ from datetime import UTC, datetime
 from logistics.model.itinerary import Itinerary
 
 LEG_COLUMNS = (
-    "seq", "lane_id", "carrier", "mode", "from_site", "to_site", "depart", "arrive",
-    "temperature", "customs_from", "customs_to", "customs_h",
+    "seq",
+    "lane_id",
+    "carrier",
+    "mode",
+    "from_site",
+    "to_site",
+    "depart",
+    "arrive",
+    "temperature",
+    "customs_from",
+    "customs_to",
+    "customs_h",
 )
 
 
@@ -21,18 +31,20 @@ def leg_rows(it: Itinerary) -> list[dict[str, str]]:
     """One dict per leg with the legs.csv columns (``order_id``/``direction`` aside)."""
     rows = []
     for seq, leg in enumerate(it.legs, start=1):
-        rows.append({
-            "seq": str(seq),
-            "lane_id": leg.lane_id,
-            "carrier": leg.carrier,
-            "mode": leg.mode,
-            "from_site": leg.from_site,
-            "to_site": leg.to_site,
-            "depart": utc_text(leg.depart),
-            "arrive": utc_text(leg.arrive),
-            "temperature": leg.temperature,
-            "customs_from": leg.customs_from or "",
-            "customs_to": leg.customs_to or "",
-            "customs_h": f"{leg.customs_h:.3f}" if leg.customs_from else "0",
-        })
+        rows.append(
+            {
+                "seq": str(seq),
+                "lane_id": leg.lane_id,
+                "carrier": leg.carrier,
+                "mode": leg.mode,
+                "from_site": leg.from_site,
+                "to_site": leg.to_site,
+                "depart": utc_text(leg.depart),
+                "arrive": utc_text(leg.arrive),
+                "temperature": leg.temperature,
+                "customs_from": leg.customs_from or "",
+                "customs_to": leg.customs_to or "",
+                "customs_h": f"{leg.customs_h:.3f}" if leg.customs_from else "0",
+            }
+        )
     return rows

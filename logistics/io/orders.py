@@ -41,12 +41,18 @@ def read_orders(path: str | Path | None, network: Network) -> OrderBook:
             row.bad.add("therapy")
         centre = network.sites.get(v.get("treatment_centre", ""))
         if row.ok("treatment_centre") and centre is None:
-            issues.add(name, row.row, "treatment_centre", "a site_id from sites.csv",
-                       v["treatment_centre"])
+            issues.add(
+                name, row.row, "treatment_centre", "a site_id from sites.csv", v["treatment_centre"]
+            )
             continue
         if centre is not None and centre.kind != "treatment_centre":
-            issues.add(name, row.row, "treatment_centre", "a site of kind treatment_centre",
-                       f"{centre.site_id} ({centre.kind})")
+            issues.add(
+                name,
+                row.row,
+                "treatment_centre",
+                "a site of kind treatment_centre",
+                f"{centre.site_id} ({centre.kind})",
+            )
             continue
         if centre is None:
             continue
@@ -61,8 +67,10 @@ def read_orders(path: str | Path | None, network: Network) -> OrderBook:
             except ValueError as exc:
                 issues.add(name, row.row, column, str(exc), raw)
                 row.bad.add(column)
-        if "apheresis_earliest" in times and "apheresis_latest" not in times and row.ok(
-            "apheresis_latest"
+        if (
+            "apheresis_earliest" in times
+            and "apheresis_latest" not in times
+            and row.ok("apheresis_latest")
         ):
             # the end of the centre's local day 7 days after earliest (from the parsed
             # instant, not the raw text: a datetime may carry another offset; adding
@@ -71,23 +79,30 @@ def read_orders(path: str | Path | None, network: Network) -> OrderBook:
             last = day + timedelta(days=7)
             times["apheresis_latest"] = p.day_bound(last.isoformat(), tz, end=True)
         if len(times) == 2 and times["apheresis_latest"] < times["apheresis_earliest"]:
-            issues.add(name, row.row, "apheresis_latest", "a time on or after apheresis_earliest",
-                       row.raw["apheresis_latest"])
+            issues.add(
+                name,
+                row.row,
+                "apheresis_latest",
+                "a time on or after apheresis_earliest",
+                row.raw["apheresis_latest"],
+            )
             row.bad.add("apheresis_latest")
         committed = _committed(name, row, network, issues)
         if row.bad:
             continue
-        orders.append(Order(
-            order_id=v["order_id"],
-            therapy=v["therapy"],
-            treatment_centre=v["treatment_centre"],
-            apheresis_earliest=times["apheresis_earliest"],
-            apheresis_latest=times["apheresis_latest"],
-            priority=v["priority"],
-            status=v["status"],
-            committed_site=v["committed_site"],
-            committed_apheresis=committed,
-        ))
+        orders.append(
+            Order(
+                order_id=v["order_id"],
+                therapy=v["therapy"],
+                treatment_centre=v["treatment_centre"],
+                apheresis_earliest=times["apheresis_earliest"],
+                apheresis_latest=times["apheresis_latest"],
+                priority=v["priority"],
+                status=v["status"],
+                committed_site=v["committed_site"],
+                committed_apheresis=committed,
+            )
+        )
     if issues.errors:
         raise InputError(issues.errors)
     for message in issues.warnings:
@@ -109,24 +124,39 @@ def _committed(name: str, row, network: Network, issues: Issues):
     site_id = v.get("committed_site")
     raw_time = row.raw.get("committed_apheresis", "")
     if booked and not site_id and row.ok("committed_site"):
-        issues.add(name, row.row, "committed_site",
-                   f"the booked manufacturing site (status is {v['status']})", "")
+        issues.add(
+            name,
+            row.row,
+            "committed_site",
+            f"the booked manufacturing site (status is {v['status']})",
+            "",
+        )
         row.bad.add("committed_site")
     if booked and not raw_time:
-        issues.add(name, row.row, "committed_apheresis",
-                   f"the booked apheresis time (status is {v['status']})", "")
+        issues.add(
+            name,
+            row.row,
+            "committed_apheresis",
+            f"the booked apheresis time (status is {v['status']})",
+            "",
+        )
         row.bad.add("committed_apheresis")
     if site_id and row.ok("committed_site"):
         site = network.sites.get(site_id)
         therapy = network.therapies.get(v.get("therapy", ""))
         if site is None or site.kind != "manufacturing_site":
-            issues.add(name, row.row, "committed_site", "a manufacturing_site from sites.csv",
-                       site_id)
+            issues.add(
+                name, row.row, "committed_site", "a manufacturing_site from sites.csv", site_id
+            )
             row.bad.add("committed_site")
         elif therapy is not None and site_id not in therapy.sites:
-            issues.add(name, row.row, "committed_site",
-                       f"a site licensed for {therapy.therapy_id} ({', '.join(therapy.sites)})",
-                       site_id)
+            issues.add(
+                name,
+                row.row,
+                "committed_site",
+                f"a site licensed for {therapy.therapy_id} ({', '.join(therapy.sites)})",
+                site_id,
+            )
             row.bad.add("committed_site")
     if not raw_time:
         return None

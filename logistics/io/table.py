@@ -115,7 +115,10 @@ def read_csv(
             continue
         if len(record) != len(header):
             issues.add(
-                name, number, None, f"{len(header)} fields as in the header",
+                name,
+                number,
+                None,
+                f"{len(header)} fields as in the header",
                 f"{len(record)} fields",
             )
             continue

@@ -121,8 +121,10 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                 ok = False
         for key in spec:
             if key not in _THERAPY_KEYS:
-                issues.warn(f"{name}:{_line(lines, f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
-                            "unknown setting kept and ignored")
+                issues.warn(
+                    f"{name}:{_line(lines, f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
+                    "unknown setting kept and ignored"
+                )
         if ok:
             therapies[tid] = Therapy(
                 therapy_id=tid,
@@ -141,8 +143,16 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
 
 
 _ROAD_NUMBERS = (
-    "max_km", "border_max_km", "feeder_max_km", "circuity", "speed_kmh", "handling_h", "p90_factor",
-    "lead_time_h", "cost_base_eur", "cost_per_km_eur",
+    "max_km",
+    "border_max_km",
+    "feeder_max_km",
+    "circuity",
+    "speed_kmh",
+    "handling_h",
+    "p90_factor",
+    "lead_time_h",
+    "cost_base_eur",
+    "cost_per_km_eur",
 )
 
 
@@ -189,8 +199,13 @@ def read_network_toml(path: Path, issues: Issues) -> RoadSettings:
         else:
             issues.warn(f"{name}:{_line(lines, 'roads', key)}:roads.{key}: unknown setting ignored")
     if values.get("p90_factor", 1.0) < 1.0:
-        issues.add(name, _line(lines, "roads", "p90_factor"), "roads.p90_factor",
-                   "a number >= 1", repr(values["p90_factor"]))
+        issues.add(
+            name,
+            _line(lines, "roads", "p90_factor"),
+            "roads.p90_factor",
+            "a number >= 1",
+            repr(values["p90_factor"]),
+        )
     try:
         return RoadSettings(**values)
     except TypeError:
@@ -210,11 +225,17 @@ def _zones(name: str, lines: list[str], zones: Any, issues: Issues) -> dict[str,
             continue
         for code in codes:
             if not re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]{1,3})?", code):
-                issues.add(name, line, f"roads.zones.{zone}", "country codes like 'GB' or 'GB-NIR'",
-                           code)
+                issues.add(
+                    name, line, f"roads.zones.{zone}", "country codes like 'GB' or 'GB-NIR'", code
+                )
             elif code in out:
-                issues.add(name, line, f"roads.zones.{zone}",
-                           f"each country in one zone only (already in {out[code]})", code)
+                issues.add(
+                    name,
+                    line,
+                    f"roads.zones.{zone}",
+                    f"each country in one zone only (already in {out[code]})",
+                    code,
+                )
             else:
                 out[code] = zone
     return out

@@ -11,8 +11,15 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 
 COLUMNS = (
-    "order_id", "therapy", "treatment_centre", "apheresis_earliest", "apheresis_latest",
-    "priority", "status", "committed_site", "committed_apheresis",
+    "order_id",
+    "therapy",
+    "treatment_centre",
+    "apheresis_earliest",
+    "apheresis_latest",
+    "priority",
+    "status",
+    "committed_site",
+    "committed_apheresis",
 )
 
 
@@ -28,14 +35,22 @@ def write_orders(book: OrderBook, network: Network, path: str | Path) -> Path:
             tz = ZoneInfo(network.sites[o.treatment_centre].timezone)
             committed = (
                 o.committed_apheresis.strftime("%Y-%m-%dT%H:%M:%SZ")
-                if o.committed_apheresis else ""
+                if o.committed_apheresis
+                else ""
             )
-            writer.writerow([
-                o.order_id, o.therapy, o.treatment_centre,
-                _bound(o.apheresis_earliest.astimezone(tz), time.min),
-                _bound(o.apheresis_latest.astimezone(tz), time.max),
-                o.priority, o.status, o.committed_site or "", committed,
-            ])
+            writer.writerow(
+                [
+                    o.order_id,
+                    o.therapy,
+                    o.treatment_centre,
+                    _bound(o.apheresis_earliest.astimezone(tz), time.min),
+                    _bound(o.apheresis_latest.astimezone(tz), time.max),
+                    o.priority,
+                    o.status,
+                    o.committed_site or "",
+                    committed,
+                ]
+            )
     return path
 
 

@@ -53,5 +53,5 @@ class OrderBook:
     def __len__(self) -> int:
         return len(self.orders)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.orders)

@@ -40,8 +40,13 @@ class PlannedOrder:
         if self.status not in PLAN_STATUSES:
             raise ValueError(f"unknown plan status {self.status!r}")
         if self.status != "unserved":
-            times = (self.apheresis_time, self.manufacturing_start, self.manufacturing_end,
-                     self.release_time, self.delivery_time)
+            times = (
+                self.apheresis_time,
+                self.manufacturing_start,
+                self.manufacturing_end,
+                self.release_time,
+                self.delivery_time,
+            )
             if any(t is None for t in times) or self.manufacturing_site is None:
                 raise ValueError(f"order {self.order_id}: a served order needs its schedule")
 

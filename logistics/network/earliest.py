@@ -54,7 +54,11 @@ def search(
 
 
 def build_itinerary(
-    cn: CompiledNetwork, origin: int, target: int, ready: float, temperature: str,
+    cn: CompiledNetwork,
+    origin: int,
+    target: int,
+    ready: float,
+    temperature: str,
     pred: list[CompiledLane | None],
 ) -> Itinerary:
     """Replay the predecessor lanes from ``origin`` to ``target`` into legs."""
@@ -84,21 +88,23 @@ def replay(
         a = net.sites[lane.from_site].territory
         b = net.sites[lane.to_site].territory
         crossing = cl.customs >= 0
-        legs.append(Leg(
-            lane_id=lane.lane_id,
-            carrier=lane.carrier,
-            mode=lane.mode,
-            from_site=lane.from_site,
-            to_site=lane.to_site,
-            depart=from_s(depart),
-            arrive=from_s(hand),
-            temperature=temperature,
-            customs_from=a if crossing else None,
-            customs_to=b if crossing else None,
-            customs_h=(cleared - arrival) / 3600,
-            cost_eur=lane.cost_eur,
-            wait_open_h=(hand - cleared) / 3600,
-        ))
+        legs.append(
+            Leg(
+                lane_id=lane.lane_id,
+                carrier=lane.carrier,
+                mode=lane.mode,
+                from_site=lane.from_site,
+                to_site=lane.to_site,
+                depart=from_s(depart),
+                arrive=from_s(hand),
+                temperature=temperature,
+                customs_from=a if crossing else None,
+                customs_to=b if crossing else None,
+                customs_h=(cleared - arrival) / 3600,
+                cost_eur=lane.cost_eur,
+                wait_open_h=(hand - cleared) / 3600,
+            )
+        )
         t = hand
     return Itinerary(
         origin=cn.site_ids[origin],
@@ -110,8 +116,13 @@ def replay(
 
 
 def earliest(
-    cn: CompiledNetwork, origin: str, destination: str, ready, temperature: str,  # noqa: ANN001
-    *, banned: Collection[int] = (),
+    cn: CompiledNetwork,
+    origin: str,
+    destination: str,
+    ready,
+    temperature: str,
+    *,
+    banned: Collection[int] = (),
 ) -> Itinerary | None:
     """The earliest-arriving itinerary from ``origin`` to ``destination``, or None."""
     o, d = cn.index[origin], cn.index[destination]

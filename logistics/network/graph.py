@@ -15,18 +15,34 @@ def build_graph(network: Network, temperature: str | None = None) -> nx.MultiDiG
     g = nx.MultiDiGraph(name=network.source)
     for site in network.sites.values():
         g.add_node(
-            site.site_id, kind=site.kind, name=site.name, country=site.country,
-            territory=site.territory, lat=site.lat, lon=site.lon, timezone=site.timezone,
+            site.site_id,
+            kind=site.kind,
+            name=site.name,
+            country=site.country,
+            territory=site.territory,
+            lat=site.lat,
+            lon=site.lon,
+            timezone=site.timezone,
         )
     for lane in network.lanes:
         if temperature is not None and temperature not in lane.temperatures:
             continue
         g.add_edge(
-            lane.from_site, lane.to_site, key=lane.lane_id,
-            carrier=lane.carrier, mode=lane.mode, duration_h=lane.duration_h,
-            duration_p90_h=lane.duration_p90_h, departures=lane.departures, days=lane.days,
-            valid_from=lane.valid_from, valid_to=lane.valid_to, lead_time_h=lane.lead_time_h,
-            temperatures=lane.temperatures, capacity=lane.capacity, cost_eur=lane.cost_eur,
+            lane.from_site,
+            lane.to_site,
+            key=lane.lane_id,
+            carrier=lane.carrier,
+            mode=lane.mode,
+            duration_h=lane.duration_h,
+            duration_p90_h=lane.duration_p90_h,
+            departures=lane.departures,
+            days=lane.days,
+            valid_from=lane.valid_from,
+            valid_to=lane.valid_to,
+            lead_time_h=lane.lead_time_h,
+            temperatures=lane.temperatures,
+            capacity=lane.capacity,
+            cost_eur=lane.cost_eur,
             generated=lane.generated,
         )
     return g

@@ -11,7 +11,7 @@ from logistics.model.network import Network
 _GEOD = Geod(ellps="WGS84")
 
 
-def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:  # noqa: ANN001
+def geodesic_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Geodesic distances on the WGS84 ellipsoid, in km (vectorised)."""
     _, _, metres = _GEOD.inv(lon1, lat1, lon2, lat2)
     return np.asarray(metres) / 1000.0

@@ -36,7 +36,11 @@ class Router:
         end = (end or start) + self.margin
         cn = self._cn
         if cn is None or start < cn.start or end > cn.end:
-            lo = start - timedelta(days=1) if cn is None else min(cn.start, start - timedelta(days=1))
+            lo = (
+                start - timedelta(days=1)
+                if cn is None
+                else min(cn.start, start - timedelta(days=1))
+            )
             hi = end if cn is None else max(cn.end, end)
             self._cn = cn = CompiledNetwork(self.network, lo, hi, self.quantile)
         return cn
@@ -49,8 +53,13 @@ class Router:
             raise ValueError(f"unknown temperature class {temperature!r}")
 
     def earliest(
-        self, origin: str, destination: str, ready: datetime, temperature: str,
-        *, banned: Iterable[int] = (),
+        self,
+        origin: str,
+        destination: str,
+        ready: datetime,
+        temperature: str,
+        *,
+        banned: Iterable[int] = (),
     ) -> Itinerary | None:
         """The earliest-arriving itinerary, or None when the destination is unreachable."""
         self._check(origin, destination, temperature=temperature)
@@ -71,7 +80,8 @@ class Router:
         label, pred = search(cn, o, r, temperature)
         return {
             cn.site_ids[v]: build_itinerary(cn, o, v, r, temperature, pred)
-            for v in range(len(label)) if v != o and label[v] < INF
+            for v in range(len(label))
+            if v != o and label[v] < INF
         }
 
     def alternatives(

@@ -15,12 +15,18 @@ from logistics.solve.candidates import CandidateSet, build_candidates
 from logistics.solve.cpsat import Improvement, solve_cpsat
 from logistics.solve.greedy import greedy
 from logistics.solve.params import SolveParams, Weights, load_params
-from logistics.solve.problem import SCALE, Problem, build_problem, previous_selection
+from logistics.solve.problem import SCALE, build_problem, previous_selection
 from logistics.solve.result import SolveResult, Status
 
 __all__ = [
-    "SolveParams", "SolveResult", "Status", "Weights", "build_candidates", "build_problem",
-    "load_params", "solve",
+    "SolveParams",
+    "SolveResult",
+    "Status",
+    "Weights",
+    "build_candidates",
+    "build_problem",
+    "load_params",
+    "solve",
 ]
 
 log = logging.getLogger("logistics")
@@ -84,9 +90,11 @@ def solve(
         objective=None if objective is None else objective / SCALE,
         bound=None if bound is None else bound / SCALE,
         wall_s=time.perf_counter() - t0,
-        params=params.to_dict(),
-        input_hashes={**{f"network/{k}": v for k, v in network.input_hashes.items()},
-                      **({"orders": book.sha256} if book.sha256 else {})},
+        params={**params.to_dict(), "network": network.source, "orders": book.source},
+        input_hashes={
+            **{f"network/{k}": v for k, v in network.input_hashes.items()},
+            **({"orders": book.sha256} if book.sha256 else {}),
+        },
         stats=stats,
         versions=_versions(),
     )
@@ -105,5 +113,3 @@ def _versions() -> dict[str, str]:
 def candidates_of(network: Network, book: OrderBook, params: SolveParams) -> CandidateSet:
     """The candidate set alone (for analysis and the lower bound)."""
     return build_candidates(network, book, params.quantile)
-
-

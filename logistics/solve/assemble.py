@@ -29,9 +29,15 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
             rows.append(_served(cs, cand, "scheduled", _limits(cs, k, cand, used)))
         else:
             reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
-            rows.append(PlannedOrder(order_id=order.order_id, therapy=order.therapy,
-                                     treatment_centre=order.treatment_centre,
-                                     status="unserved", reason=reason))
+            rows.append(
+                PlannedOrder(
+                    order_id=order.order_id,
+                    therapy=order.therapy,
+                    treatment_centre=order.treatment_centre,
+                    status="unserved",
+                    reason=reason,
+                )
+            )
     return Plan(orders=tuple(rows))
 
 
@@ -64,16 +70,17 @@ def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Counter) -> str:
     if best.v2v_h < cand.v2v_h - 1e-9:
         full = _full(cs, best, used, exclude=cand)
         why = f" by {full}" if full else ""
-        text += (f"; {cand.v2v_h - best.v2v_h:.1f} h later than its fastest option "
-                 f"({best.site}, apheresis {best.apheresis_day}){why}")
+        text += (
+            f"; {cand.v2v_h - best.v2v_h:.1f} h later than its fastest option "
+            f"({best.site}, apheresis {best.apheresis_day}){why}"
+        )
     return text
 
 
 def _full(cs: CandidateSet, cand: Candidate, used: Counter, exclude: Candidate | None) -> str:
     """The resources of a candidate that are full, in words."""
     mine = Counter(resources(cs, exclude)) if exclude is not None else Counter()
-    full = [key for key in resources(cs, cand)
-            if used[key] - mine[key] >= capacity_of(cs, key)]
+    full = [key for key in resources(cs, cand) if used[key] - mine[key] >= capacity_of(cs, key)]
     return _words(full)
 
 

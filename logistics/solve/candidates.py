@@ -77,15 +77,24 @@ class CandidateSet:
         order = self.book.orders[cand.order]
         therapy = net.therapies[order.therapy]
         if direction == "inbound":
-            origin, ready, temp, chain = (order.treatment_centre, cand.ready,
-                                          therapy.inbound_temperature, cand.inbound)
+            origin, ready, temp, chain = (
+                order.treatment_centre,
+                cand.ready,
+                therapy.inbound_temperature,
+                cand.inbound,
+            )
         else:
-            origin, ready, temp, chain = (cand.site, cand.release,
-                                          therapy.outbound_temperature, cand.outbound)
+            origin, ready, temp, chain = (
+                cand.site,
+                cand.release,
+                therapy.outbound_temperature,
+                cand.outbound,
+            )
         lanes = [self.cn.lanes[k] for k in chain]
         if not lanes:
-            return Itinerary(origin=origin, destination=origin, ready=from_s(ready),
-                             temperature=temp, legs=())
+            return Itinerary(
+                origin=origin, destination=origin, ready=from_s(ready), temperature=temp, legs=()
+            )
         return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes)
 
 
@@ -95,12 +104,18 @@ def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:
     if not book.orders:
         now = datetime(2026, 1, 1, tzinfo=UTC)
         return now, now + timedelta(days=1)
-    first = min(min(o.apheresis_earliest, o.committed_apheresis or o.apheresis_earliest)
-                for o in book.orders)
+    first = min(
+        min(o.apheresis_earliest, o.committed_apheresis or o.apheresis_earliest)
+        for o in book.orders
+    )
     last = max(o.apheresis_latest for o in book.orders)
     longest = max(
-        (t.inbound_max_h / 24 + t.manufacturing_days + t.release_days + t.outbound_max_h / 24
-         for t in network.therapies.values()), default=30)
+        (
+            t.inbound_max_h / 24 + t.manufacturing_days + t.release_days + t.outbound_max_h / 24
+            for t in network.therapies.values()
+        ),
+        default=30,
+    )
     return first - timedelta(days=2), last + timedelta(days=longest + 3)
 
 
@@ -130,15 +145,18 @@ def build_candidates(
         therapy = network.therapies[order.therapy]
         centre = network.sites[order.treatment_centre]
         if centre.territory not in therapy.markets:
-            cs.reasons[k] = (f"no licensed site: {order.therapy} is not marketed in "
-                             f"{centre.territory} ({', '.join(therapy.markets)} only)")
+            cs.reasons[k] = (
+                f"no licensed site: {order.therapy} is not marketed in "
+                f"{centre.territory} ({', '.join(therapy.markets)} only)"
+            )
             continue
         days = _apheresis_days(network, order)
         if not days:
             cs.reasons[k] = (
                 f"no apheresis day: {order.treatment_centre} is closed or has no apheresis "
                 f"slots at its ready time between {_local(order.apheresis_earliest, centre)} "
-                f"and {_local(order.apheresis_latest, centre)}")
+                f"and {_local(order.apheresis_latest, centre)}"
+            )
             continue
         options[k] = days
 
@@ -146,13 +164,21 @@ def build_candidates(
     say("routing inbound shipments", 0.1)
     inbound: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
     for temp, keys in _group(
-        ((network.therapies[book.orders[k].therapy].inbound_temperature,
-          (book.orders[k].treatment_centre, ready))
-         for k, days in options.items() for _, ready in days)
+        (
+            (
+                network.therapies[book.orders[k].therapy].inbound_temperature,
+                (book.orders[k].treatment_centre, ready),
+            )
+            for k, days in options.items()
+            for _, ready in days
+        )
     ).items():
         labels, pred = engine.run(
-            np.array([cn.index[c] for c, _ in keys]), np.array([r for _, r in keys], dtype=float),
-            temp, max_h=max(t.inbound_max_h for t in network.therapies.values()))
+            np.array([cn.index[c] for c, _ in keys]),
+            np.array([r for _, r in keys], dtype=float),
+            temp,
+            max_h=max(t.inbound_max_h for t in network.therapies.values()),
+        )
         for i, (c, r) in enumerate(keys):
             inbound[(c, r, temp)] = (labels[i], pred[i])
 
@@ -180,21 +206,26 @@ def build_candidates(
     # 4. outbound: one-to-all from each (site, release) per temperature
     say("routing outbound shipments", 0.4)
     releases = []
-    for k, _day, _ready, site, start_s, _chain_in in pending:
+    for k, _day, _ready, _site, start_s, _chain_in in pending:
         therapy = network.therapies[book.orders[k].therapy]
         end_s = start_s + therapy.manufacturing_days * DAY_S
         releases.append(end_s + therapy.release_days * DAY_S)
     outbound: dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]] = {}
     groups = _group(
-        ((network.therapies[book.orders[p[0]].therapy].outbound_temperature, (p[3], rel))
-         for p, rel in zip(pending, releases, strict=True)))
+        (
+            (network.therapies[book.orders[p[0]].therapy].outbound_temperature, (p[3], rel))
+            for p, rel in zip(pending, releases, strict=True)
+        )
+    )
     for temp, keys in groups.items():
         for lo in range(0, len(keys), 4000):
-            chunk = keys[lo:lo + 4000]
+            chunk = keys[lo : lo + 4000]
             labels, pred = engine.run(
                 np.array([cn.index[s] for s, _ in chunk]),
-                np.array([r for _, r in chunk], dtype=float), temp,
-                max_h=max(t.outbound_max_h for t in network.therapies.values()))
+                np.array([r for _, r in chunk], dtype=float),
+                temp,
+                max_h=max(t.outbound_max_h for t in network.therapies.values()),
+            )
             for i, (s, r) in enumerate(chunk):
                 outbound[(s, r, temp)] = (labels[i], pred[i])
 
@@ -214,17 +245,20 @@ def build_candidates(
                 misses[k] = (INF, site)
             continue
         chain_out = _chain(cn, pred, cn.index[site], tc)
-        cand = _candidate(cs, stress, k, day, ready, site, start_s, release, int(delivery),
-                          chain_in, chain_out)
+        cand = _candidate(
+            cs, stress, k, day, ready, site, start_s, release, int(delivery), chain_in, chain_out
+        )
         cs.by_order[k].append(len(cs.candidates))
         cs.candidates.append(cand)
     for k, (hours, site) in misses.items():
         if not cs.by_order[k] and k not in cs.reasons:
             therapy = network.therapies[book.orders[k].therapy]
             best = "no itinerary" if hours == INF else f"best {hours / 3600:.1f} h from {site}"
-            cs.reasons[k] = (f"no {therapy.outbound_temperature} itinerary returns the product "
-                             f"to {book.orders[k].treatment_centre} within the "
-                             f"{therapy.outbound_max_h:g} h shipper hold time ({best})")
+            cs.reasons[k] = (
+                f"no {therapy.outbound_temperature} itinerary returns the product "
+                f"to {book.orders[k].treatment_centre} within the "
+                f"{therapy.outbound_max_h:g} h shipper hold time ({best})"
+            )
     for k in options:
         if not cs.by_order[k] and k not in cs.reasons:
             cs.reasons[k] = "no feasible schedule"
@@ -247,15 +281,17 @@ def _apheresis_days(network: Network, order: Order) -> list[tuple[date, int]]:
     day = first
     while day <= last:
         ready = datetime.combine(day, ready_t, zone).astimezone(UTC)
-        if (order.apheresis_earliest <= ready <= order.apheresis_latest
-                and centre.calendar.is_open(ready)
-                and network.capacity.slots(centre.site_id, "apheresis", day) > 0):
+        if (
+            order.apheresis_earliest <= ready <= order.apheresis_latest
+            and centre.calendar.is_open(ready)
+            and network.capacity.slots(centre.site_id, "apheresis", day) > 0
+        ):
             days.append((day, to_s(ready)))
         day += timedelta(days=1)
     return days
 
 
-def _group(pairs) -> dict[str, list[tuple[str, int]]]:  # noqa: ANN001
+def _group(pairs) -> dict[str, list[tuple[str, int]]]:
     """Unique query keys per temperature, in a stable order."""
     out: dict[str, dict[tuple[str, int], None]] = {}
     for temp, key in pairs:
@@ -273,8 +309,9 @@ def _chain(cn: CompiledNetwork, pred: np.ndarray, origin: int, target: int) -> t
     return tuple(reversed(chain))
 
 
-def _candidate(cs, stress, k, day, ready, site, start_s, release, delivery, chain_in,  # noqa: ANN001
-               chain_out) -> Candidate:
+def _candidate(
+    cs, stress, k, day, ready, site, start_s, release, delivery, chain_in, chain_out
+) -> Candidate:
     net, cn = cs.network, cs.cn
     order = cs.book.orders[k]
     therapy = net.therapies[order.therapy]
@@ -326,23 +363,32 @@ def _replay_time(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> float
     return t
 
 
-def _inbound_reason(cs: CandidateSet, order: Order, best_miss, pred) -> str:  # noqa: ANN001
+def _inbound_reason(cs: CandidateSet, order: Order, best_miss, pred) -> str:
     therapy = cs.network.therapies[order.therapy]
     temp = therapy.inbound_temperature
     window = f"{therapy.inbound_max_h:g} h"
     if best_miss is None or best_miss[0] == INF:
-        return (f"no {temp} itinerary links {order.treatment_centre} to any licensed site "
-                f"({', '.join(therapy.sites)})")
+        return (
+            f"no {temp} itinerary links {order.treatment_centre} to any licensed site "
+            f"({', '.join(therapy.sites)})"
+        )
     hours, site, ready, v = best_miss
-    labels, p = pred[(order.treatment_centre, ready, temp)]
+    _labels, p = pred[(order.treatment_centre, ready, temp)]
     chain = _chain(cs.cn, p, cs.cn.index[order.treatment_centre], v)
-    it = replay(cs.cn, cs.cn.index[order.treatment_centre], float(ready), temp,
-                [cs.cn.lanes[k] for k in chain])
-    return (f"no {temp} itinerary reaches a licensed site within {window} of apheresis "
-            f"(best {hours / 3600:.1f} h to {site}, {describe(it)})")
+    it = replay(
+        cs.cn,
+        cs.cn.index[order.treatment_centre],
+        float(ready),
+        temp,
+        [cs.cn.lanes[k] for k in chain],
+    )
+    return (
+        f"no {temp} itinerary reaches a licensed site within {window} of apheresis "
+        f"(best {hours / 3600:.1f} h to {site}, {describe(it)})"
+    )
 
 
-def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:  # noqa: ANN001
+def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:
     """The booked schedule of a committed (or later) order: its site and apheresis as
     booked, the earliest itineraries from there."""
     net, cn = cs.network, cs.cn
@@ -351,8 +397,13 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:  # noqa: AN
     ready = to_s(order.committed_apheresis)
     site = order.committed_site
     centre = net.sites[order.treatment_centre]
-    labels, pred = search(cn, cn.index[centre.site_id], float(ready),
-                          therapy.inbound_temperature, targets=(cn.index[site],))
+    labels, pred = search(
+        cn,
+        cn.index[centre.site_id],
+        float(ready),
+        therapy.inbound_temperature,
+        targets=(cn.index[site],),
+    )
     arrival = labels[cn.index[site]]
     if arrival == INF:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.inbound_temperature} itinerary"
@@ -360,8 +411,13 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:  # noqa: AN
     chain_in = _chain_list(cn, pred, cn.index[centre.site_id], cn.index[site])
     start_s = int(arrival)
     release = start_s + (therapy.manufacturing_days + therapy.release_days) * DAY_S
-    labels, pred = search(cn, cn.index[site], float(release), therapy.outbound_temperature,
-                          targets=(cn.index[centre.site_id],))
+    labels, pred = search(
+        cn,
+        cn.index[site],
+        float(release),
+        therapy.outbound_temperature,
+        targets=(cn.index[centre.site_id],),
+    )
     delivery = labels[cn.index[centre.site_id]]
     if delivery == INF:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.outbound_temperature} return"
@@ -369,20 +425,25 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:  # noqa: AN
     chain_out = _chain_list(cn, pred, cn.index[site], cn.index[centre.site_id])
     zone = ZoneInfo(centre.timezone)
     day = datetime.fromtimestamp(ready, UTC).astimezone(zone).date()
-    cand = _candidate(cs, stress, k, day, ready, site, start_s, release, int(delivery),
-                      chain_in, chain_out)
+    cand = _candidate(
+        cs, stress, k, day, ready, site, start_s, release, int(delivery), chain_in, chain_out
+    )
     notes = []
     if (start_s - ready) > therapy.inbound_max_h * 3600:
-        notes.append(f"booked inbound takes {(start_s - ready) / 3600:.1f} h, over the "
-                     f"{therapy.inbound_max_h:g} h window")
+        notes.append(
+            f"booked inbound takes {(start_s - ready) / 3600:.1f} h, over the "
+            f"{therapy.inbound_max_h:g} h window"
+        )
     if (delivery - release) > therapy.outbound_max_h * 3600:
-        notes.append(f"return takes {(delivery - release) / 3600:.1f} h, over the "
-                     f"{therapy.outbound_max_h:g} h hold time")
+        notes.append(
+            f"return takes {(delivery - release) / 3600:.1f} h, over the "
+            f"{therapy.outbound_max_h:g} h hold time"
+        )
     cs.frozen[k] = cand
     cs.frozen_notes[k] = "; ".join(notes) or "booked: kept as it is"
 
 
-def _chain_list(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:  # noqa: ANN001
+def _chain_list(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
     chain = []
     v = target
     while v != origin:
@@ -392,5 +453,5 @@ def _chain_list(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[in
     return tuple(reversed(chain))
 
 
-def _local(t: datetime, site) -> str:  # noqa: ANN001
+def _local(t: datetime, site) -> str:
     return t.astimezone(ZoneInfo(site.timezone)).strftime("%Y-%m-%d")

@@ -35,8 +35,11 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.start = time.perf_counter()
 
     def on_solution_callback(self) -> None:
-        self.on_improve(self.objective_value + self.offset, self.best_objective_bound + self.offset,
-                        time.perf_counter() - self.start)
+        self.on_improve(
+            self.objective_value + self.offset,
+            self.best_objective_bound + self.offset,
+            time.perf_counter() - self.start,
+        )
 
 
 def solve_cpsat(
@@ -51,8 +54,9 @@ def solve_cpsat(
     n = len(problem.coef)
     offset = sum(problem.penalty)
     if n == 0:
-        return Solution(Status.OPTIMAL, "no candidates", [], offset, float(offset),
-                        {"candidates": 0})
+        return Solution(
+            Status.OPTIMAL, "no candidates", [], offset, float(offset), {"candidates": 0}
+        )
     model = cp_model.CpModel()
     x = [model.new_bool_var("") for _ in range(n)]
     for cands in problem.by_order:
@@ -94,11 +98,13 @@ def solve_cpsat(
     }
     if status in (Status.OPTIMAL, Status.FEASIBLE):
         chosen = [i for i in range(n) if solver.boolean_value(x[i])]
-        objective = int(round(solver.objective_value))
+        objective = round(solver.objective_value)
         bound = solver.best_objective_bound
         gap_ok = objective - bound <= params.relative_gap * max(1.0, abs(objective)) + 1e-9
-        termination = ("optimal" if objective - bound < 0.5 else
-                       "gap limit" if gap_ok else "time limit")
+        termination = (
+            "optimal" if objective - bound < 0.5 else "gap limit" if gap_ok else "time limit"
+        )
         return Solution(status, termination, chosen, objective, bound, stats)
-    return Solution(status, "time limit" if status is Status.UNKNOWN else "infeasible", [],
-                    None, None, stats)
+    return Solution(
+        status, "time limit" if status is Status.UNKNOWN else "infeasible", [], None, None, stats
+    )

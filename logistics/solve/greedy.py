@@ -19,8 +19,11 @@ def greedy(problem: Problem) -> list[int]:
             rows_of[c].append(key)
     order_ids = sorted(
         (k for k, cands in enumerate(problem.by_order) if cands),
-        key=lambda k: (cs.book.orders[k].apheresis_earliest, -cs.book.orders[k].priority,
-                       cs.book.orders[k].order_id),
+        key=lambda k: (
+            cs.book.orders[k].apheresis_earliest,
+            -cs.book.orders[k].priority,
+            cs.book.orders[k].order_id,
+        ),
     )
     chosen = []
     for k in order_ids:

@@ -36,7 +36,8 @@ class Problem:
         penalty of every plannable order left unserved."""
         served = {self.orders[c] for c in chosen}
         return sum(self.coef[c] for c in chosen) + sum(
-            p for k, p in enumerate(self.penalty) if k not in served)
+            p for k, p in enumerate(self.penalty) if k not in served
+        )
 
     def feasible(self, chosen: list[int]) -> bool:
         """At most one candidate per order and every capacity row respected."""
@@ -47,7 +48,7 @@ class Problem:
         return all(sum(c in pick for c in cands) <= cap for _, cap, cands in self.rows)
 
 
-def resources(cs: CandidateSet, c) -> list[tuple]:  # noqa: ANN001
+def resources(cs: CandidateSet, c) -> list[tuple]:
     """The capacity resources one candidate holds."""
     order = cs.book.orders[c.order]
     keys: list[tuple] = [("manufacturing", c.site, d) for d in c.mfg_days]
@@ -78,9 +79,12 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         if was is not None and was != (c.site, c.apheresis_day):
             value += w.stability
         coef.append(round(value * SCALE))
-    penalty = [0 if o.booked or o.status == "cancelled"
-               else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
-               for o in book.orders]
+    penalty = [
+        0
+        if o.booked or o.status == "cancelled"
+        else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
+        for o in book.orders
+    ]
     used: dict[tuple, int] = defaultdict(int)
     for c in cs.frozen.values():
         for key in resources(cs, c):
