@@ -5,6 +5,7 @@ Never imports the routing engine (``logistics.network``) or the solver
 """
 
 from logistics.check.legs import check_itinerary, check_legs
+from logistics.check.plan import check
 from logistics.check.violations import Violation
 
-__all__ = ["Violation", "check_itinerary", "check_legs"]
+__all__ = ["Violation", "check", "check_itinerary", "check_legs"]
