@@ -17,6 +17,7 @@ class Weights:
 
     unserved_penalty: float = 100000.0
     v2v_per_h: float = 10.0
+    wait_per_h: float = 5.0
     cost_per_eur: float = 0.1
     risk: float = 2000.0
     stability: float = 500.0

@@ -74,16 +74,24 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     coef = []
     for c in cs.candidates:
         prio = w.priority_weight(book.orders[c.order].priority)
-        value = prio * w.v2v_per_h * c.v2v_h + w.cost_per_eur * c.cost + w.risk * c.risk
+        order = book.orders[c.order]
+        wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
+        value = (
+            prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
+            + w.cost_per_eur * c.cost
+            + w.risk * c.risk
+        )
         was = prev.get(book.orders[c.order].order_id)
         if was is not None and was != (c.site, c.apheresis_day):
             value += w.stability
         coef.append(round(value * SCALE))
+    # A booked order kept as booked costs nothing; one whose booking cannot be kept
+    # (no itinerary any more) is an unserved patient and pays the penalty like any other.
     penalty = [
         0
-        if o.booked or o.status == "cancelled"
+        if k in cs.frozen or o.status == "cancelled"
         else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
-        for o in book.orders
+        for k, o in enumerate(book.orders)
     ]
     used: dict[tuple, int] = defaultdict(int)
     for c in cs.frozen.values():
