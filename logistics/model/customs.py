@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.model.calendar import OpeningHours
+from logistics.model.disruptions import Window
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +39,7 @@ class CustomsRule:
     clearance_p90_h: float
     office_hours: OpeningHours
     import_release_h: float = 0.0
+    windows: tuple[Window, ...] = ()  # scenario disruptions, by departure of the leg
 
     def __post_init__(self) -> None:
         if self.from_territory == self.to_territory:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from logistics.model.constants import MODES, TEMPERATURES
+from logistics.model.disruptions import Window
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +33,7 @@ class Lane:
     valid_from: date | None = None
     valid_to: date | None = None
     generated: bool = False
+    windows: tuple[Window, ...] = ()  # scenario disruptions, by departure time
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
