@@ -73,6 +73,10 @@ def solve(
         sol = solve_cpsat(problem, params, hint, on_improve)
         chosen, status, termination = sol.chosen, sol.status, sol.termination
         objective, bound, stats = sol.objective, sol.bound, sol.stats
+    if status is Status.UNKNOWN and problem.feasible(start):
+        # The limit came before the engine found a plan: keep the greedy one.
+        chosen, status, termination = start, Status.FEASIBLE, f"{termination}, greedy plan"
+        objective = problem.objective(start)
     plan = assemble(problem, chosen) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
     stats = {
         **stats,
