@@ -12,6 +12,7 @@ temperature class.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from logistics.network.timebase import INF, from_s, to_s
 
 log = logging.getLogger("logistics")
 DAY_S = 86400
+LATER_STARTS = 2  # manufacturing start options on later days, besides the handover
 Progress = Callable[[str, float], None]
 
 
@@ -196,7 +198,9 @@ def build_candidates(
                 arrival = labels[v]
                 if arrival - ready <= therapy.inbound_max_h * 3600:
                     chain = _chain(cn, pred, cn.index[order.treatment_centre], v)
-                    pending.append((k, day, ready, site, int(arrival), chain))
+                    deadline = ready + therapy.inbound_max_h * 3600
+                    for start_s in _starts(cn, site, int(arrival), deadline):
+                        pending.append((k, day, ready, site, start_s, chain))
                     found = True
                 elif best_miss is None or arrival - ready < best_miss[0]:
                     best_miss = (arrival - ready, site, ready, v)
@@ -289,6 +293,26 @@ def _apheresis_days(network: Network, order: Order) -> list[tuple[date, int]]:
             days.append((day, to_s(ready)))
         day += timedelta(days=1)
     return days
+
+
+def _starts(cn: CompiledNetwork, site: str, arrival: int, deadline: float) -> list[int]:
+    """Manufacturing start options: at the handover, and at the site's first opening
+    on each of the next ``LATER_STARTS`` local days while inside the fresh window (so a
+    full slot day can be dodged by starting a day later)."""
+    out = [arrival]
+    hours = cn.open[cn.index[site]]
+    if hours.always:
+        return out
+    zone = ZoneInfo(cn.network.sites[site].timezone)
+    last_day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date()
+    for s in hours.starts[bisect_right(hours.starts, arrival):]:
+        if s > deadline or len(out) > LATER_STARTS:
+            break
+        day = datetime.fromtimestamp(s, UTC).astimezone(zone).date()
+        if day > last_day:
+            out.append(int(s))
+            last_day = day
+    return out
 
 
 def _group(pairs) -> dict[str, list[tuple[str, int]]]:

@@ -95,12 +95,6 @@ def test_closing_a_lane_never_helps(parallel, seed, n, days, lane):
     assert optimum(without_lane(net, lane), book) >= optimum(net, book)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation: a candidate starts manufacturing at the earliest inbound "
-    "arrival; the solver cannot take a later service to start a day later when the "
-    "earlier day is full, so closing the earlier service can improve the optimum",
-)
 def test_later_arrival_can_dodge_a_full_slot(parallel):
     """With one manufacturing slot, closing the earlier London-Amsterdam flight moves a
     London order's arrival (and manufacturing start) a day later, past a day that is
