@@ -68,8 +68,9 @@ class BatchEngine:
         self.cn = cn
         self.t0 = float(cn.horizon_s()[0] - 2 * 86400)
         self.n = len(cn.site_ids)
-        # sites are owners 0..n-1, customs offices n..n+m-1
-        self.open = _keyed_open(list(cn.open) + list(cn.offices), self.t0)
+        # sites are owners 0..n-1, customs offices n..n+m-1, then on-demand lane windows
+        self.open = _keyed_open(list(cn.open) + list(cn.offices) + list(cn.windows), self.t0)
+        self._window0 = self.n + len(cn.offices)
         deps, owner = [], []
         for cl in cn.lanes:
             for d in cl.departures or ():
@@ -97,6 +98,8 @@ class BatchEngine:
                 "lead": np.array([cl.lead for cl in lanes], dtype=float),
                 "dur": np.array([cl.duration for cl in lanes], dtype=float),
                 "timetabled": np.array([cl.departures is not None for cl in lanes]),
+                "src": np.array([self._window0 + cl.window if cl.window >= 0 else u
+                                 for cl in lanes], dtype=np.int64),
                 "office": np.array([self.n + cl.customs if cl.customs >= 0 else -1
                                     for cl in lanes], dtype=np.int64),
                 "clear": np.array([cl.clearance + cl.release for cl in lanes], dtype=float),
@@ -150,7 +153,7 @@ class BatchEngine:
             )
         if (~tt).any():
             depart[:, ~tt] = self.open.next_open(
-                np.full((len(rows), int((~tt).sum())), u), ready[:, ~tt]
+                np.broadcast_to(lanes["src"][~tt], (len(rows), int((~tt).sum()))), ready[:, ~tt]
             )
         arrival = depart + lanes["dur"][None, :]
         office = lanes["office"]

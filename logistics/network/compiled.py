@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from logistics.model.calendar import OpeningHours, SiteCalendar
+from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
 from logistics.model.constants import TEMPERATURES
 from logistics.model.network import Network
 from logistics.model.quantiles import quantile_h
@@ -56,12 +56,44 @@ def _open_times(calendar: SiteCalendar, start: datetime, end: datetime) -> OpenT
         closing = calendar.open_until(opening)
         starts.append(to_s(opening))
         if closing is None or closing >= end:
-            ends.append(to_s(end) + 10 * 365 * 86400)
+            # the true closing (open_until looks a year ahead): a site open at the end
+            # of the horizon is not open for ever after it
+            ends.append(to_s(closing) if closing is not None else to_s(end) + 10 * 365 * 86400)
             break
         ends.append(to_s(closing))
         t = closing
     always = len(starts) == 1 and starts[0] <= to_s(start) and ends[0] > to_s(end)
     return OpenTimes(tuple(starts), tuple(ends), always)
+
+
+def _running_window(lane, site: OpenTimes, tz: str, start: date, end: date) -> OpenTimes:  # noqa: ANN001
+    """When an on-demand lane can leave: the from_site's open times on the local dates
+    the lane runs (its weekdays, within its validity dates)."""
+    days: list[tuple[int, int]] = []
+    day = start
+    while day <= end:
+        if lane.runs_on(day):
+            lo = to_s(wall_to_utc(day, 0, tz))
+            hi = to_s(wall_to_utc(day + timedelta(days=1), 0, tz))
+            if days and days[-1][1] == lo:
+                days[-1] = (days[-1][0], hi)
+            else:
+                days.append((lo, hi))
+        day += timedelta(days=1)
+    starts: list[int] = []
+    ends: list[int] = []
+    i = j = 0
+    while i < len(site.starts) and j < len(days):
+        lo = max(site.starts[i], days[j][0])
+        hi = min(site.ends[i], days[j][1])
+        if lo < hi:
+            starts.append(lo)
+            ends.append(hi)
+        if site.ends[i] < days[j][1]:
+            i += 1
+        else:
+            j += 1
+    return OpenTimes(tuple(starts), tuple(ends), False)
 
 
 def _departures(lane, tz: str, start: date, end: date) -> tuple[int, ...]:  # noqa: ANN001
@@ -94,6 +126,7 @@ class CompiledLane:
     release: int
     cost: float
     generated: bool
+    window: int = -1  # on demand: index into CompiledNetwork.windows, -1: from_site's hours
 
     def next_departure(self, t: float) -> float:
         """First timetabled departure at or after ``t``."""
@@ -120,6 +153,8 @@ class CompiledNetwork:
         first_day = (start - timedelta(days=1)).date()
         last_day = (end + timedelta(days=1)).date()
         self.lanes: list[CompiledLane] = []
+        # on-demand lanes that do not run every day: open times on their running days
+        self.windows: list[OpenTimes] = []
         for k, lane in enumerate(network.lanes):
             origin = network.sites[lane.from_site]
             dest = network.sites[lane.to_site]
@@ -151,6 +186,11 @@ class CompiledNetwork:
                 cost=lane.cost_eur,
                 generated=lane.generated,
             ))
+            if lane.on_demand and (len(lane.days) < 7 or lane.valid_from or lane.valid_to):
+                self.lanes[-1].window = len(self.windows)
+                self.windows.append(_running_window(
+                    lane, self.open[self.index[lane.from_site]], origin.timezone, first_day,
+                    last_day))
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
@@ -160,7 +200,8 @@ class CompiledNetwork:
         arrival, cleared, handover at the destination); inf when it cannot go."""
         ready = t + cl.lead
         if cl.departures is None:
-            depart = self.open[cl.u].next_open(ready)
+            hours = self.open[cl.u] if cl.window < 0 else self.windows[cl.window]
+            depart = hours.next_open(ready)
         else:
             depart = cl.next_departure(ready)
         if depart == INF:

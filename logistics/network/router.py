@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from itertools import count
 
 from logistics.model.constants import TEMPERATURES
 from logistics.model.itinerary import Itinerary
@@ -141,12 +142,14 @@ class Router:
         r = float(to_s(ready))
         deadline = r + budget_h * 3600
         bit = TEMP_BIT[temperature]
-        # label: (time, cost, site, chain of lanes)
-        heap: list[tuple[float, float, int, tuple]] = [(r, 0.0, o, ())]
+        # label: (time, cost, tie-breaker, site, chain of lanes); the counter keeps
+        # heapq from comparing chains (CompiledLane has no order) on equal labels
+        tie = count()
+        heap: list[tuple[float, float, int, int, tuple]] = [(r, 0.0, next(tie), o, ())]
         front: dict[int, list[tuple[float, float]]] = {}
         best: tuple[float, float, tuple] | None = None
         while heap:
-            t, cost, u, chain = heapq.heappop(heap)
+            t, cost, _, u, chain = heapq.heappop(heap)
             if best is not None and cost >= best[1]:
                 continue
             labels = front.setdefault(u, [])
@@ -161,7 +164,7 @@ class Router:
                     continue
                 hand = cn.traverse(cl, t)[3]
                 if hand <= deadline:
-                    heapq.heappush(heap, (hand, cost + cl.cost, cl.v, (*chain, cl)))
+                    heapq.heappush(heap, (hand, cost + cl.cost, next(tie), cl.v, (*chain, cl)))
         if best is None:
             return None
         return replay(cn, o, r, temperature, list(best[2]))
