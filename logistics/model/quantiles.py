@@ -17,11 +17,15 @@ def lognormal_sigma(median: float, p90: float) -> float:
 
 def quantile_h(median: float, p90: float, q: float | None) -> float:
     """Hours at quantile ``q``: the nominal (median) value when ``q`` is None or 0.5,
-    the p90 column at 0.9, the fitted lognormal otherwise."""
-    if q is None or q == 0.5 or median <= 0:
+    the p90 column at 0.9, the fitted lognormal otherwise. A zero median (no lognormal
+    exists) gives 0 up to the median and grows linearly in the normal score to p90."""
+    if q is None or q == 0.5:
         return median
     if not 0 < q < 1:
         raise ValueError("a planning quantile lies strictly between 0 and 1")
     if q == 0.9:
         return p90
-    return median * math.exp(lognormal_sigma(median, p90) * NormalDist().inv_cdf(q))
+    z = NormalDist().inv_cdf(q)
+    if median <= 0:
+        return max(0.0, p90 * z / Z90)
+    return median * math.exp(lognormal_sigma(median, p90) * z)

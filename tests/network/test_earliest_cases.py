@@ -535,12 +535,6 @@ def test_quantile_09_uses_p90_columns(base) -> None:
     assert_valid(base, mid, 0.75)
 
 
-@pytest.mark.xfail(
-    reason="logistics/model/quantiles.py: quantile_h returns the median whenever "
-    "median <= 0, so a rule with clearance_median_h = 0 and clearance_p90_h = 3 "
-    "clears in 0 h at --quantile 0.9 instead of the p90 column's 3 h",
-    strict=False,
-)
 def test_quantile_09_with_zero_median_clearance(tmp_path) -> None:
     """The contract: --quantile 0.9 uses the p90 columns, also when the median is 0."""
     folder = variant(tmp_path)
