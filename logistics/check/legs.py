@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.check.violations import Violation
 from logistics.model.calendar import WEEKDAYS, OpeningHours, SiteCalendar
+from logistics.model.disruptions import effect_at
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
@@ -163,6 +164,8 @@ def check_legs(
         # Rules 5 and 6: the departure.
         if fits and sites is not None:
             assert lane is not None
+            if effect_at(lane.windows, leg.depart).closed:
+                here("lane_closed", f"departs {_utc(leg.depart)}, when a disruption closes it")
             if lane.on_demand:
                 _check_on_demand(lane, sites[0], leg.depart, here)
             else:
@@ -353,7 +356,8 @@ def _check_transit(
             )
     if lane is None:
         return
-    hours = quantile_h(lane.duration_h, lane.duration_p90_h, quantile)
+    fx = effect_at(lane.windows, leg.depart)
+    hours = quantile_h(fx.hours(lane.duration_h), fx.hours(lane.duration_p90_h), quantile)
     landed = leg.depart + timedelta(hours=hours)
     earliest = landed
     note = f"{hours:g} h {lane.mode}"
@@ -367,7 +371,10 @@ def _check_transit(
                 f"office ({rule.office_hours}) never opens after {_utc(landed)}",
             )
             return
-        clearance = quantile_h(rule.clearance_median_h, rule.clearance_p90_h, quantile)
+        cx = effect_at(rule.windows, leg.depart)
+        clearance = quantile_h(
+            cx.hours(rule.clearance_median_h), cx.hours(rule.clearance_p90_h), quantile
+        )
         earliest = opens + timedelta(hours=clearance + rule.import_release_h)
         needed_h = (earliest - landed).total_seconds() / 3600
         note += (

@@ -46,6 +46,7 @@ Times are compared with one second of tolerance (:data:`~logistics.check.legs.TO
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,6 +55,7 @@ from zoneinfo import ZoneInfo
 from logistics.check.legs import TOLERANCE, _utc, _when, check_legs
 from logistics.check.violations import Violation
 from logistics.model.calendar import wall_to_utc
+from logistics.model.disruptions import effect_at
 from logistics.model.itinerary import Itinerary
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
@@ -580,8 +582,9 @@ class _PlanCheck:
                     f"{', '.join(users)}",
                 )
         for (lane_id, depart), users in departures.items():
-            capacity = self.lanes[lane_id].capacity
-            assert capacity is not None
+            lane = self.lanes[lane_id]
+            assert lane.capacity is not None
+            capacity = math.floor(lane.capacity * effect_at(lane.windows, depart).capacity_factor)
             if len(users) > capacity:
                 self.add(
                     "lane_capacity",

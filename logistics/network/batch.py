@@ -74,8 +74,8 @@ class BatchEngine:
         deps, owner = [], []
         for cl in cn.lanes:
             for d in cl.departures or ():
-                deps.append(cl.index * SPAN + (d - self.t0))
-                owner.append(cl.index)
+                deps.append(cl.cid * SPAN + (d - self.t0))
+                owner.append(cl.cid)
         self.deps = _Keyed(
             np.asarray(deps, dtype=float) if deps else np.zeros(1),
             np.zeros(1),
@@ -93,15 +93,18 @@ class BatchEngine:
                 self._by_origin[key] = None  # type: ignore[assignment]
                 return None
             self._by_origin[key] = {
-                "lane": np.array([cl.index for cl in lanes], dtype=np.int64),
+                "lane": np.array([cl.cid for cl in lanes], dtype=np.int64),
                 "v": np.array([cl.v for cl in lanes], dtype=np.int64),
                 "lead": np.array([cl.lead for cl in lanes], dtype=float),
                 "dur": np.array([cl.duration for cl in lanes], dtype=float),
                 "timetabled": np.array([cl.departures is not None for cl in lanes]),
-                "src": np.array([self._window0 + cl.window if cl.window >= 0 else u
-                                 for cl in lanes], dtype=np.int64),
-                "office": np.array([self.n + cl.customs if cl.customs >= 0 else -1
-                                    for cl in lanes], dtype=np.int64),
+                "src": np.array(
+                    [self._window0 + cl.window if cl.window >= 0 else u for cl in lanes],
+                    dtype=np.int64,
+                ),
+                "office": np.array(
+                    [self.n + cl.customs if cl.customs >= 0 else -1 for cl in lanes], dtype=np.int64
+                ),
                 "clear": np.array([cl.clearance + cl.release for cl in lanes], dtype=float),
             }
             v = self._by_origin[key]["v"]
@@ -141,7 +144,7 @@ class BatchEngine:
         labels = np.where(np.isfinite(labels), labels + self.t0, INF)
         return labels, pred
 
-    def _relax(self, u, rows, lanes, labels, pred, changed, limit) -> None:  # noqa: ANN001
+    def _relax(self, u, rows, lanes, labels, pred, changed, limit) -> None:
         t = labels[rows, u][:, None]
         k = lanes["lane"].size
         ready = t + lanes["lead"][None, :]
@@ -159,9 +162,12 @@ class BatchEngine:
         office = lanes["office"]
         cu = office >= 0
         if cu.any():
-            arrival[:, cu] = self.open.next_open(
-                np.broadcast_to(office[cu], (len(rows), int(cu.sum()))), arrival[:, cu]
-            ) + lanes["clear"][cu][None, :]
+            arrival[:, cu] = (
+                self.open.next_open(
+                    np.broadcast_to(office[cu], (len(rows), int(cu.sum()))), arrival[:, cu]
+                )
+                + lanes["clear"][cu][None, :]
+            )
         hand = self.open.next_open(np.broadcast_to(lanes["v"], (len(rows), k)), arrival)
         hand = np.where(hand <= limit[rows][:, None], hand, INF)
         uniq, first = lanes["uniq"], lanes["first"]
@@ -171,8 +177,12 @@ class BatchEngine:
             best = np.minimum.reduceat(hand, first, axis=1)
             bounds = [*first.tolist(), k]
             pick = np.stack(
-                [first[g] + np.argmin(hand[:, bounds[g]:bounds[g + 1]], axis=1)
-                 for g in range(len(uniq))], axis=1)
+                [
+                    first[g] + np.argmin(hand[:, bounds[g] : bounds[g + 1]], axis=1)
+                    for g in range(len(uniq))
+                ],
+                axis=1,
+            )
             best_lane = lanes["lane"][pick]
         cur = labels[rows[:, None], uniq[None, :]]
         rr, cc = np.nonzero(best < cur)

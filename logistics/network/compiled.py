@@ -2,10 +2,16 @@
 
 Opening hours, public holidays, customs office hours and timetables (local time, DST)
 are expanded once into sorted UTC second arrays; queries then only bisect.
+
+A lane with scenario disruption windows (its own, or its customs rule's) becomes one
+compiled lane per stretch of departure times with a constant effect: closed stretches
+vanish, delayed ones carry their longer duration or clearance. The earliest arrival
+over a lane is the best over its stretches.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -16,9 +22,12 @@ import numpy as np
 
 from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
 from logistics.model.constants import TEMPERATURES
+from logistics.model.customs import CustomsRule
+from logistics.model.disruptions import NO_EFFECT, Effect, effect_at
+from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.quantiles import quantile_h
-from logistics.network.timebase import INF, to_s
+from logistics.network.timebase import INF, from_s, to_s
 
 TEMP_BIT = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
 
@@ -66,7 +75,7 @@ def _open_times(calendar: SiteCalendar, start: datetime, end: datetime) -> OpenT
     return OpenTimes(tuple(starts), tuple(ends), always)
 
 
-def _running_window(lane, site: OpenTimes, tz: str, start: date, end: date) -> OpenTimes:  # noqa: ANN001
+def _running_window(lane, site: OpenTimes, tz: str, start: date, end: date) -> OpenTimes:
     """When an on-demand lane can leave: the from_site's open times on the local dates
     the lane runs (its weekdays, within its validity dates)."""
     days: list[tuple[int, int]] = []
@@ -96,7 +105,7 @@ def _running_window(lane, site: OpenTimes, tz: str, start: date, end: date) -> O
     return OpenTimes(tuple(starts), tuple(ends), False)
 
 
-def _departures(lane, tz: str, start: date, end: date) -> tuple[int, ...]:  # noqa: ANN001
+def _departures(lane, tz: str, start: date, end: date) -> tuple[int, ...]:
     zone = ZoneInfo(tz)
     out = []
     day = start
@@ -109,10 +118,47 @@ def _departures(lane, tz: str, start: date, end: date) -> tuple[int, ...]:  # no
     return tuple(sorted(out))
 
 
+def _clip(hours: OpenTimes, lo: float, hi: float) -> OpenTimes:
+    """Open times restricted to [lo, hi)."""
+    if lo == -INF and hi == INF:
+        return hours
+    if hours.always:
+        return OpenTimes((int(max(lo, -(2**62))),), (int(min(hi, 2**62)),), False)
+    starts, ends = [], []
+    for s, e in zip(hours.starts, hours.ends, strict=True):
+        a, b = max(s, lo), min(e, hi)
+        if a < b:
+            starts.append(int(a))
+            ends.append(int(b))
+    return OpenTimes(tuple(starts), tuple(ends), False)
+
+
+def _stretches(lane: Lane, rule: CustomsRule | None) -> list[tuple[float, float, Effect, Effect]]:
+    """Departure-time stretches [lo, hi) with constant lane and customs effects."""
+    windows = [*lane.windows, *(rule.windows if rule is not None else ())]
+    if not windows:
+        return [(-INF, INF, NO_EFFECT, NO_EFFECT)]
+    cuts = sorted({to_s(t) for w in windows for t in (w.start, w.end)})
+    bounds = [-INF, *cuts, INF]
+    out = []
+    for lo, hi in itertools.pairwise(bounds):
+        probe = from_s(lo if lo != -INF else cuts[0] - 1)
+        lane_fx = effect_at(lane.windows, probe)
+        rule_fx = effect_at(rule.windows, probe) if rule is not None else NO_EFFECT
+        if not lane_fx.closed:
+            out.append((lo, hi, lane_fx, rule_fx))
+    return out
+
+
 @dataclass(slots=True)
 class CompiledLane:
-    """One lane's traversal data (seconds)."""
+    """One lane (or one stretch of its departures) with its traversal data (seconds).
 
+    ``cid`` is its position in ``CompiledNetwork.lanes``; ``index`` the lane's position
+    in ``Network.lanes``.
+    """
+
+    cid: int
     index: int
     lane_id: str
     u: int
@@ -153,44 +199,66 @@ class CompiledNetwork:
         first_day = (start - timedelta(days=1)).date()
         last_day = (end + timedelta(days=1)).date()
         self.lanes: list[CompiledLane] = []
-        # on-demand lanes that do not run every day: open times on their running days
+        self.by_lane: list[list[CompiledLane]] = []  # network lane index -> its stretches
+        # on-demand lanes that do not run every day or have disruption stretches:
+        # the open times at which they can leave
         self.windows: list[OpenTimes] = []
         for k, lane in enumerate(network.lanes):
             origin = network.sites[lane.from_site]
             dest = network.sites[lane.to_site]
             rule = network.customs_rule(lane.from_site, lane.to_site, lane.mode)
             office = -1
-            clearance = release = 0
             if rule is not None:
                 key = (rule.office_hours.text, dest.timezone)
                 if key not in office_index:
                     office_index[key] = len(self.offices)
                     self.offices.append(_office_times(rule.office_hours, dest, start, end))
                 office = office_index[key]
-                clearance = _ceil_s(quantile_h(rule.clearance_median_h, rule.clearance_p90_h,
-                                               quantile))
-                release = _ceil_s(rule.import_release_h)
-            self.lanes.append(CompiledLane(
-                index=k,
-                lane_id=lane.lane_id,
-                u=self.index[lane.from_site],
-                v=self.index[lane.to_site],
-                lead=_ceil_s(lane.lead_time_h),
-                duration=_ceil_s(quantile_h(lane.duration_h, lane.duration_p90_h, quantile)),
-                departures=(_departures(lane, origin.timezone, first_day, last_day)
-                            if lane.departures else None),
-                temps=sum(TEMP_BIT[t] for t in lane.temperatures),
-                customs=office,
-                clearance=clearance,
-                release=release,
-                cost=lane.cost_eur,
-                generated=lane.generated,
-            ))
+            all_deps = (
+                _departures(lane, origin.timezone, first_day, last_day) if lane.departures else None
+            )
+            running = self.open[self.index[lane.from_site]]
             if lane.on_demand and (len(lane.days) < 7 or lane.valid_from or lane.valid_to):
-                self.lanes[-1].window = len(self.windows)
-                self.windows.append(_running_window(
-                    lane, self.open[self.index[lane.from_site]], origin.timezone, first_day,
-                    last_day))
+                running = _running_window(lane, running, origin.timezone, first_day, last_day)
+            self.by_lane.append([])
+            for lo, hi, lane_fx, rule_fx in _stretches(lane, rule):
+                cl = CompiledLane(
+                    cid=len(self.lanes),
+                    index=k,
+                    lane_id=lane.lane_id,
+                    u=self.index[lane.from_site],
+                    v=self.index[lane.to_site],
+                    lead=_ceil_s(lane.lead_time_h),
+                    duration=_ceil_s(
+                        quantile_h(
+                            lane_fx.hours(lane.duration_h),
+                            lane_fx.hours(lane.duration_p90_h),
+                            quantile,
+                        )
+                    ),
+                    departures=(
+                        None if all_deps is None else tuple(d for d in all_deps if lo <= d < hi)
+                    ),
+                    temps=sum(TEMP_BIT[t] for t in lane.temperatures),
+                    customs=office,
+                    clearance=0
+                    if rule is None
+                    else _ceil_s(
+                        quantile_h(
+                            rule_fx.hours(rule.clearance_median_h),
+                            rule_fx.hours(rule.clearance_p90_h),
+                            quantile,
+                        )
+                    ),
+                    release=0 if rule is None else _ceil_s(rule.import_release_h),
+                    cost=lane.cost_eur,
+                    generated=lane.generated,
+                )
+                if lane.on_demand and (running is not self.open[cl.u] or lo != -INF or hi != INF):
+                    cl.window = len(self.windows)
+                    self.windows.append(_clip(running, lo, hi))
+                self.lanes.append(cl)
+                self.by_lane[k].append(cl)
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
@@ -212,19 +280,34 @@ class CompiledNetwork:
             cleared = self.offices[cl.customs].next_open(arrival) + cl.clearance + cl.release
         return depart, arrival, cleared, self.open[cl.v].next_open(cleared)
 
+    def take(self, k: int, t: float) -> tuple[float, float, float, float, CompiledLane | None]:
+        """Network lane ``k`` taken from handover ``t``: the best of its stretches, as
+        (depart, arrival, cleared, handover, stretch used)."""
+        best: tuple[float, float, float, float, CompiledLane | None] = (INF, INF, INF, INF, None)
+        for cl in self.by_lane[k]:
+            times = self.traverse(cl, t)
+            if times[3] < best[3]:
+                best = (*times, cl)
+        return best
+
     def horizon_s(self) -> tuple[int, int]:
         """The compiled horizon in UTC seconds."""
         return to_s(self.start), to_s(self.end)
 
 
-def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> OpenTimes:  # noqa: ANN001
-    calendar = SiteCalendar(opening_hours=hours, timezone=dest.timezone, country=dest.country,
-                            subdivision=dest.subdivision, ph_open=True)
+def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> OpenTimes:
+    calendar = SiteCalendar(
+        opening_hours=hours,
+        timezone=dest.timezone,
+        country=dest.country,
+        subdivision=dest.subdivision,
+        ph_open=True,
+    )
     return _open_times(calendar, start, end)
 
 
 def _ceil_s(hours: float) -> int:
-    return int(math.ceil(round(hours * 3600, 6)))
+    return math.ceil(round(hours * 3600, 6))
 
 
 def as_array(values: tuple[int, ...]) -> np.ndarray:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from logistics.model.itinerary import Itinerary
+from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
 from logistics.network.batch import BatchEngine
@@ -72,6 +73,7 @@ class CandidateSet:
     reasons: dict[int, str] = field(default_factory=dict)  # order index -> why no candidate
     frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
     frozen_notes: dict[int, str] = field(default_factory=dict)
+    lane_map: dict[str, Lane] = field(default_factory=dict)  # lanes by id
 
     def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
         """The legs of a candidate's inbound or outbound itinerary."""
@@ -134,7 +136,13 @@ def build_candidates(
     cn = CompiledNetwork(network, start, end, quantile)
     stress = CompiledNetwork(network, start, end, 0.9) if quantile != 0.9 else None
     engine = BatchEngine(cn)
-    cs = CandidateSet(network=network, book=book, cn=cn, by_order=[[] for _ in book.orders])
+    cs = CandidateSet(
+        network=network,
+        book=book,
+        cn=cn,
+        by_order=[[] for _ in book.orders],
+        lane_map={lane.lane_id: lane for lane in network.lanes},
+    )
 
     # 1. apheresis options per order
     options: dict[int, list[tuple[date, int]]] = {}
@@ -305,7 +313,7 @@ def _starts(cn: CompiledNetwork, site: str, arrival: int, deadline: float) -> li
         return out
     zone = ZoneInfo(cn.network.sites[site].timezone)
     last_day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date()
-    for s in hours.starts[bisect_right(hours.starts, arrival):]:
+    for s in hours.starts[bisect_right(hours.starts, arrival) :]:
         if s > deadline or len(out) > LATER_STARTS:
             break
         day = datetime.fromtimestamp(s, UTC).astimezone(zone).date()
@@ -346,9 +354,9 @@ def _candidate(
     risk = 0.0
     if stress is not None:
         broke = 0
-        t_in = _replay_time(stress, chain_in, ready)
+        t_in = _replay_time(stress, cn, chain_in, ready)
         broke += t_in - ready > therapy.inbound_max_h * 3600
-        t_out = _replay_time(stress, chain_out, release)
+        t_out = _replay_time(stress, cn, chain_out, release)
         broke += t_out - release > therapy.outbound_max_h * 3600
         risk = broke / 2
     return Candidate(
@@ -375,15 +383,18 @@ def _departures(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> list[t
     for k in chain:
         cl: CompiledLane = cn.lanes[k]
         depart, _, _, hand = cn.traverse(cl, t)
-        if cn.network.lanes[k].capacity is not None:
+        if cn.network.lanes[cl.index].capacity is not None:
             out.append((cl.lane_id, int(depart)))
         t = hand
     return out
 
 
-def _replay_time(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> float:
+def _replay_time(
+    stress: CompiledNetwork, cn: CompiledNetwork, chain: tuple[int, ...], t: float
+) -> float:
+    """Handover time of the same lanes taken from ``t`` in another compiled network."""
     for k in chain:
-        t = cn.traverse(cn.lanes[k], t)[3]
+        t = stress.take(cn.lanes[k].index, t)[3]
     return t
 
 
@@ -472,7 +483,7 @@ def _chain_list(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[in
     v = target
     while v != origin:
         cl = pred[v]
-        chain.append(cl.index)
+        chain.append(cl.cid)
         v = cl.u
     return tuple(reversed(chain))
 

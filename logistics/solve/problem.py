@@ -7,10 +7,13 @@ units (``SCALE``).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from logistics.model.disruptions import effect_at
 from logistics.model.plan import Plan
 from logistics.solve.candidates import CandidateSet
 from logistics.solve.params import SolveParams
@@ -61,8 +64,11 @@ def capacity_of(cs: CandidateSet, key: tuple) -> int:
     """Slots of a resource key."""
     kind, what, when = key
     if kind == "lane":
-        cap = cs.network.lane_by_id[what].capacity
-        return 10**9 if cap is None else cap
+        lane = cs.lane_map[what]
+        if lane.capacity is None:
+            return 10**9
+        factor = effect_at(lane.windows, datetime.fromtimestamp(when, UTC)).capacity_factor
+        return math.floor(lane.capacity * factor)
     return cs.network.capacity.slots(what, kind, when)
 
 
