@@ -2,8 +2,8 @@
 
 from logistics.errors import InputError, Issue, SolveError
 from logistics.io import default_bundle, default_orders, read_network, read_orders
-from logistics.model.network import Network
 from logistics.model.itinerary import Itinerary, Leg
+from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
 from logistics.network.router import Router, earliest_arrival
 
