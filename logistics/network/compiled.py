@@ -259,6 +259,7 @@ class CompiledNetwork:
                     self.windows.append(_clip(running, lo, hi))
                 self.lanes.append(cl)
                 self.by_lane[k].append(cl)
+        self._adjacency: list[list[tuple]] | None = None
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
@@ -279,6 +280,31 @@ class CompiledNetwork:
         if cl.customs >= 0:
             cleared = self.offices[cl.customs].next_open(arrival) + cl.clearance + cl.release
         return depart, arrival, cleared, self.open[cl.v].next_open(cleared)
+
+    def adjacency(self) -> list[list[tuple]]:
+        """Per site, its outgoing lanes as flat tuples for the scalar search loop:
+        (temperature bits, lane index, to-site, lead s, departures or None, departure
+        window, customs office or None, clearance + release s, to-site hours, lane)."""
+        if self._adjacency is None:
+            self._adjacency = [
+                [
+                    (
+                        cl.temps,
+                        cl.index,
+                        cl.v,
+                        cl.lead,
+                        cl.departures,
+                        self.open[cl.u] if cl.window < 0 else self.windows[cl.window],
+                        self.offices[cl.customs] if cl.customs >= 0 else None,
+                        cl.clearance + cl.release,
+                        self.open[cl.v],
+                        cl,
+                    )
+                    for cl in lanes
+                ]
+                for lanes in self.out_lanes
+            ]
+        return self._adjacency
 
     def take(self, k: int, t: float) -> tuple[float, float, float, float, CompiledLane | None]:
         """Network lane ``k`` taken from handover ``t``: the best of its stretches, as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 
 from logistics.model.itinerary import Itinerary, Leg
@@ -26,6 +27,8 @@ def search(
     site. Stops once every site in ``targets`` is settled; ignores ``banned`` lanes
     (indices) and labels later than ``deadline``.
     """
+    # The inner loop is the hot path of every route query: it inlines
+    # CompiledNetwork.traverse on the flat adjacency tuples of cn.adjacency().
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     label = [INF] * n
@@ -34,22 +37,54 @@ def search(
     heap = [(ready, origin)]
     remaining = set(targets)
     done = [False] * n
+    adjacency = cn.adjacency()
+    push, pop = heapq.heappush, heapq.heappop
     while heap:
-        t, u = heapq.heappop(heap)
+        t, u = pop(heap)
         if done[u]:
             continue
         done[u] = True
         remaining.discard(u)
         if targets and not remaining:
             break
-        for cl in cn.out_lanes[u]:
-            if not cl.temps & bit or cl.index in banned:
+        for temps, index, v, lead, deps, src, office, clear, dst, cl in adjacency[u]:
+            if not temps & bit or (banned and index in banned):
                 continue
-            hand = cn.traverse(cl, t)[3]
-            if hand < label[cl.v] and hand <= deadline:
-                label[cl.v] = hand
-                pred[cl.v] = cl
-                heapq.heappush(heap, (hand, cl.v))
+            x = t + lead
+            if deps is None:  # on demand: the first open instant of its window
+                if not src.always:
+                    i = bisect_right(src.ends, x)
+                    if i == len(src.ends):
+                        continue
+                    s = src.starts[i]
+                    if s > x:
+                        x = s
+            else:
+                i = bisect_left(deps, x)
+                if i == len(deps):
+                    continue
+                x = deps[i]
+            x += cl.duration
+            if office is not None:
+                if not office.always:
+                    i = bisect_right(office.ends, x)
+                    if i == len(office.ends):
+                        continue
+                    s = office.starts[i]
+                    if s > x:
+                        x = s
+                x += clear
+            if not dst.always:
+                i = bisect_right(dst.ends, x)
+                if i == len(dst.ends):
+                    continue
+                s = dst.starts[i]
+                if s > x:
+                    x = s
+            if x < label[v] and x <= deadline:
+                label[v] = x
+                pred[v] = cl
+                push(heap, (x, v))
     return label, pred
 
 
