@@ -69,7 +69,7 @@ def read_network(path: str | Path | None = None) -> Network:
     capacity = _build_capacity(
         _read(folder / "capacity.csv", schemas.CAPACITY, issues), sites, issues, broken
     )
-    roads = read_network_toml(folder / "network.toml", issues)
+    roads, risk = read_network_toml(folder / "network.toml", issues)
     network = Network(
         sites=sites,
         lanes=lanes,
@@ -78,6 +78,7 @@ def read_network(path: str | Path | None = None) -> Network:
         therapies=therapies,
         capacity=capacity,
         roads=roads,
+        risk=risk,
         source=str(folder),
     )
     row_of = {r.values["lane_id"]: r.row for r in lane_rows if r.ok("lane_id")}
@@ -100,6 +101,7 @@ def read_network(path: str | Path | None = None) -> Network:
         therapies=therapies,
         capacity=capacity,
         roads=roads,
+        risk=risk,
         source=str(folder),
         input_hashes=dict(sorted(issues.hashes.items())),
         warnings=tuple(issues.warnings),

@@ -9,8 +9,8 @@ from typing import Any
 
 from logistics.io import parsers as p
 from logistics.io.table import Issues, read_text
-from logistics.model.constants import TEMPERATURES
-from logistics.model.network import RoadSettings
+from logistics.model.constants import MODES, TEMPERATURES
+from logistics.model.network import RiskSettings, RoadSettings
 from logistics.model.therapies import Therapy
 
 
@@ -64,12 +64,19 @@ _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
     "infusion_prep_days": ("a whole number of days >= 0", False),
     "sites": ("a non-empty list of manufacturing site ids", True),
     "markets": ("a non-empty list of customs territories", True),
+    "dropout_per_day": ("a probability per day from 0 to below 1", False),
+    "hold_cv": ("a coefficient of variation >= 0", False),
 }
 
 
 def _valid_therapy_value(key: str, value: Any) -> bool:
     if key == "description":
         return isinstance(value, str)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if key == "dropout_per_day":
+        return number and 0 <= value < 1
+    if key == "hold_cv":
+        return number and value >= 0
     if key.endswith("_temperature"):
         return value in TEMPERATURES
     if key.endswith("_h"):
@@ -138,6 +145,7 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                 infusion_prep_days=spec.get("infusion_prep_days", 0),
                 sites=tuple(spec["sites"]),
                 markets=tuple(spec["markets"]),
+                **{k: float(spec[k]) for k in ("dropout_per_day", "hold_cv") if k in spec},
             )
     return therapies, where
 
@@ -156,15 +164,48 @@ _ROAD_NUMBERS = (
 )
 
 
-def read_network_toml(path: Path, issues: Issues) -> RoadSettings:
-    """Road generation settings; a missing file means no generated legs."""
+def read_network_toml(path: Path, issues: Issues) -> tuple[RoadSettings, RiskSettings]:
+    """Road generation and risk settings; a missing file means no generated legs."""
     if not path.exists():
-        return RoadSettings(generate=False)
-    name = path.name
+        return RoadSettings(generate=False), RiskSettings()
     loaded = _load(path, issues)
     if loaded is None:
-        return RoadSettings(generate=False)
+        return RoadSettings(generate=False), RiskSettings()
     doc, lines = loaded
+    for key in doc:
+        if key not in ("roads", "risk"):
+            issues.warn(f"{path.name}:{_line(lines, key) or '-'}:{key}: unknown table ignored")
+    return _roads(path.name, doc, lines, issues), _risk(path.name, doc, lines, issues)
+
+
+def _risk(name: str, doc: dict, lines: list[str], issues: Issues) -> RiskSettings:
+    risk = doc.get("risk", {})
+    if not isinstance(risk, dict):
+        issues.add(name, _line(lines, "risk"), "risk", "a [risk] table", repr(risk))
+        return RiskSettings()
+    cancel: dict[str, float] = {}
+    for key, value in risk.items():
+        if key != "cancel_probability":
+            issues.warn(f"{name}:{_line(lines, 'risk', key)}:risk.{key}: unknown setting ignored")
+            continue
+        line = _line(lines, "risk", key)
+        if not isinstance(value, dict):
+            issues.add(name, line, "risk.cancel_probability",
+                       "a table of mode = probability", repr(value))
+            continue
+        for mode, p in value.items():
+            if mode not in MODES:
+                issues.add(name, line, f"risk.cancel_probability.{mode}",
+                           f"a mode ({', '.join(MODES)})", mode)
+            elif isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p < 1:
+                issues.add(name, line, f"risk.cancel_probability.{mode}",
+                           "a probability from 0 to below 1", repr(p))
+            else:
+                cancel[mode] = float(p)
+    return RiskSettings(cancel_probability=cancel)
+
+
+def _roads(name: str, doc: dict, lines: list[str], issues: Issues) -> RoadSettings:
     roads = doc.get("roads", {})
     if not isinstance(roads, dict):
         issues.add(name, _line(lines, "roads"), "roads", "a [roads] table", repr(roads))

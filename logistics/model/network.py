@@ -39,6 +39,17 @@ class RoadSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RiskSettings:
+    """Uncertainty settings of a bundle (network.toml ``[risk]``)."""
+
+    cancel_probability: Mapping[str, float] = field(default_factory=dict)  # by mode
+
+    def cancel(self, mode: str) -> float:
+        """Probability that one timetabled departure of this mode is cancelled."""
+        return self.cancel_probability.get(mode, 0.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Network:
     """Sites, lanes (listed and generated), customs, therapies and capacity."""
 
@@ -49,6 +60,7 @@ class Network:
     therapies: Mapping[str, Therapy]
     capacity: Capacity
     roads: RoadSettings = field(default_factory=RoadSettings)
+    risk: RiskSettings = field(default_factory=RiskSettings)
     source: str = ""
     input_hashes: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
