@@ -17,6 +17,7 @@ from logistics.solve.greedy import greedy
 from logistics.solve.params import SolveParams, Weights, load_params
 from logistics.solve.problem import SCALE, build_problem, previous_selection
 from logistics.solve.result import SolveResult, Status
+from logistics.solve.risk import cap_breach, simulate_candidates
 
 __all__ = [
     "SolveParams",
@@ -54,6 +55,13 @@ def solve(
     params = params or SolveParams()
     t0 = time.perf_counter()
     cs = build_candidates(network, book, params.quantile, progress)
+    samples = params.risk_samples or (64 if params.max_breach is not None else 0)
+    if samples:
+        if progress:
+            progress(f"simulating {len(cs.candidates)} candidates ({samples} draws)", 1.0)
+        simulate_candidates(cs, samples, params.seed)
+    if params.max_breach is not None:
+        cap_breach(cs, params.max_breach)
     problem = build_problem(cs, params, previous)
     if progress:
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)

@@ -23,10 +23,10 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
     rows = []
     for k, order in enumerate(cs.book.orders):
         if k in cs.frozen:
-            rows.append(_served(cs, cs.frozen[k], "frozen", cs.frozen_notes.get(k, "")))
+            rows.append(served_row(cs, cs.frozen[k], "frozen", cs.frozen_notes.get(k, "")))
         elif k in pick:
             cand = cs.candidates[pick[k]]
-            rows.append(_served(cs, cand, "scheduled", _limits(cs, k, cand, used)))
+            rows.append(served_row(cs, cand, "scheduled", _limits(cs, k, cand, used)))
         else:
             reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
             rows.append(
@@ -41,7 +41,7 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
     return Plan(orders=tuple(rows))
 
 
-def _served(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
+def served_row(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
     order = cs.book.orders[c.order]
     return PlannedOrder(
         order_id=order.order_id,
@@ -62,18 +62,18 @@ def _served(cs: CandidateSet, c: Candidate, status: str, reason: str) -> Planned
 
 
 def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Counter) -> str:
-    """What limits a scheduled order: its route, and capacity if a faster option was
-    taken by others."""
+    """What limits a scheduled order: its route, and capacity when its fastest option
+    was taken by others."""
     inbound = cs.itinerary(cand, "inbound")
     text = f"inbound {inbound.hours:.1f} h ({describe(inbound)})"
     best = min((cs.candidates[i] for i in cs.by_order[k]), key=lambda c: c.v2v_h)
     if best.v2v_h < cand.v2v_h - 1e-9:
         full = _full(cs, best, used, exclude=cand)
-        why = f" by {full}" if full else ""
-        text += (
-            f"; {cand.v2v_h - best.v2v_h:.1f} h later than its fastest option "
-            f"({best.site}, apheresis {best.apheresis_day}){why}"
-        )
+        if full:  # otherwise a trade-off of the weights (earlier apheresis, cost, risk)
+            text += (
+                f"; vein-to-vein {cand.v2v_h - best.v2v_h:.1f} h longer than its fastest "
+                f"option ({best.site}, apheresis {best.apheresis_day}), blocked: {full}"
+            )
     return text
 
 

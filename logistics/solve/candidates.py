@@ -49,7 +49,8 @@ class Candidate:
     release: int
     delivery: int
     cost: float
-    risk: float  # share of the two windows broken if every leg ran at its p90
+    risk: float  # breach probability (Monte Carlo), or the p90 stress test's share of
+    # the two windows broken if every leg ran at its p90 (0, 0.5 or 1)
     mfg_days: tuple[date, ...]  # local dates at the site holding a slot
     departures: tuple[tuple[str, int], ...]  # capacity-limited (lane_id, depart) used
     inbound: tuple[int, ...]  # lane indices

@@ -44,7 +44,8 @@ class SolveParams:
     workers: int = 2
     relative_gap: float = 1e-4
     quantile: float | None = None
-    max_breach: float | None = None
+    max_breach: float | None = None  # drop candidates whose breach probability exceeds it
+    risk_samples: int = 0  # Monte Carlo draws per candidate (0: the p90 stress test)
     alternatives: int = 1  # fallback itineraries kept per leg direction
     weights: Weights = field(default_factory=Weights)
 
