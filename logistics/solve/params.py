@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from logistics.errors import InputError, Issue
 from logistics.resources import packaged
 
 
@@ -46,7 +47,6 @@ class SolveParams:
     quantile: float | None = None
     max_breach: float | None = None  # drop candidates whose breach probability exceeds it
     risk_samples: int = 0  # Monte Carlo draws per candidate (0: the p90 stress test)
-    alternatives: int = 1  # fallback itineraries kept per leg direction
     weights: Weights = field(default_factory=Weights)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,11 +62,74 @@ def default_config() -> Path:
 
 
 def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams:
-    """SolveParams from a solver.toml, then keyword overrides that are not None."""
-    doc = tomllib.loads(Path(path or default_config()).read_text(encoding="utf-8"))
+    """SolveParams from a solver.toml, then keyword overrides that are not None.
+
+    Raises InputError naming the file and key for anything it cannot use.
+    """
+    source = Path(path or default_config())
+    issues: list[Issue] = []
+    try:
+        doc = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(
+            [Issue(source.name, None, None, "a readable solver.toml", str(exc))]
+        ) from None
     w = dict(doc.get("weights", {}))
-    prio = {int(k): float(v) for k, v in w.pop("priority", {}).items()}
-    weights = Weights(**{k: float(v) for k, v in w.items()}, **({"priority": prio} if prio else {}))
-    solver = {k: v for k, v in doc.get("solver", {}).items()}
+    prio_raw = w.pop("priority", {})
+    weight_keys = {f.name for f in fields(Weights)} - {"priority"}
+    values: dict[str, float] = {}
+    for key, value in w.items():
+        if key not in weight_keys:
+            issues.append(
+                Issue(
+                    source.name,
+                    None,
+                    f"weights.{key}",
+                    f"one of {', '.join(sorted(weight_keys))}",
+                    key,
+                )
+            )
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            issues.append(Issue(source.name, None, f"weights.{key}", "a number >= 0", repr(value)))
+        else:
+            values[key] = float(value)
+    prio: dict[int, float] = {}
+    for key, value in dict(prio_raw).items():
+        if (
+            str(key) not in "12345"
+            or len(str(key)) != 1
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < 0
+        ):
+            issues.append(
+                Issue(
+                    source.name,
+                    None,
+                    f"weights.priority.{key}",
+                    "priorities 1..5 mapped to weights >= 0",
+                    repr(value),
+                )
+            )
+        else:
+            prio[int(key)] = float(value)
+    solver_keys = {f.name for f in fields(SolveParams)} - {"weights"}
+    solver = {}
+    for key, value in doc.get("solver", {}).items():
+        if key not in solver_keys:
+            issues.append(
+                Issue(
+                    source.name,
+                    None,
+                    f"solver.{key}",
+                    f"one of {', '.join(sorted(solver_keys))}",
+                    key,
+                )
+            )
+        else:
+            solver[key] = value
+    if issues:
+        raise InputError(issues)
+    weights = Weights(**values, **({"priority": prio} if prio else {}))  # type: ignore[arg-type]
     solver.update({k: v for k, v in overrides.items() if v is not None})
     return SolveParams(weights=weights, **solver)
