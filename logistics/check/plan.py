@@ -581,18 +581,18 @@ class _PlanCheck:
                     f"({_weekday(day)}), but has {slots} apheresis slot(s) that day: "
                     f"{', '.join(users)}",
                 )
-        for (lane_id, depart), users in departures.items():
+        for (lane_id, depart), shipments in departures.items():
             lane = self.lanes[lane_id]
             assert lane.capacity is not None
             capacity = math.floor(lane.capacity * effect_at(lane.windows, depart).capacity_factor)
-            if len(users) > capacity:
+            if len(shipments) > capacity:
                 self.add(
                     "lane_capacity",
-                    users[capacity][0],
+                    shipments[capacity][0],
                     "lane capacity",
-                    f"lane {lane_id} departing {_utc(depart)} carries {len(users)} "
+                    f"lane {lane_id} departing {_utc(depart)} carries {len(shipments)} "
                     f"shipments, but takes {capacity} shipper(s): "
-                    f"{', '.join(f'{o} {d}' for o, d in users)}",
+                    f"{', '.join(f'{o} {d}' for o, d in shipments)}",
                 )
 
 

@@ -19,15 +19,15 @@ def _load(path: Path, issues: Issues) -> tuple[dict[str, Any], list[str]] | None
     if text is None:
         return None
     lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if re.search(r"[\udc80-\udcff]", line):
-            issues.add(path.name, number, None, "UTF-8 text", line.strip()[:40])
+    for number, text_line in enumerate(lines, start=1):
+        if re.search(r"[\udc80-\udcff]", text_line):
+            issues.add(path.name, number, None, "UTF-8 text", text_line.strip()[:40])
             return None
     try:
         return tomllib.loads(text), lines
     except tomllib.TOMLDecodeError as exc:
         # Python < 3.14 has no exc.lineno: the line is only in the message.
-        line = getattr(exc, "lineno", None)
+        line: int | None = getattr(exc, "lineno", None)
         if line is None and (m := re.search(r"\(at line (\d+),", str(exc))):
             line = int(m.group(1))
         elif line is None and str(exc).endswith("(at end of document)"):
@@ -190,18 +190,29 @@ def _risk(name: str, doc: dict, lines: list[str], issues: Issues) -> RiskSetting
             continue
         line = _line(lines, "risk", key)
         if not isinstance(value, dict):
-            issues.add(name, line, "risk.cancel_probability",
-                       "a table of mode = probability", repr(value))
+            issues.add(
+                name, line, "risk.cancel_probability", "a table of mode = probability", repr(value)
+            )
             continue
-        for mode, p in value.items():
+        for mode, prob in value.items():
             if mode not in MODES:
-                issues.add(name, line, f"risk.cancel_probability.{mode}",
-                           f"a mode ({', '.join(MODES)})", mode)
-            elif isinstance(p, bool) or not isinstance(p, int | float) or not 0 <= p < 1:
-                issues.add(name, line, f"risk.cancel_probability.{mode}",
-                           "a probability from 0 to below 1", repr(p))
+                issues.add(
+                    name,
+                    line,
+                    f"risk.cancel_probability.{mode}",
+                    f"a mode ({', '.join(MODES)})",
+                    mode,
+                )
+            elif isinstance(prob, bool) or not isinstance(prob, int | float) or not 0 <= prob < 1:
+                issues.add(
+                    name,
+                    line,
+                    f"risk.cancel_probability.{mode}",
+                    "a probability from 0 to below 1",
+                    repr(prob),
+                )
             else:
-                cancel[mode] = float(p)
+                cancel[mode] = float(prob)
     return RiskSettings(cancel_probability=cancel)
 
 

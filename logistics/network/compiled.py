@@ -176,9 +176,9 @@ class CompiledLane:
 
     def next_departure(self, t: float) -> float:
         """First timetabled departure at or after ``t``."""
-        deps = self.departures
-        i = bisect_left(deps, t)  # type: ignore[arg-type]
-        return deps[i] if i < len(deps) else INF  # type: ignore[index]
+        deps = self.departures or ()
+        i = bisect_left(deps, t)
+        return deps[i] if i < len(deps) else INF
 
 
 class CompiledNetwork:

@@ -104,7 +104,7 @@ class Router:
         seen = {best.signature()}
         tried: set[frozenset[int]] = set()
         queue: list[tuple[float, int, Itinerary]] = []
-        bans_of = {id(best): frozenset()}
+        bans_of: dict[int, frozenset[int]] = {id(best): frozenset()}
         counter = 0
         frontier = [best]
         while frontier and len(accepted) <= n:

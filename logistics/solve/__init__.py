@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -67,6 +68,9 @@ def solve(
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
     hint = previous_selection(previous, cs) or start
+    objective: int | None
+    bound: float | None
+    stats: dict[str, Any]
     if engine == "greedy":
         chosen, status, termination, bound = start, Status.FEASIBLE, "greedy", None
         stats = {"engine": "greedy"}

@@ -67,9 +67,9 @@ def solve_cpsat(
     weights = [problem.coef[i] - problem.penalty[problem.orders[i]] for i in range(n)]
     model.minimize(cp_model.LinearExpr.weighted_sum(x, weights) + offset)
     if hint:
-        chosen = set(hint)
+        hinted = set(hint)
         for i in range(n):
-            model.add_hint(x[i], i in chosen)
+            model.add_hint(x[i], i in hinted)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = params.time_limit_s
