@@ -1,0 +1,175 @@
+"""The HiGHS baseline and the capacity-free bound against CP-SAT on tiny books.
+
+Books are the tiny bundle's orders.csv and ``generate_orders`` books on the tiny
+bundle with the manufacturing slots cut to one a day, so capacity binds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import logistics as lg
+from logistics.model.capacity import Capacity
+from logistics.solve import SolveParams, Status, build_candidates, build_problem, solve
+from logistics.solve.bounds import capacity_free_bound, v2v_excess
+from logistics.solve.cpsat import solve_cpsat
+from logistics.solve.greedy import greedy
+from logistics.solve.problem import SCALE, Problem
+from logistics.synth import generate_orders
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
+EXACT = SolveParams(workers=1, time_limit_s=10, relative_gap=0.0, seed=0)
+
+
+@pytest.fixture(scope="module")
+def tiny_net():
+    """The tiny bundle."""
+    return lg.read_network(TINY)
+
+
+@pytest.fixture()
+def highspy():
+    """highspy, or a skip when the milp extra is not installed."""
+    return pytest.importorskip("highspy")
+
+
+def _one_slot(net):
+    """``net`` with at most one manufacturing slot per site and day."""
+    cap = net.capacity
+    weekly = {
+        key: tuple(min(s, 1) for s in week) if key[1] == "manufacturing" else week
+        for key, week in cap.weekly.items()
+    }
+    dated = {key: min(s, 1) if key[1] == "manufacturing" else s for key, s in cap.dated.items()}
+    return dataclasses.replace(net, capacity=Capacity(weekly=weekly, dated=dated))
+
+
+def _books(net):
+    """(name, network, book) cases: the tiny orders.csv, then generated books with
+    capacity cut to one manufacturing slot a day."""
+    yield "orders.csv", net, lg.read_orders(TINY / "orders.csv", net)
+    tight = _one_slot(net)
+    for n, seed in [(3, 0), (5, 1), (8, 2)]:
+        book = generate_orders(tight, n, date(2026, 12, 7), days=10, seed=seed)
+        yield f"{n} orders seed {seed}", tight, book
+
+
+def _problem(net, book) -> Problem:
+    return build_problem(build_candidates(net, book, EXACT.quantile), EXACT)
+
+
+def test_highs_and_cp_sat_reach_the_same_optimum(tiny_net, highspy):
+    """With no relative gap, HiGHS and CP-SAT (one worker) both prove optimality with
+    the same objective, both selections pass ``Problem.feasible``, and each reported
+    objective is ``Problem.objective`` of its own selection."""
+    from logistics.solve.milp import solve_highs
+
+    for name, net, book in _books(tiny_net):
+        problem = _problem(net, book)
+        cp = solve_cpsat(problem, EXACT)
+        mip = solve_highs(problem, EXACT)
+        assert cp.status is Status.OPTIMAL, name
+        assert mip.status is Status.OPTIMAL, (name, mip.termination, mip.stats)
+        assert mip.objective == cp.objective, name
+        assert problem.feasible(cp.chosen) and problem.feasible(mip.chosen), name
+        assert problem.objective(mip.chosen) == mip.objective, name
+        assert mip.bound is not None and mip.bound <= mip.objective + 1e-6, name
+        assert mip.stats["engine"] == "highs" and "solve_s" in mip.stats, name
+        assert "nodes" in mip.stats, name
+
+
+def test_capacity_binds_in_the_generated_books(tiny_net):
+    """The one-slot books are not trivial: in at least one of them some capacity row
+    has fewer free slots than candidates, and greedy is not better than CP-SAT."""
+    binding = False
+    for _name, net, book in list(_books(tiny_net))[1:]:
+        problem = _problem(net, book)
+        binding |= any(cap < len(set(c)) for _, cap, c in problem.rows)
+        cp = solve_cpsat(problem, EXACT)
+        assert problem.objective(greedy(problem)) >= cp.objective
+    assert binding
+
+
+def test_capacity_free_bound_is_below_both_engines(tiny_net, highspy):
+    """The capacity-free objective is <= the optimum of both engines, and every chosen
+    candidate's v2v is >= its order's capacity-free least v2v (excess >= 0)."""
+    from logistics.solve.milp import solve_highs
+
+    for name, net, book in _books(tiny_net):
+        problem = _problem(net, book)
+        bound = capacity_free_bound(problem)
+        assert len(bound["v2v_h"]) == len(book), name
+        for sol in (solve_cpsat(problem, EXACT), solve_highs(problem, EXACT)):
+            assert bound["objective"] <= sol.objective, name
+            for c in sol.chosen:
+                least = bound["v2v_h"][problem.orders[c]]
+                assert least is not None and least <= problem.cs.candidates[c].v2v_h + 1e-9
+            excess = v2v_excess(problem, sol.chosen, bound)
+            assert excess is None or excess >= -1e-9, name
+
+
+def test_capacity_free_bound_is_exact_without_competition(tiny_net):
+    """With one order there is no competition: the capacity-free objective equals the
+    optimum and the least v2v is the minimum over that order's candidates."""
+    net = tiny_net
+    book = generate_orders(net, 1, date(2026, 12, 7), days=5, seed=3, committed_share=0)
+    problem = _problem(net, book)
+    assert problem.by_order[0], "the order has candidates"
+    bound = capacity_free_bound(problem)
+    assert bound["objective"] == solve_cpsat(problem, EXACT).objective
+    assert bound["v2v_h"][0] == min(problem.cs.candidates[i].v2v_h for i in problem.by_order[0])
+    assert bound["servable"] == 1
+
+
+def test_engine_highs_through_solve(tiny_net, highspy):
+    """``solve(..., engine="highs")`` returns an optimal plan whose objective equals
+    the CP-SAT engine's on the same book, with HiGHS named in the stats."""
+    for name, net, book in _books(tiny_net):
+        res = solve(net, book, EXACT, engine="highs")
+        ref = solve(net, book, EXACT)
+        assert res.status is Status.OPTIMAL, name
+        assert res.stats["engine"] == "highs", name
+        assert res.plan is not None, name
+        assert round(res.objective * SCALE) == round(ref.objective * SCALE), name
+
+
+def test_greedy_start_and_thread_changes(tiny_net, highspy):
+    """A greedy start solution does not change the optimum, and solving with one then
+    two threads works (HiGHS's process-wide scheduler is resized between runs)."""
+    from logistics.solve.milp import solve_highs
+
+    _name, net, book = list(_books(tiny_net))[-1]
+    problem = _problem(net, book)
+    plain = solve_highs(problem, EXACT)
+    hinted = solve_highs(problem, EXACT, greedy(problem))
+    two = solve_highs(problem, dataclasses.replace(EXACT, workers=2))
+    again = solve_highs(problem, EXACT)
+    for sol in (hinted, two, again):
+        assert sol.status is Status.OPTIMAL
+        assert sol.objective == plain.objective
+
+
+def test_no_candidates_is_optimal_at_the_penalties(tiny_net, highspy):
+    """A problem without candidates is solved without HiGHS: optimal, nothing chosen,
+    objective the sum of the penalties."""
+    from logistics.solve.milp import solve_highs
+
+    cs = build_candidates(tiny_net, lg.read_orders(TINY / "orders.csv", tiny_net))
+    problem = Problem(cs=cs, coef=[], penalty=[5, 7], orders=[], rows=[], by_order=[[], []])
+    sol = solve_highs(problem, EXACT)
+    assert (sol.status, sol.chosen, sol.objective) == (Status.OPTIMAL, [], 12)
+
+
+def test_missing_highspy_says_how_to_install(tiny_net, monkeypatch):
+    """Without highspy the engine raises RuntimeError naming the ``milp`` extra."""
+    from logistics.solve.milp import solve_highs
+
+    monkeypatch.setitem(sys.modules, "highspy", None)  # import highspy -> ImportError
+    problem = _problem(tiny_net, lg.read_orders(TINY / "orders.csv", tiny_net))
+    with pytest.raises(RuntimeError, match=r"pip install atmp-logistics\[milp\]"):
+        solve_highs(problem, EXACT)
