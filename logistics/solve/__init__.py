@@ -12,6 +12,7 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan
 from logistics.solve.assemble import assemble
+from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.candidates import CandidateSet, build_candidates
 from logistics.solve.cpsat import Improvement, solve_cpsat
 from logistics.solve.greedy import greedy
@@ -32,7 +33,11 @@ __all__ = [
 ]
 
 log = logging.getLogger("logistics")
-ENGINES = ("cp-sat", "greedy", "highs")
+ENGINES = ("auto", "cp-sat", "greedy", "highs")
+# Measured (bench/solve.py, 2 cores): CP-SAT proves small books optimal in seconds but
+# stalls at a few per cent of gap from about 40,000 candidates (1,000 orders), where the
+# LP relaxation is nearly integral and HiGHS proves optimality in seconds.
+AUTO_MILP_CANDIDATES = 20_000
 
 
 def solve(
@@ -47,9 +52,12 @@ def solve(
 ) -> SolveResult:
     """Plan every order of ``book`` on ``network``.
 
-    ``engine`` is ``cp-sat`` (default), ``greedy`` (the first-come baseline) or
-    ``highs`` (the same model as a MILP). Unserved orders are a result, never an
-    exception; only bad input and internal faults raise.
+    ``engine`` is ``cp-sat`` (default), ``highs`` (the same model as a MILP),
+    ``auto`` (CP-SAT up to ``AUTO_MILP_CANDIDATES`` candidates, HiGHS above when
+    highspy is installed) or ``greedy`` (the first-come baseline). The reported bound
+    is the engine's, raised to the capacity-free bound when that is stronger.
+    Unserved orders are a result, never an exception; only bad input and internal
+    faults raise.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
@@ -68,6 +76,8 @@ def solve(
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
     hint = previous_selection(previous, cs) or start
+    if engine == "auto":
+        engine = "highs" if len(cs.candidates) > AUTO_MILP_CANDIDATES and _has_highs() else "cp-sat"
     objective: int | None
     bound: float | None
     stats: dict[str, Any]
@@ -85,6 +95,8 @@ def solve(
         sol = solve_cpsat(problem, params, hint, on_improve)
         chosen, status, termination = sol.chosen, sol.status, sol.termination
         objective, bound, stats = sol.objective, sol.bound, sol.stats
+    if bound is not None:
+        bound = max(bound, capacity_free_bound(problem)["objective"])
     if status is Status.UNKNOWN and problem.feasible(start):
         # The limit came before the engine found a plan: keep the greedy one.
         chosen, status, termination = start, Status.FEASIBLE, f"{termination}, greedy plan"
@@ -116,9 +128,17 @@ def solve(
     )
 
 
+def _has_highs() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _versions() -> dict[str, str]:
     out = {}
-    for package in ("atmp-logistics", "ortools", "networkx", "numpy", "holidays"):
+    for package in ("atmp-logistics", "ortools", "highspy", "networkx", "numpy", "holidays"):
         try:
             out[package] = version(package)
         except PackageNotFoundError:

@@ -19,9 +19,7 @@ from logistics.solve.params import SolveParams
 from logistics.solve.problem import Problem
 from logistics.solve.result import Status
 
-INSTALL_HINT = (
-    "the 'highs' engine needs highspy, which is not installed: pip install atmp-logistics[milp]"
-)
+INSTALL_HINT = "the 'highs' engine needs highspy, which is not installed: pip install highspy"
 
 
 # HiGHS presolve is the slow part on this model, and it buys nothing: the root LP

@@ -166,10 +166,26 @@ def test_no_candidates_is_optimal_at_the_penalties(tiny_net, highspy):
 
 
 def test_missing_highspy_says_how_to_install(tiny_net, monkeypatch):
-    """Without highspy the engine raises RuntimeError naming the ``milp`` extra."""
+    """Without highspy the engine raises RuntimeError saying how to install it."""
     from logistics.solve.milp import solve_highs
 
     monkeypatch.setitem(sys.modules, "highspy", None)  # import highspy -> ImportError
     problem = _problem(tiny_net, lg.read_orders(TINY / "orders.csv", tiny_net))
-    with pytest.raises(RuntimeError, match=r"pip install atmp-logistics\[milp\]"):
+    with pytest.raises(RuntimeError, match=r"pip install highspy"):
         solve_highs(problem, EXACT)
+
+
+def test_auto_engine_picks_by_size_and_bound_never_exceeds_objective(tiny_net, monkeypatch):
+    """`auto` runs CP-SAT on small books and HiGHS above the candidate threshold; both
+    give the same optimum, and the reported bound (raised to the capacity-free bound)
+    never exceeds the objective."""
+    import logistics.solve as solve_pkg
+
+    book = lg.read_orders(TINY / "orders.csv", tiny_net)
+    small = solve_pkg.solve(tiny_net, book, EXACT, engine="auto")
+    monkeypatch.setattr(solve_pkg, "AUTO_MILP_CANDIDATES", 0)
+    large = solve_pkg.solve(tiny_net, book, EXACT, engine="auto")
+    assert (small.engine, large.engine) == ("cp-sat", "highs")
+    assert small.objective == pytest.approx(large.objective)
+    for result in (small, large):
+        assert result.bound <= result.objective + 1e-6
