@@ -71,9 +71,10 @@ class Itinerary:
 
     def signature(self) -> tuple[str, ...]:
         """What makes two itineraries different routes for a planner: the listed
-        lanes (flights, ferries, tunnels, trunks) and the sites passed through."""
-        parts = []
-        for leg in self.legs:
-            parts.append("road" if leg.lane_id.startswith("road:") else leg.lane_id)
-            parts.append(leg.to_site)
-        return tuple(parts[:-1])
+        lanes taken (flights, ferries, tunnels, scheduled trunks: carrier and
+        departure service) and the airports and border crossings passed through.
+        Generated road legs and hubs are interchangeable, so a detour by road does
+        not make a fallback."""
+        parts = [leg.lane_id for leg in self.legs if not leg.lane_id.startswith("road:")]
+        gates = [leg.to_site for leg in self.legs[:-1] if leg.to_site.startswith(("APT-", "XING-"))]
+        return (*parts, "|", *gates)
