@@ -146,6 +146,7 @@ def make_orders(
 
 
 class Engine(StrEnum):
+    auto = "auto"
     cpsat = "cp-sat"
     greedy = "greedy"
     highs = "highs"
@@ -181,26 +182,52 @@ def plan(
         Path | None,
         typer.Option("--previous", help="Previous plan folder: stability term and hints."),
     ] = None,
-    engine: Annotated[Engine, typer.Option("--engine", help="Solver engine.")] = Engine.cpsat,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="Solver engine (auto: CP-SAT, HiGHS for large books)."),
+    ] = Engine.auto,
     config: Annotated[
         Path | None,
         typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
     ] = None,
+    max_breach: Annotated[
+        float | None,
+        typer.Option("--max-breach", help="Cap on a candidate's breach probability (0-1)."),
+    ] = None,
+    risk_samples: Annotated[
+        int | None,
+        typer.Option(
+            "--risk-samples",
+            min=0,
+            help="Monte Carlo draws per candidate for the risk term (0: p90 test).",
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Monte Carlo draws for p_breach of the plan.")
+    ] = 500,
 ) -> None:
     """Plan every order: apheresis, site and slot, itineraries, delivery."""
     from logistics.check import check as check_plan
     from logistics.io.plan import read_plan, write_plan
+    from logistics.risk import simulate
     from logistics.solve import load_params, solve
 
-    if quantile is not None and not 0 < quantile < 1:
-        raise InputError(
-            [Issue("command line", None, "--quantile", "a number between 0 and 1", str(quantile))]
-        )
+    for name, value in (("--quantile", quantile), ("--max-breach", max_breach)):
+        if value is not None and not 0 < value < 1:
+            raise InputError(
+                [Issue("command line", None, name, "a number between 0 and 1", str(value))]
+            )
     network = read_network(network_dir)
     book = read_orders(orders, network)
     before = read_plan(previous)[0] if previous is not None else None
     params = load_params(
-        config, time_limit_s=time_limit, seed=seed, workers=workers, quantile=quantile
+        config,
+        time_limit_s=time_limit,
+        seed=seed,
+        workers=workers,
+        quantile=quantile,
+        max_breach=max_breach,
+        risk_samples=risk_samples,
     )
     out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
     with Progress(
@@ -229,6 +256,12 @@ def plan(
             progress=stage,
             on_improve=improved,
         )
+        if result.plan is not None and samples:
+            bar.update(task, description=f"Monte Carlo of the plan ({samples} draws)")
+            risk = simulate(result.plan, network, book, samples=samples, seed=params.seed)
+            result = replace(
+                result, plan=risk.apply(result.plan), stats={**result.stats, "risk": risk.kpis()}
+            )
         bar.update(task, description="checking the plan independently")
         violations = (
             check_plan(result.plan, network, book, params.quantile)
