@@ -425,9 +425,11 @@ def _result(
 
 
 def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
-    """Quantiles with infinite values kept infinite."""
-    finite = np.minimum(values, _BIG)
-    out = np.quantile(finite, qs)
+    """Quantiles with infinite values kept infinite: taken without interpolation
+    (inverted CDF), so a quantile is a simulated value, never a blend of a delivery
+    and a stranded sample."""
+    finite = np.minimum(values.astype(np.float64), _BIG)
+    out = np.quantile(finite, qs, method="inverted_cdf")
     return tuple(INF if x >= _BIG / 2 else float(x) for x in out)
 
 
