@@ -51,6 +51,16 @@ Bundle = Annotated[
 ]
 
 
+NetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", help="Network bundle folder (default: the embedded data/europe)."),
+]
+OrdersOption = Annotated[
+    Path | None,
+    typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
+]
+
+
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn InputError into exit 2 and unexpected faults into exit 1, never a traceback."""
 
@@ -125,12 +135,7 @@ def make_orders(
     ] = "2026-12-07",
     days: Annotated[int, typer.Option("--days", min=1, help="Horizon in days.")] = 28,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle folder (default: the embedded data/europe)."
-        ),
-    ] = None,
+    network_dir: NetworkOption = None,
 ) -> None:
     """Write a seeded synthetic order book (pseudonymous ids only)."""
     network = read_network(network_dir)
@@ -155,16 +160,8 @@ class Engine(StrEnum):
 @app.command()
 @_guarded
 def plan(
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle folder (default: the embedded data/europe)."
-        ),
-    ] = None,
-    orders: Annotated[
-        Path | None,
-        typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
-    ] = None,
+    network_dir: NetworkOption = None,
+    orders: OrdersOption = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -376,12 +373,7 @@ def route(
         float | None,
         typer.Option("--within", help="Window in hours: explain when the best arrival misses it."),
     ] = None,
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle folder (default: the embedded data/europe)."
-        ),
-    ] = None,
+    network_dir: NetworkOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Earliest-arriving itinerary (and fallbacks) from FROM to TO."""
@@ -522,16 +514,8 @@ def scenarios_run(
             show_default=False,
         ),
     ] = None,
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle folder (default: the embedded data/europe)."
-        ),
-    ] = None,
-    orders: Annotated[
-        Path | None,
-        typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
-    ] = None,
+    network_dir: NetworkOption = None,
+    orders: OrdersOption = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(

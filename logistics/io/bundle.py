@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Container
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -93,16 +94,9 @@ def read_network(path: str | Path | None = None) -> Network:
         raise InputError(issues.errors)
     for message in issues.warnings:
         log.warning(message)
-    return Network(
-        sites=sites,
+    return replace(
+        network,
         lanes=lanes,
-        territories=territories,
-        customs=customs,
-        therapies=therapies,
-        capacity=capacity,
-        roads=roads,
-        risk=risk,
-        source=str(folder),
         input_hashes=dict(sorted(issues.hashes.items())),
         warnings=tuple(issues.warnings),
     )
