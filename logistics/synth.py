@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
+from logistics.network.router import Router
 
 _PRIORITY_WEIGHTS = (0.1, 0.2, 0.4, 0.2, 0.1)  # priorities 1..5
 
@@ -58,6 +60,7 @@ def generate_orders(
         raise ValueError("no treatment centre with apheresis slots in any therapy's market")
     weekdays = [start + timedelta(days=d) for d in range(days)]
     weekdays = [d for d in weekdays if d.weekday() < 5] or weekdays
+    bookings = _Bookings(network)
     orders = []
     for k in range(n):
         tid = rng.choices(therapies, weights=weights)[0]
@@ -69,10 +72,11 @@ def generate_orders(
         priority = rng.choices(range(1, 6), weights=_PRIORITY_WEIGHTS)[0]
         status, site_id, apheresis = "new", None, None
         if (earliest - start).days < 3 and rng.random() < committed_share * 3:
-            status = "committed"
-            site_id = rng.choice(network.therapies[tid].sites)
-            ready = time(site.apheresis_ready_min // 60, site.apheresis_ready_min % 60)
-            apheresis = datetime.combine(earliest, ready, tz).astimezone(UTC)
+            ready_t = time(site.apheresis_ready_min // 60, site.apheresis_ready_min % 60)
+            ready = datetime.combine(earliest, ready_t, tz).astimezone(UTC)
+            site_id = bookings.book(tid, centre_id, earliest, ready, rng)
+            if site_id is not None:
+                status, apheresis = "committed", ready
         orders.append(
             Order(
                 order_id=f"ORD-{seed:02d}-{k + 1:05d}",
@@ -87,3 +91,46 @@ def generate_orders(
             )
         )
     return OrderBook(orders=tuple(orders), source=f"generated(n={n}, seed={seed})")
+
+
+class _Bookings:
+    """Committed orders booked as a planner would have: a licensed site the fresh
+    material reaches in time and whose product returns within the hold time, with an
+    apheresis slot, manufacturing slots and room on capacity-limited departures free
+    (both itineraries the earliest, as the solver keeps booked orders)."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        self.router = Router(network)
+        self.used: Counter = Counter()
+        self.capacity = {lane.lane_id: lane.capacity for lane in network.lanes}
+
+    def book(self, tid: str, centre: str, day: date, ready: datetime, rng: random.Random):
+        therapy = self.network.therapies[tid]
+        slots = self.network.capacity.slots
+        if self.used[(centre, day)] >= slots(centre, "apheresis", day):
+            return None
+        for site_id in rng.sample(therapy.sites, len(therapy.sites)):
+            inbound = self.router.earliest(centre, site_id, ready, therapy.inbound_temperature)
+            if inbound is None or inbound.hours > therapy.inbound_max_h:
+                continue
+            release = inbound.arrival + timedelta(
+                days=therapy.manufacturing_days + therapy.release_days
+            )
+            outbound = self.router.earliest(site_id, centre, release, therapy.outbound_temperature)
+            if outbound is None or outbound.hours > therapy.outbound_max_h:
+                continue
+            zone = ZoneInfo(self.network.sites[site_id].timezone)
+            first = inbound.arrival.astimezone(zone).date()
+            days = [first + timedelta(days=d) for d in range(therapy.manufacturing_days)]
+            legs = [
+                (leg.lane_id, leg.depart)
+                for leg in (*inbound.legs, *outbound.legs)
+                if self.capacity.get(leg.lane_id) is not None
+            ]
+            if all(
+                self.used[(site_id, d)] < slots(site_id, "manufacturing", d) for d in days
+            ) and all(self.used[key] < self.capacity[key[0]] for key in legs):
+                self.used.update([(centre, day), *((site_id, d) for d in days), *legs])
+                return site_id
+        return None
