@@ -26,12 +26,13 @@ from rich.table import Table
 
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
-from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
+from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text, write_fallbacks
 from logistics.io.parsers import local_datetime
 from logistics.io.write_orders import write_orders
 from logistics.model.constants import TEMPERATURES
 from logistics.model.itinerary import Itinerary
 from logistics.network.explain import why_not
+from logistics.network.fallbacks import fallbacks
 from logistics.network.router import Router
 from logistics.synth import generate_orders
 
@@ -202,6 +203,9 @@ def plan(
     samples: Annotated[
         int, typer.Option("--samples", min=0, help="Monte Carlo draws for p_breach of the plan.")
     ] = 500,
+    fallback: Annotated[
+        int, typer.Option("--fallbacks", min=0, help="Plan B itineraries per shipment.")
+    ] = 1,
 ) -> None:
     """Plan every order: apheresis, site and slot, itineraries, delivery."""
     from logistics.check import check as check_plan
@@ -259,6 +263,10 @@ def plan(
             result = replace(
                 result, plan=risk.apply(result.plan), stats={**result.stats, "risk": risk.kpis()}
             )
+        plan_b = {}
+        if result.plan is not None and fallback > 0:
+            bar.update(task, description="finding Plan B itineraries")
+            plan_b = fallbacks(result.plan, network, params.quantile, fallback)
         bar.update(task, description="checking the plan independently")
         violations = (
             check_plan(result.plan, network, book, params.quantile)
@@ -267,6 +275,7 @@ def plan(
         )
     result = replace(result, stats={**result.stats, "checker_violations": len(violations)})
     write_plan(result, out_dir, network)
+    write_fallbacks(plan_b, Path(out_dir) / "fallbacks.csv")
     for v in violations[:20]:
         err.print(f"checker: {v}", markup=False, highlight=False)
     _plan_table(result, out_dir)

@@ -48,3 +48,28 @@ def leg_rows(it: Itinerary) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+FALLBACK_COLUMNS = ("order_id", "direction", "fallback", "hours", *LEG_COLUMNS)
+
+
+def write_fallbacks(fallbacks: dict[tuple[str, str], list[Itinerary]], path) -> None:
+    """fallbacks.csv: Plan B (and C, ...) legs per order and direction; ``fallback``
+    numbers them from 1, ``hours`` is the itinerary's ready-to-handover time."""
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FALLBACK_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for (order_id, direction), found in fallbacks.items():
+            for k, it in enumerate(found, start=1):
+                for row in leg_rows(it):
+                    writer.writerow(
+                        {
+                            "order_id": order_id,
+                            "direction": direction,
+                            "fallback": str(k),
+                            "hours": f"{it.hours:.3f}",
+                            **row,
+                        }
+                    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,12 +70,16 @@ class Itinerary:
         """The intermediate sites, in travel order."""
         return tuple(leg.to_site for leg in self.legs[:-1])
 
-    def signature(self) -> tuple[str, ...]:
+    def signature(self, gates: Collection[str] = ()) -> tuple[str, ...]:
         """What makes two itineraries different routes for a planner: the listed
         lanes taken (flights, ferries, tunnels, scheduled trunks: carrier and
-        departure service) and the airports and border crossings passed through.
-        Generated road legs and hubs are interchangeable, so a detour by road does
-        not make a fallback."""
+        service) and the ``gates`` (border crossings) where it crosses a customs
+        border. Generated road legs, hubs and airports merely driven through are
+        interchangeable, so a road detour does not make a fallback."""
         parts = [leg.lane_id for leg in self.legs if not leg.lane_id.startswith("road:")]
-        gates = [leg.to_site for leg in self.legs[:-1] if leg.to_site.startswith(("APT-", "XING-"))]
-        return (*parts, "|", *gates)
+        passed = [
+            leg.to_site
+            for leg, after in zip(self.legs, self.legs[1:], strict=False)
+            if leg.to_site in gates and (leg.customs_from or after.customs_from)
+        ]
+        return (*parts, "|", *passed)

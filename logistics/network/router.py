@@ -31,6 +31,7 @@ class Router:
         self.quantile = quantile
         self.margin = timedelta(days=margin_days)
         self._cn: CompiledNetwork | None = None
+        self._gates = frozenset(s.site_id for s in network.sites.values() if s.kind == "crossing")
 
     def compiled(self, start: datetime, end: datetime | None = None) -> CompiledNetwork:
         """The compiled network covering [start, end + margin]."""
@@ -52,6 +53,11 @@ class Router:
                 raise KeyError(f"unknown site {s!r}")
         if temperature not in TEMPERATURES:
             raise ValueError(f"unknown temperature class {temperature!r}")
+
+    def signature(self, it: Itinerary) -> tuple[str, ...]:
+        """The route of an itinerary as a planner tells routes apart: its listed
+        lanes and the border crossings it passes (see ``Itinerary.signature``)."""
+        return it.signature(self._gates)
 
     def earliest(
         self,
@@ -101,7 +107,7 @@ class Router:
         cn = self.compiled(ready)
         lane_index = {cl.lane_id: cl.index for cl in cn.lanes}
         accepted = [best]
-        seen = {best.signature()}
+        seen = {self.signature(best)}
         tried: set[frozenset[int]] = set()
         queue: list[tuple[float, int, Itinerary]] = []
         bans_of: dict[int, frozenset[int]] = {id(best): frozenset()}
@@ -116,16 +122,16 @@ class Router:
                         continue
                     tried.add(bans)
                     alt = self.earliest(origin, destination, ready, temperature, banned=bans)
-                    if alt is not None and alt.signature() not in seen:
+                    if alt is not None and self.signature(alt) not in seen:
                         counter += 1
                         bans_of[id(alt)] = bans
                         heapq.heappush(queue, (alt.hours, counter, alt))
             frontier = []
             while queue and len(accepted) <= n:
                 _, _, alt = heapq.heappop(queue)
-                if alt.signature() in seen:
+                if self.signature(alt) in seen:
                     continue
-                seen.add(alt.signature())
+                seen.add(self.signature(alt))
                 accepted.append(alt)
                 frontier.append(alt)
                 break

@@ -450,7 +450,7 @@ def test_alternatives(data, case, q) -> None:
         return
     assert found[0] == best
     assert 1 <= len(found) <= n + 1
-    assert len({it.signature() for it in found}) == len(found)
+    assert len({router.signature(it) for it in found}) == len(found)
     try:
         from logistics.check import check_itinerary
     except ImportError:  # the checker is optional here; test (d) reports it missing
