@@ -61,6 +61,15 @@ OrdersOption = Annotated[
     typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
 ]
 
+RecordedNetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", help="Network bundle (default: the one recorded in summary.json)."),
+]
+RecordedOrdersOption = Annotated[
+    Path | None,
+    typer.Option("--orders", help="Order book (default: the one recorded in summary.json)."),
+]
+
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn InputError into exit 2 and unexpected faults into exit 1, never a traceback."""
@@ -323,16 +332,8 @@ def _num(x) -> str:
 @_guarded
 def check(
     plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle (default: the one recorded in summary.json)."
-        ),
-    ] = None,
-    orders: Annotated[
-        Path | None,
-        typer.Option("--orders", help="Order book (default: the one recorded in summary.json)."),
-    ] = None,
+    network_dir: RecordedNetworkOption = None,
+    orders: RecordedOrdersOption = None,
 ) -> None:
     """Audit a plan against every rule of the contract; exit 1 when it breaks any."""
     from logistics.check import check as check_plan
@@ -681,16 +682,8 @@ def simulate_plan(
     plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
     samples: Annotated[int, typer.Option("--samples", min=1, help="Monte Carlo samples.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
-    network_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--network", help="Network bundle (default: the one recorded in summary.json)."
-        ),
-    ] = None,
-    orders: Annotated[
-        Path | None,
-        typer.Option("--orders", help="Order book (default: the one recorded in summary.json)."),
-    ] = None,
+    network_dir: RecordedNetworkOption = None,
+    orders: RecordedOrdersOption = None,
     scenario: Annotated[
         Path | None,
         typer.Option(
