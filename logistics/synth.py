@@ -103,7 +103,9 @@ class _Bookings:
         self.network = network
         self.router = Router(network)
         self.used: Counter = Counter()
-        self.capacity = {lane.lane_id: lane.capacity for lane in network.lanes}
+        self.capacity = {
+            lane.lane_id: lane.capacity for lane in network.lanes if lane.capacity is not None
+        }
 
     def book(self, tid: str, centre: str, day: date, ready: datetime, rng: random.Random):
         therapy = self.network.therapies[tid]
@@ -126,7 +128,7 @@ class _Bookings:
             legs = [
                 (leg.lane_id, leg.depart)
                 for leg in (*inbound.legs, *outbound.legs)
-                if self.capacity.get(leg.lane_id) is not None
+                if leg.lane_id in self.capacity
             ]
             if all(
                 self.used[(site_id, d)] < slots(site_id, "manufacturing", d) for d in days

@@ -107,7 +107,7 @@ def check_legs(
     if quantile is not None and not 0 < quantile < 1:
         raise ValueError(f"a planning quantile lies strictly between 0 and 1, got {quantile}")
     found: list[Violation] = []
-    lanes = _lane_index(network)
+    lanes = network.lane_by_id
     label = f"{direction} " if direction else ""
 
     def add(kind: str, message: str, where: str) -> None:
@@ -192,17 +192,6 @@ def check_legs(
 
 
 # ----------------------------------------------------------------------------- rules
-
-_index: tuple[tuple[Lane, ...], Mapping[str, Lane]] | None = None
-
-
-def _lane_index(network: Network) -> Mapping[str, Lane]:
-    """Lanes by id, kept for the last lanes tuple seen (plans check many itineraries
-    of one network)."""
-    global _index
-    if _index is None or _index[0] is not network.lanes:
-        _index = (network.lanes, network.lane_by_id)
-    return _index[1]
 
 
 def _sites(network: Network, leg: Leg, here: Report) -> tuple[Site, Site] | None:

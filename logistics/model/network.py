@@ -64,6 +64,10 @@ class Network:
     source: str = ""
     input_hashes: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    _lane_index: Mapping[str, Lane] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lane_index", {lane.lane_id: lane for lane in self.lanes})
 
     def customs_rule(self, from_site: str, to_site: str, mode: str) -> CustomsRule | None:
         """The clearance rule for a leg, or None when it crosses no customs border.
@@ -85,5 +89,5 @@ class Network:
 
     @property
     def lane_by_id(self) -> Mapping[str, Lane]:
-        """Lanes indexed by id."""
-        return {lane.lane_id: lane for lane in self.lanes}
+        """Lanes indexed by id (built once per network)."""
+        return self._lane_index

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
 from logistics.model.constants import TEMPERATURES
 from logistics.model.customs import CustomsRule
@@ -48,10 +46,6 @@ class OpenTimes:
         if i == len(self.ends):
             return INF
         return max(t, self.starts[i])
-
-    def is_open(self, t: float) -> bool:
-        """True when ``t`` lies in an open interval."""
-        return self.next_open(t) == t
 
 
 def _open_times(calendar: SiteCalendar, start: datetime, end: datetime) -> OpenTimes:
@@ -334,8 +328,3 @@ def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> 
 
 def _ceil_s(hours: float) -> int:
     return math.ceil(round(hours * 3600, 6))
-
-
-def as_array(values: tuple[int, ...]) -> np.ndarray:
-    """A timetable or interval tuple as an int64 array (for vectorised queries)."""
-    return np.asarray(values, dtype=np.int64)

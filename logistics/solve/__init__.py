@@ -13,7 +13,7 @@ from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan
 from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
-from logistics.solve.candidates import CandidateSet, build_candidates
+from logistics.solve.candidates import build_candidates
 from logistics.solve.cpsat import Improvement, solve_cpsat
 from logistics.solve.greedy import greedy
 from logistics.solve.params import SolveParams, Weights, load_params
@@ -144,8 +144,3 @@ def _versions() -> dict[str, str]:
         except PackageNotFoundError:
             out[package] = "not installed"
     return out
-
-
-def candidates_of(network: Network, book: OrderBook, params: SolveParams) -> CandidateSet:
-    """The candidate set alone (for analysis and the lower bound)."""
-    return build_candidates(network, book, params.quantile)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from logistics.model.itinerary import Itinerary
-from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
 from logistics.network.batch import BatchEngine
@@ -74,7 +73,6 @@ class CandidateSet:
     reasons: dict[int, str] = field(default_factory=dict)  # order index -> why no candidate
     frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
     frozen_notes: dict[int, str] = field(default_factory=dict)
-    lane_map: dict[str, Lane] = field(default_factory=dict)  # lanes by id
 
     def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
         """The legs of a candidate's inbound or outbound itinerary."""
@@ -142,7 +140,6 @@ def build_candidates(
         book=book,
         cn=cn,
         by_order=[[] for _ in book.orders],
-        lane_map={lane.lane_id: lane for lane in network.lanes},
     )
 
     # 1. apheresis options per order
@@ -332,7 +329,14 @@ def _group(pairs) -> dict[str, list[tuple[str, int]]]:
     return {t: list(keys) for t, keys in out.items()}
 
 
-def _chain(cn: CompiledNetwork, pred: np.ndarray, origin: int, target: int) -> tuple[int, ...]:
+def _cids(pred: list[CompiledLane | None]) -> list[int]:
+    """The scalar search's predecessor lanes as compiled lane ids (-1: none)."""
+    return [-1 if cl is None else cl.cid for cl in pred]
+
+
+def _chain(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
+    """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (per site, the
+    compiled lane id that reached it)."""
     chain = []
     v = target
     while v != origin:
@@ -444,7 +448,7 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:
     if arrival == INF:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.inbound_temperature} itinerary"
         return
-    chain_in = _chain_list(cn, pred, cn.index[centre.site_id], cn.index[site])
+    chain_in = _chain(cn, _cids(pred), cn.index[centre.site_id], cn.index[site])
     start_s = int(arrival)
     release = start_s + (therapy.manufacturing_days + therapy.release_days) * DAY_S
     labels, pred = search(
@@ -458,7 +462,7 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:
     if delivery == INF:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.outbound_temperature} return"
         return
-    chain_out = _chain_list(cn, pred, cn.index[site], cn.index[centre.site_id])
+    chain_out = _chain(cn, _cids(pred), cn.index[site], cn.index[centre.site_id])
     zone = ZoneInfo(centre.timezone)
     day = datetime.fromtimestamp(ready, UTC).astimezone(zone).date()
     cand = _candidate(
@@ -477,16 +481,6 @@ def _freeze(cs: CandidateSet, stress, k: int, order: Order) -> None:
         )
     cs.frozen[k] = cand
     cs.frozen_notes[k] = "; ".join(notes) or "booked: kept as it is"
-
-
-def _chain_list(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
-    chain = []
-    v = target
-    while v != origin:
-        cl = pred[v]
-        chain.append(cl.cid)
-        v = cl.u
-    return tuple(reversed(chain))
 
 
 def _local(t: datetime, site) -> str:

@@ -64,7 +64,7 @@ def capacity_of(cs: CandidateSet, key: tuple) -> int:
     """Slots of a resource key."""
     kind, what, when = key
     if kind == "lane":
-        lane = cs.lane_map[what]
+        lane = cs.network.lane_by_id[what]
         if lane.capacity is None:
             return 10**9
         factor = effect_at(lane.windows, datetime.fromtimestamp(when, UTC)).capacity_factor
