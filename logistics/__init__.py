@@ -1,11 +1,38 @@
-"""Vein-to-vein cold-chain logistics for cell and gene therapies across Europe."""
+"""Vein-to-vein cold-chain logistics for cell and gene therapies across Europe.
 
+The public API, in the order a nightly run uses it::
+
+    import logistics as lg
+
+    net = lg.read_network()                  # the embedded European bundle
+    book = lg.read_orders(None, net)         # the example order book
+    nightly = lg.plan(net, book, lg.SolveParams(time_limit_s=30, seed=0))
+    print(nightly.result.summary())
+    lg.write_plan(nightly, "plans/tonight", net)
+
+Reading: :func:`read_network`, :func:`read_orders` (bad input raises
+:class:`InputError` listing every :class:`Issue`). Domain objects: :class:`Network`,
+:class:`Order`, :class:`OrderBook`, :class:`Plan`, :class:`PlannedOrder`,
+:class:`Itinerary`, :class:`Leg`. Solving: :func:`solve` with :class:`SolveParams`
+gives a :class:`SolveResult`; :func:`plan` runs the whole nightly job (solve, Monte
+Carlo, Plan B, independent check) and gives a :class:`NightlyPlan`. Auditing:
+:func:`check` (independent of the solver), :func:`simulate` (Monte Carlo).
+Files: :func:`write_plan`, :func:`read_plan`. Routing: :class:`Router`.
+"""
+
+from logistics.check import Violation, check
 from logistics.errors import InputError, Issue, SolveError
 from logistics.io import default_bundle, default_orders, read_network, read_orders
+from logistics.io.nightly import write_plan
+from logistics.io.plan import read_plan
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
+from logistics.model.plan import Plan, PlannedOrder
 from logistics.network.router import Router, earliest_arrival
+from logistics.pipeline import NightlyPlan, plan
+from logistics.risk import SimulationResult, simulate
+from logistics.solve import SolveParams, SolveResult, Status, Weights, load_params, solve
 
 __version__ = "0.1.0"
 
@@ -15,14 +42,30 @@ __all__ = [
     "Itinerary",
     "Leg",
     "Network",
+    "NightlyPlan",
     "Order",
     "OrderBook",
+    "Plan",
+    "PlannedOrder",
     "Router",
+    "SimulationResult",
     "SolveError",
+    "SolveParams",
+    "SolveResult",
+    "Status",
+    "Violation",
+    "Weights",
     "__version__",
+    "check",
     "default_bundle",
     "default_orders",
     "earliest_arrival",
+    "load_params",
+    "plan",
     "read_network",
     "read_orders",
+    "read_plan",
+    "simulate",
+    "solve",
+    "write_plan",
 ]

@@ -26,13 +26,12 @@ from rich.table import Table
 
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
-from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text, write_fallbacks
+from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
 from logistics.io.write_orders import write_orders
 from logistics.model.constants import TEMPERATURES
 from logistics.model.itinerary import Itinerary
 from logistics.network.explain import why_not
-from logistics.network.fallbacks import fallbacks
 from logistics.network.router import Router
 from logistics.synth import generate_orders
 
@@ -217,10 +216,10 @@ def plan(
     ] = 1,
 ) -> None:
     """Plan every order: apheresis, site and slot, itineraries, delivery."""
-    from logistics.check import check as check_plan
-    from logistics.io.plan import read_plan, write_plan
-    from logistics.risk import simulate
-    from logistics.solve import load_params, solve
+    from logistics.io.nightly import write_plan
+    from logistics.io.plan import read_plan
+    from logistics.pipeline import plan as nightly_plan
+    from logistics.solve import load_params
 
     for name, value in (("--quantile", quantile), ("--max-breach", max_breach)):
         if value is not None and not 0 < value < 1:
@@ -257,36 +256,21 @@ def plan(
                 f"{seconds:.1f} s",
             )
 
-        result = solve(
+        nightly = nightly_plan(
             network,
             book,
             params,
             previous=before,
             engine=engine.value,
+            samples=samples,
+            fallbacks=fallback,
             progress=stage,
             on_improve=improved,
         )
-        if result.plan is not None and samples:
-            bar.update(task, description=f"Monte Carlo of the plan ({samples} draws)")
-            risk = simulate(result.plan, network, book, samples=samples, seed=params.seed)
-            result = replace(
-                result, plan=risk.apply(result.plan), stats={**result.stats, "risk": risk.kpis()}
-            )
-        plan_b = {}
-        if result.plan is not None and fallback > 0:
-            bar.update(task, description="finding Plan B itineraries")
-            plan_b = fallbacks(result.plan, network, params.quantile, fallback)
-        bar.update(task, description="checking the plan independently")
-        violations = (
-            check_plan(result.plan, network, book, params.quantile)
-            if result.plan is not None
-            else []
-        )
-    result = replace(result, stats={**result.stats, "checker_violations": len(violations)})
-    write_plan(result, out_dir, network)
-    write_fallbacks(plan_b, Path(out_dir) / "fallbacks.csv")
-    for v in violations[:20]:
+    write_plan(nightly, out_dir, network)
+    for v in nightly.violations[:20]:
         err.print(f"checker: {v}", markup=False, highlight=False)
+    result = nightly.result
     _plan_table(result, out_dir)
     if result.plan is None:
         err.print(f"no plan: solver status {result.status} ({result.termination})")

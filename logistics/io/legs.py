@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from logistics.model.itinerary import Itinerary
 
@@ -53,7 +55,9 @@ def leg_rows(it: Itinerary) -> list[dict[str, str]]:
 FALLBACK_COLUMNS = ("order_id", "direction", "fallback", "hours", *LEG_COLUMNS)
 
 
-def write_fallbacks(fallbacks: dict[tuple[str, str], list[Itinerary]], path) -> None:
+def write_fallbacks(
+    fallbacks: Mapping[tuple[str, str], Sequence[Itinerary]], path: str | Path
+) -> None:
     """fallbacks.csv: Plan B (and C, ...) legs per order and direction; ``fallback``
     numbers them from 1, ``hours`` is the itinerary's ready-to-handover time."""
     import csv

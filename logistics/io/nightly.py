@@ -1,0 +1,36 @@
+"""The public plan-folder writer: a solve's files, plus Plan B for a nightly run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from logistics.io import plan as plan_files
+from logistics.io.legs import write_fallbacks
+from logistics.model.network import Network
+
+if TYPE_CHECKING:
+    from logistics.pipeline import NightlyPlan
+    from logistics.solve.result import SolveResult
+
+FALLBACKS_FILE = "fallbacks.csv"
+
+
+def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Network) -> Path:
+    """Write the plan folder of ``plan`` to ``out_dir`` and return the folder.
+
+    Args:
+        plan: a nightly run (:func:`logistics.plan`: also writes its Plan B as
+            fallbacks.csv) or a bare solve (:func:`logistics.solve`).
+        out_dir: the folder, created with its parents when needed.
+        network: the network the plan was made on (for the map's coordinates).
+
+    Writes orders.csv, legs.csv, summary.json and routes.geojson (see the data
+    contract); files already there are replaced.
+    """
+    nightly = hasattr(plan, "fallbacks")  # io does not import the pipeline (or OR-Tools)
+    result: SolveResult = cast("NightlyPlan", plan).result if nightly else cast("SolveResult", plan)
+    folder = plan_files.write_plan(result, out_dir, network)
+    if nightly:
+        write_fallbacks(cast("NightlyPlan", plan).fallbacks, folder / FALLBACKS_FILE)
+    return folder

@@ -1,0 +1,137 @@
+"""The nightly job as one call: solve -> Monte Carlo -> Plan B -> independent check.
+
+:func:`plan` is what the ``logistics plan`` command, the scenario sweeps' re-plans and
+library users all run, so the three produce the same plan for the same inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from logistics.check import Violation, check
+from logistics.model.itinerary import Itinerary
+from logistics.model.network import Network
+from logistics.model.orders import OrderBook
+from logistics.model.plan import Plan
+from logistics.network.fallbacks import fallbacks as find_fallbacks
+from logistics.risk import SimulationResult, simulate
+from logistics.solve import SolveParams, SolveResult, solve
+from logistics.solve.cpsat import Improvement
+
+__all__ = ["NightlyPlan", "plan"]
+
+log = logging.getLogger("logistics")
+
+Fallbacks = Mapping[tuple[str, str], tuple[Itinerary, ...]]
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NightlyPlan:
+    """One night's plan: the solve, its Monte Carlo, Plan B and the checker's verdict.
+
+    ``result.plan`` carries each served order's ``p_breach`` from ``risk`` (when
+    simulated). ``fallbacks`` maps (order id, direction) to Plan B, C, ... itineraries;
+    ``violations`` are the independent checker's findings (empty: the plan keeps every
+    rule of the contract).
+    """
+
+    result: SolveResult
+    risk: SimulationResult | None = None
+    fallbacks: Fallbacks = field(default_factory=lambda: MappingProxyType({}))
+    violations: tuple[Violation, ...] = ()
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan found, or None when the solve found none."""
+        return self.result.plan
+
+    @property
+    def ok(self) -> bool:
+        """True when there is a plan and the checker found nothing wrong in it."""
+        return self.result.plan is not None and not self.violations
+
+    def __repr__(self) -> str:
+        risk = "no Monte Carlo" if self.risk is None else f"{self.risk.samples} draws"
+        return (
+            f"NightlyPlan({self.result!r}, {risk}, {len(self.fallbacks)} Plan B, "
+            f"{len(self.violations)} violations)"
+        )
+
+
+def plan(
+    network: Network,
+    book: OrderBook,
+    params: SolveParams | None = None,
+    *,
+    previous: Plan | None = None,
+    engine: str = "auto",
+    samples: int = 500,
+    fallbacks: int = 1,
+    risk_seed: int | None = None,
+    progress: Progress | None = None,
+    on_improve: Improvement | None = None,
+) -> NightlyPlan:
+    """Plan every order of ``book`` on ``network`` as the nightly run does.
+
+    Args:
+        network, book: the inputs (``book`` is validated against ``network``).
+        params: solver settings (default :class:`SolveParams`); ``params.quantile`` is
+            also the quantile of Plan B and of the check.
+        previous: last night's plan: hints and the stability term.
+        engine: ``auto``, ``cp-sat``, ``highs`` or ``greedy`` (see :func:`solve`).
+        samples: Monte Carlo draws for each served order's ``p_breach`` (0: none).
+        fallbacks: Plan B itineraries per shipment (0: none).
+        risk_seed: seed of the Monte Carlo (default ``params.seed``).
+        progress: called with a message at each stage.
+        on_improve: called by CP-SAT with each better plan.
+
+    Returns:
+        A :class:`NightlyPlan`; a solve that finds no plan is a result (``plan`` None),
+        not an exception.
+
+    Raises:
+        InputError: the order book does not fit the network.
+    """
+    params = params or SolveParams()
+    say = progress or (lambda _message, _fraction: None)
+    result = solve(
+        network,
+        book,
+        params,
+        previous=previous,
+        engine=engine,
+        progress=progress,
+        on_improve=on_improve,
+    )
+    planned = result.plan
+    if planned is None:
+        return NightlyPlan(result=replace(result, stats={**result.stats, "checker_violations": 0}))
+    risk = None
+    stats: dict[str, Any] = dict(result.stats)
+    if samples:
+        say(f"Monte Carlo of the plan ({samples} draws)", 1.0)
+        seed = params.seed if risk_seed is None else risk_seed
+        risk = simulate(planned, network, book, samples=samples, seed=seed)
+        planned = risk.apply(planned)
+        stats["risk"] = risk.kpis()
+    plan_b: dict[tuple[str, str], tuple[Itinerary, ...]] = {}
+    if fallbacks:
+        say("finding Plan B itineraries", 1.0)
+        found = find_fallbacks(planned, network, params.quantile, fallbacks)
+        plan_b = {key: tuple(its) for key, its in found.items()}
+    say("checking the plan independently", 1.0)
+    violations = tuple(check(planned, network, book, params.quantile))
+    for v in violations:
+        log.error("checker: %s", v)
+    stats["checker_violations"] = len(violations)
+    return NightlyPlan(
+        result=replace(result, plan=planned, stats=stats),
+        risk=risk,
+        fallbacks=MappingProxyType(plan_b),
+        violations=violations,
+    )
