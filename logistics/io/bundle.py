@@ -39,7 +39,17 @@ def default_bundle() -> Path:
 
 
 def read_network(path: str | Path | None = None) -> Network:
-    """Read and validate a bundle folder; raise InputError listing every issue."""
+    """Read and validate a network bundle folder (see the data contract).
+
+    Args:
+        path: the bundle folder; None reads the embedded European bundle.
+
+    Returns:
+        The frozen :class:`~logistics.model.network.Network`, generated road legs included.
+
+    Raises:
+        InputError: listing every problem of every file, as ``file:row:column``.
+    """
     folder = Path(path) if path is not None else default_bundle()
     issues = Issues()
     if not folder.is_dir():
