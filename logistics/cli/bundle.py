@@ -1,0 +1,92 @@
+"""logistics validate and logistics make-orders: the inputs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from logistics.cli.common import (
+    Bundle,
+    NetworkOption,
+    app,
+    counts,
+    err,
+    guarded,
+    out,
+)
+from logistics.errors import InputError, Issue
+from logistics.io import read_network, read_orders
+from logistics.io.write_orders import write_orders
+from logistics.synth import generate_orders
+
+
+@app.command()
+@guarded
+def validate(
+    bundle: Bundle = None,
+    orders: Annotated[
+        Path | None, typer.Option("--orders", help="An orders.csv to check against the bundle.")
+    ] = None,
+) -> None:
+    """Check a network bundle (and an order book) against the data contract."""
+    network = read_network(bundle)
+    book = read_orders(orders, network) if orders is not None else None
+    _summary(network, book)
+
+
+def _summary(network, book) -> None:
+    kinds = Counter(s.kind for s in network.sites.values())
+    countries = Counter(s.country for s in network.sites.values())
+    table = Table(title=f"Network {network.source}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_column("detail")
+    for kind, n in sorted(kinds.items()):
+        by_country = Counter(s.country for s in network.sites.values() if s.kind == kind)
+        table.add_row(f"sites: {kind}", str(n), counts(by_country))
+    table.add_row("countries", str(len(countries)), " ".join(sorted(countries)))
+    territories = Counter(s.territory for s in network.sites.values())
+    table.add_row("customs territories", str(len(territories)), counts(territories))
+    table.add_row("customs rules", str(len(network.customs)), "")
+    listed = Counter(lane.mode for lane in network.lanes if not lane.generated)
+    generated = sum(lane.generated for lane in network.lanes)
+    table.add_row("lanes listed", str(sum(listed.values())), counts(listed))
+    table.add_row("road legs generated", str(generated), "")
+    carriers = Counter(lane.carrier for lane in network.lanes if not lane.generated)
+    table.add_row("carriers", str(len(carriers)), ", ".join(sorted(carriers)))
+    table.add_row("therapies", str(len(network.therapies)), ", ".join(network.therapies))
+    if book is not None:
+        statuses = Counter(o.status for o in book.orders)
+        table.add_row("orders", str(len(book.orders)), counts(statuses))
+    out.print(table)
+    out.print("[green]valid[/green]")
+
+
+@app.command("make-orders")
+@guarded
+def make_orders(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write orders.csv.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of orders.")] = 200,
+    start: Annotated[
+        str, typer.Option("--start", help="First apheresis date (ISO).")
+    ] = "2026-12-07",
+    days: Annotated[int, typer.Option("--days", min=1, help="Horizon in days.")] = 28,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    network_dir: NetworkOption = None,
+) -> None:
+    """Write a seeded synthetic order book (pseudonymous ids only)."""
+    network = read_network(network_dir)
+    try:
+        first = date.fromisoformat(start)
+    except ValueError:
+        raise InputError(
+            [Issue("command line", None, "--start", "an ISO 8601 date", start)]
+        ) from None
+    book = generate_orders(network, n, first, days, seed)
+    write_orders(book, network, out_file)
+    err.print(f"wrote {len(book)} orders to {out_file}")

@@ -1,0 +1,96 @@
+"""What every command shares: consoles, options, the exit-code guard, number cells."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from logistics.errors import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Vein-to-vein cold-chain planning for cell and gene therapies across Europe.",
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+Bundle = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Network bundle folder (default: the embedded data/europe).", show_default=False
+    ),
+]
+
+
+NetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", help="Network bundle folder (default: the embedded data/europe)."),
+]
+OrdersOption = Annotated[
+    Path | None,
+    typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
+]
+
+RecordedNetworkOption = Annotated[
+    Path | None,
+    typer.Option("--network", help="Network bundle (default: the one recorded in summary.json)."),
+]
+RecordedOrdersOption = Annotated[
+    Path | None,
+    typer.Option("--orders", help="Order book (default: the one recorded in summary.json)."),
+]
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn InputError into exit 2 and unexpected faults into exit 1, never a traceback."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for issue in exc.issues:
+                err.print(str(issue), markup=False, highlight=False)
+            n = len(exc.issues)
+            err.print(f"[red]{n} problem{'s' if n != 1 else ''} in the input[/red]")
+            raise typer.Exit(2) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", markup=True)
+            raise typer.Exit(1) from None
+
+    return run
+
+
+def num(x) -> str:
+    return "-" if x is None else f"{x:,.1f}"
+
+
+def counts(counter: Counter) -> str:
+    return " ".join(f"{k}:{v}" for k, v in sorted(counter.items()))
+
+
+def wide() -> Console:
+    """The output console; piped into a file or a log, 170 columns wide rather than 80,
+    so wide tables are not folded."""
+    return out if out.is_terminal else Console(width=max(out.width, 170))
+
+
+def sweep_cell(value: Any, key: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if value == float("inf"):
+            return "never"
+        if key.endswith(("breaches", "dropouts")):
+            return f"{value:.2f}"
+        return f"{value:,.0f}"
+    return str(value)

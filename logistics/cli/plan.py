@@ -1,0 +1,199 @@
+"""logistics plan and logistics check: the nightly plan and its audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from logistics.cli.common import (
+    NetworkOption,
+    OrdersOption,
+    RecordedNetworkOption,
+    RecordedOrdersOption,
+    app,
+    err,
+    guarded,
+    num,
+    out,
+)
+from logistics.errors import InputError, Issue
+from logistics.io import read_network, read_orders
+
+
+class Engine(StrEnum):
+    auto = "auto"
+    cpsat = "cp-sat"
+    greedy = "greedy"
+    highs = "highs"
+
+
+@app.command()
+@guarded
+def plan(
+    network_dir: NetworkOption = None,
+    orders: OrdersOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Plan folder to write (default: a new plans/plan-<time> folder)."
+        ),
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    quantile: Annotated[
+        float | None,
+        typer.Option("--quantile", help="Planning quantile of durations and clearance."),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Previous plan folder: stability term and hints."),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="Solver engine (auto: CP-SAT, HiGHS for large books)."),
+    ] = Engine.auto,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
+    ] = None,
+    max_breach: Annotated[
+        float | None,
+        typer.Option("--max-breach", help="Cap on a candidate's breach probability (0-1)."),
+    ] = None,
+    risk_samples: Annotated[
+        int | None,
+        typer.Option(
+            "--risk-samples",
+            min=0,
+            help="Monte Carlo draws per candidate for the risk term (0: p90 test).",
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Monte Carlo draws for p_breach of the plan.")
+    ] = 500,
+    fallback: Annotated[
+        int, typer.Option("--fallbacks", min=0, help="Plan B itineraries per shipment.")
+    ] = 1,
+) -> None:
+    """Plan every order: apheresis, site and slot, itineraries, delivery."""
+    from logistics.io.nightly import write_plan
+    from logistics.io.plan import read_plan
+    from logistics.pipeline import plan as nightly_plan
+    from logistics.solve import load_params
+
+    for name, value in (("--quantile", quantile), ("--max-breach", max_breach)):
+        if value is not None and not 0 < value < 1:
+            raise InputError(
+                [Issue("command line", None, name, "a number between 0 and 1", str(value))]
+            )
+    network = read_network(network_dir)
+    book = read_orders(orders, network)
+    before = read_plan(previous)[0] if previous is not None else None
+    params = load_params(
+        config,
+        time_limit_s=time_limit,
+        seed=seed,
+        workers=workers,
+        quantile=quantile,
+        max_breach=max_breach,
+        risk_samples=risk_samples,
+    )
+    out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("reading inputs")
+
+        def stage(message: str, _fraction: float) -> None:
+            bar.update(task, description=message)
+
+        def improved(objective: float, bound: float, seconds: float) -> None:
+            gap = abs(objective - bound) / max(1.0, abs(objective))
+            bar.update(
+                task,
+                description=f"solving: objective {objective / 100:,.0f}, "
+                f"bound {bound / 100:,.0f}, gap {gap:.3%}, "
+                f"{seconds:.1f} s",
+            )
+
+        nightly = nightly_plan(
+            network,
+            book,
+            params,
+            previous=before,
+            engine=engine.value,
+            samples=samples,
+            fallbacks=fallback,
+            progress=stage,
+            on_improve=improved,
+        )
+    write_plan(nightly, out_dir, network)
+    for v in nightly.violations[:20]:
+        err.print(f"checker: {v}", markup=False, highlight=False)
+    result = nightly.result
+    _plan_table(result, out_dir)
+    if result.plan is None:
+        err.print(f"no plan: solver status {result.status} ({result.termination})")
+        raise typer.Exit(1)
+
+
+def _plan_table(result, out_dir: Path) -> None:
+    k = result.kpis()
+    table = Table(title=f"Plan written to {out_dir}")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    gap = result.gap
+    rows = [
+        ("status", f"{result.status} ({result.termination}, {result.engine})"),
+        (
+            "objective / bound / gap",
+            f"{num(result.objective)} / {num(result.bound)} / "
+            f"{'-' if gap is None else f'{gap:.4%}'}",
+        ),
+        ("wall time", f"{result.wall_s:.1f} s"),
+        ("candidates", str(result.stats.get("candidates", "-"))),
+        (
+            "orders served / unserved",
+            f"{k.get('served', 0)} (frozen {k.get('frozen', 0)}) / {k.get('unserved', 0)}",
+        ),
+        (
+            "vein-to-vein median / p90",
+            f"{num(k.get('v2v_median_h'))} h / {num(k.get('v2v_p90_h'))} h",
+        ),
+        ("transport cost", f"{num(k.get('cost_eur'))} EUR"),
+        ("checker violations", str(result.stats.get("checker_violations", "-"))),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+
+
+@app.command()
+@guarded
+def check(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
+    network_dir: RecordedNetworkOption = None,
+    orders: RecordedOrdersOption = None,
+) -> None:
+    """Audit a plan against every rule of the contract; exit 1 when it breaks any."""
+    from logistics.check import check as check_plan
+    from logistics.io.plan import read_plan
+
+    plan_, summary = read_plan(plan_dir)
+    settings = summary.get("settings", {})
+    network = read_network(network_dir or settings.get("network"))
+    book = read_orders(orders or settings.get("orders"), network)
+    violations = check_plan(plan_, network, book, settings.get("quantile"))
+    for v in violations:
+        out.print(str(v), markup=False, highlight=False, soft_wrap=True)
+    if violations:
+        err.print(f"{len(violations)} violation(s) in {plan_dir}")
+        raise typer.Exit(1)
+    err.print(f"{plan_dir}: {len(plan_.orders)} orders, no violation")

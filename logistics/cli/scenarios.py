@@ -1,0 +1,267 @@
+"""logistics scenarios run and logistics simulate: disruptions and Monte Carlo."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from logistics.cli.common import (
+    NetworkOption,
+    OrdersOption,
+    RecordedNetworkOption,
+    RecordedOrdersOption,
+    app,
+    err,
+    guarded,
+    num,
+    out,
+    sweep_cell,
+    wide,
+)
+from logistics.errors import InputError, Issue
+from logistics.io import read_network, read_orders
+
+scenarios_app = typer.Typer(
+    no_args_is_help=True,
+    help="Scenario sweeps: what each disruption does to tonight's plan, and the re-plan.",
+)
+app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.command("run")
+@guarded
+def scenarios_run(
+    specs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="SPEC.toml...",
+            help="Scenario files (default: the packaged examples of config/scenarios).",
+            show_default=False,
+        ),
+    ] = None,
+    network_dir: NetworkOption = None,
+    orders: OrdersOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write (default: a new sweeps/sweep-<UTC time> folder)."
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, help="Monte Carlo samples per simulation.")
+    ] = 500,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes of the local pool.")
+    ] = 2,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds per solve.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Solver and simulation seed.")] = 0,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="Run the tasks on this Dask scheduler."),
+    ] = None,
+    dask_local: Annotated[
+        int | None,
+        typer.Option("--dask-local", min=1, help="Run the tasks on a local Dask cluster of N."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
+    ] = None,
+) -> None:
+    """Solve and simulate the baseline, then each scenario's impact and re-plan.
+
+    Writes comparison.csv, impact.csv and a plan folder per scenario (plans/).
+    """
+    from logistics.scenarios import example_scenarios, read_scenario
+    from logistics.scenarios.sweep import SweepError, run_sweep
+    from logistics.solve import load_params
+
+    if dask_address is not None and dask_local is not None:
+        raise InputError(
+            [
+                Issue(
+                    "command line",
+                    None,
+                    "--dask-local",
+                    "either --dask-address or --dask-local, not both",
+                    str(dask_local),
+                )
+            ]
+        )
+    network = read_network(network_dir)
+    book = read_orders(orders, network)
+    issues: list[Issue] = []
+    scenarios = []
+    for path in specs or example_scenarios():
+        try:
+            scenarios.append(read_scenario(path, network))
+        except InputError as exc:
+            issues += exc.issues
+    if issues:
+        raise InputError(issues)
+    params = load_params(config, time_limit_s=time_limit, seed=seed, workers=1)
+    if params.deterministic_time_s is None:  # repeatable whenever this limit stops a solve
+        params = replace(params, deterministic_time_s=params.time_limit_s)
+    if dask_address is not None or dask_local is not None:
+        import contextlib
+
+        with contextlib.suppress(ImportError):  # without it run_sweep names the extra
+            import distributed  # noqa: F401  (sets up its logging: quieten it after)
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    out_dir = out_dir or Path("sweeps") / datetime.now(UTC).strftime("sweep-%Y%m%d-%H%M%S")
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("starting the workers")
+
+        def stage(message: str, _fraction: float) -> None:
+            bar.update(task, description=message)
+
+        try:
+            sweep = run_sweep(
+                scenarios,
+                network,
+                book,
+                params,
+                samples=samples,
+                seed=seed,
+                workers=workers,
+                dask_address=dask_address,
+                dask_local=dask_local,
+                out_dir=out_dir,
+                progress=stage,
+            )
+        except SweepError as exc:
+            err.print(f"[red]sweep failed:[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+    _sweep_table(sweep.rows(), out_dir, sweep.wall_s, sweep.backend)
+
+
+def _sweep_table(rows: list[dict[str, Any]], out_dir: Path, wall_s: float, backend: str) -> None:
+    table = Table(
+        title=f"Sweep written to {out_dir} ({wall_s:.0f} s, {backend})",
+        caption="Re-plan: the disrupted inputs solved again. Impact: tonight's plan kept as "
+        "it is. Hours are simulated vein-to-vein; breaches and dropouts are expected "
+        "numbers of orders; breaking: orders with p_breach > 0.5; displaced: orders whose "
+        "capacity the scenario cuts.",
+    )
+    columns = (
+        ("scenario", "scenario"),
+        ("served", "served"),
+        ("unserved", "un-\nserved"),
+        ("v2v_median_h", "v2v\nmed h"),
+        ("v2v_p90_h", "v2v\np90 h"),
+        ("cost_eur", "cost\nEUR"),
+        ("expected_breaches", "brea-\nches"),
+        ("expected_dropouts", "drop-\nouts"),
+        ("impact_unserved", "impact\nunserved"),
+        ("impact_v2v_p90_h", "impact\np90 h"),
+        ("impact_expected_breaches", "impact\nbreaches"),
+        ("impact_orders_breaking", "impact\nbreaking"),
+        ("impact_orders_displaced", "impact\ndisplaced"),
+        ("status", "status"),
+    )
+    for key, title in columns:
+        if key == "scenario":
+            table.add_column(title, overflow="fold", min_width=10)
+        else:
+            table.add_column(title, justify="left" if key == "status" else "right")
+    for row in rows:
+        table.add_row(*(sweep_cell(row.get(key), key) for key, _ in columns))
+    wide().print(table)
+
+
+@app.command("simulate")
+@guarded
+def simulate_plan(
+    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Monte Carlo samples.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    network_dir: RecordedNetworkOption = None,
+    orders: RecordedOrdersOption = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="Simulate under this scenario (default: the one recorded in summary.json "
+            "by a sweep, if any).",
+        ),
+    ] = None,
+) -> None:
+    """Monte Carlo of a written plan: breach, dropout and lateness risk per order.
+
+    Writes risk.csv into the plan folder and sets p_breach in its orders.csv.
+    """
+    from logistics.io.plan import read_plan
+    from logistics.risk import simulate
+    from logistics.scenarios import apply, read_scenario
+    from logistics.scenarios.compare import RISK_FILE, risk_rows, write_risk
+
+    plan_, summary = read_plan(plan_dir)
+    settings = summary.get("settings", {})
+    network = read_network(network_dir or settings.get("network"))
+    book = read_orders(orders or settings.get("orders"), network)
+    spec = scenario or settings.get("scenario_file")
+    if spec:
+        network, book = apply(read_scenario(spec, network), network, book)
+    try:
+        sim = simulate(plan_, network, book, samples=samples, seed=seed)
+    except ValueError as exc:  # the plan names lanes or orders the inputs do not have
+        raise InputError(
+            [Issue(str(plan_dir), None, None, "a plan of this network and order book", str(exc))]
+        ) from None
+    write_risk(plan_dir, plan_, sim)
+    k = sim.kpis()
+    table = Table(title=f"Monte Carlo of {plan_dir} ({samples} samples, seed {seed})")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("orders simulated (served)", str(k["orders"]))
+    table.add_row(
+        "vein-to-vein median / p90", f"{num(k['v2v_median_h'])} h / {num(k['v2v_p90_h'])} h"
+    )
+    for name in ("breaches", "dropouts", "late"):
+        table.add_row(
+            f"expected {name}",
+            f"{k[f'expected_{name}']:.2f} ± {k[f'expected_{name}_se']:.2f}",
+        )
+    if spec:
+        table.add_row("scenario", str(spec))
+    if k.get("stranded"):
+        table.add_row("stranded shipments (never delivered)", str(k["stranded"]))
+    out.print(table)
+    rows = [r for r in risk_rows(plan_, sim) if r["p_breach"] is not None]
+    rows.sort(key=lambda r: (-r["p_breach"], -(r["p_dropout"] or 0.0), r["order_id"]))
+    risky = Table(title="The 10 riskiest orders")
+    for col in (
+        "order",
+        "centre",
+        "site",
+        "p_breach",
+        "p_inbound",
+        "p_hold",
+        "p_late",
+        "p_dropout",
+        "v2v med h",
+        "v2v p90 h",
+    ):
+        risky.add_column(col, justify="left" if col in ("order", "centre", "site") else "right")
+    for r in rows[:10]:
+        risky.add_row(
+            r["order_id"],
+            r["treatment_centre"],
+            r["manufacturing_site"],
+            *(f"{r[c]:.3f}" for c in ("p_breach", "p_inbound", "p_hold", "p_late", "p_dropout")),
+            sweep_cell(r["v2v_median_h"], "v2v"),
+            sweep_cell(r["v2v_p90_h"], "v2v"),
+        )
+    wide().print(risky)
+    err.print(f"wrote {Path(plan_dir) / RISK_FILE}; p_breach set in orders.csv and summary.json")
