@@ -56,7 +56,7 @@ __all__ = ["TOLERANCE", "check_itinerary", "check_legs"]
 
 TOLERANCE = timedelta(seconds=1)
 """Slack on every time comparison (plan times are whole seconds)."""
-_TOL_H = TOLERANCE.total_seconds() / 3600
+TOL_H = TOLERANCE.total_seconds() / 3600
 
 Report = Callable[[str, str], None]
 """Records one violation of the current leg: report(kind, message)."""
@@ -338,7 +338,7 @@ def _check_transit(
                 f"customs {_pair(customs)}, but {start.site_id} and "
                 f"{end.site_id} are both in {start.territory}",
             )
-        if abs(leg.customs_h) > _TOL_H:
+        if abs(leg.customs_h) > TOL_H:
             here(
                 "customs_fields",
                 f"customs_h {leg.customs_h:g}, but the leg crosses no customs border",
@@ -370,7 +370,7 @@ def _check_transit(
             f", then customs from {_when(opens, end)} ({rule.office_hours}): "
             f"{clearance:g} h clearance + {rule.import_release_h:g} h import release"
         )
-        if leg.customs_h < needed_h - _TOL_H:
+        if leg.customs_h < needed_h - TOL_H:
             here(
                 "customs_fields",
                 f"customs_h {leg.customs_h:g}, but clearance takes "

@@ -42,20 +42,28 @@ violation is listed (the violation kind in brackets).
    (frozen orders first, then plan order); its message names every order using it.
 
 Times are compared with one second of tolerance (:data:`~logistics.check.legs.TOLERANCE`).
+
+Rules 1 to 3 stay in this one module (over 450 lines) on purpose: they read top to
+bottom in the order the contract states them, for one order at a time. Rule 4 is in
+:mod:`logistics.check.capacity`, the time helpers in :mod:`logistics.check.times`.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
+from logistics.check.capacity import capacity_violations
 from logistics.check.legs import TOLERANCE, _utc, _when, check_legs
+from logistics.check.times import (
+    TOL_H,
+    holiday_note,
+    is_wall_time,
+    same,
+    span_h,
+    stamp,
+)
 from logistics.check.violations import Violation
-from logistics.model.calendar import wall_to_utc
-from logistics.model.disruptions import effect_at
 from logistics.model.itinerary import Itinerary
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
@@ -149,7 +157,7 @@ class _PlanCheck:
             self._status(planned, order)
             if planned.served and self._served(planned, order):
                 served.append((planned, order))
-        self._capacities(served)
+        self.found += capacity_violations(self.network, served)
         return self.found
 
     # ------------------------------------------------------------- rule 1: coverage
@@ -215,7 +223,7 @@ class _PlanCheck:
                     oid,
                     "status",
                     f"the order is {order.status} (booked at {order.committed_site}, "
-                    f"apheresis {_stamp(order.committed_apheresis)}), so it must be kept "
+                    f"apheresis {stamp(order.committed_apheresis)}), so it must be kept "
                     f"frozen as booked, but the plan has it {planned.status}",
                 )
             else:
@@ -227,13 +235,13 @@ class _PlanCheck:
                         f"manufactured at {planned.manufacturing_site}, but the order is "
                         f"booked at {order.committed_site}",
                     )
-                if not _same(planned.apheresis_time, order.committed_apheresis):
+                if not same(planned.apheresis_time, order.committed_apheresis):
                     self.add(
                         "commitment",
                         oid,
                         "status",
-                        f"apheresis at {_stamp(planned.apheresis_time)}, but the order is "
-                        f"booked for {_stamp(order.committed_apheresis)}",
+                        f"apheresis at {stamp(planned.apheresis_time)}, but the order is "
+                        f"booked for {stamp(order.committed_apheresis)}",
                     )
         elif order.status == "cancelled":
             if planned.status != "unserved":
@@ -330,7 +338,7 @@ class _PlanCheck:
         t = p.apheresis_time
         assert t is not None
         ready = centre.apheresis_ready_min
-        if not _is_wall_time(t, ready, centre.timezone):
+        if not is_wall_time(t, ready, centre.timezone):
             self.add(
                 "apheresis_time",
                 oid,
@@ -353,7 +361,7 @@ class _PlanCheck:
                 "apheresis",
                 f"apheresis at {_when(t, centre)}, when {centre.site_id} is closed "
                 f"(opening hours {centre.calendar.opening_hours}"
-                f"{_holiday_note(centre, t)})",
+                f"{holiday_note(centre, t)})",
             )
 
     def _itinerary(
@@ -388,12 +396,12 @@ class _PlanCheck:
         ):
             if want != got:
                 self.add("itinerary_fields", oid, where, f"{field} is {got}, but should be {want}")
-        if not _same(itinerary.ready, ready):
+        if not same(itinerary.ready, ready):
             self.add(
                 "itinerary_fields",
                 oid,
                 where,
-                f"ready at {_stamp(itinerary.ready)}, but the material is ready at {_utc(ready)}",
+                f"ready at {stamp(itinerary.ready)}, but the material is ready at {_utc(ready)}",
             )
         self.found.extend(
             check_legs(
@@ -437,11 +445,11 @@ class _PlanCheck:
                 "before_arrival",
                 oid,
                 "manufacturing",
-                f"manufacturing starts {_stamp(start)}, before the material is handed over "
+                f"manufacturing starts {stamp(start)}, before the material is handed over "
                 f"at {p.manufacturing_site} at {_utc(arrival)}",
             )
-        hours = _hours(start - apheresis)
-        if hours > therapy.inbound_max_h + _TOL_H:
+        hours = span_h(start - apheresis)
+        if hours > therapy.inbound_max_h + TOL_H:
             self.add(
                 "inbound_window",
                 oid,
@@ -456,7 +464,7 @@ class _PlanCheck:
                 oid,
                 "manufacturing",
                 f"manufacturing starts {_when(start, site)}, when {site.site_id} is closed "
-                f"(opening hours {site.calendar.opening_hours}{_holiday_note(site, start)})",
+                f"(opening hours {site.calendar.opening_hours}{holiday_note(site, start)})",
             )
 
     def _manufacturing(self, p: PlannedOrder, therapy: Therapy) -> None:
@@ -496,7 +504,7 @@ class _PlanCheck:
             release,
             therapy.outbound_temperature,
         )
-        if arrival is not None and not _same(delivery, arrival):
+        if arrival is not None and not same(delivery, arrival):
             self.add(
                 "delivery",
                 oid,
@@ -504,8 +512,8 @@ class _PlanCheck:
                 f"delivery_time is {_utc(delivery)}, but the outbound itinerary hands the "
                 f"therapy over at {order.treatment_centre} at {_utc(arrival)}",
             )
-        hours = _hours(delivery - release)
-        if hours > therapy.outbound_max_h + _TOL_H:
+        hours = span_h(delivery - release)
+        if hours > therapy.outbound_max_h + TOL_H:
             self.add(
                 "outbound_window",
                 oid,
@@ -529,132 +537,3 @@ class _PlanCheck:
                 "cost",
                 f"cost_eur is {p.cost_eur:.2f}, but the lanes of its legs cost {total:.2f} EUR",
             )
-
-    # ----------------------------------------------------------- rule 4: capacity
-
-    def _capacities(self, served: list[tuple[PlannedOrder, Order]]) -> None:
-        network = self.network
-        manufacturing: dict[tuple[str, date], list[str]] = defaultdict(list)
-        apheresis: dict[tuple[str, date], list[str]] = defaultdict(list)
-        # Frozen orders first: the first order that does not fit is one the planner
-        # can still move.
-        served = sorted(served, key=lambda pair: pair[0].status != "frozen")
-        departures: dict[tuple[str, datetime], list[tuple[str, str]]] = defaultdict(list)
-        for p, order in served:
-            oid = order.order_id
-            therapy = network.therapies.get(order.therapy)
-            site = network.sites.get(p.manufacturing_site or "")
-            if therapy is not None and site is not None and p.manufacturing_start is not None:
-                first = _local_date(p.manufacturing_start, site.timezone)
-                for k in range(therapy.manufacturing_days):
-                    manufacturing[(site.site_id, first + timedelta(days=k))].append(oid)
-            centre = network.sites.get(order.treatment_centre)
-            if centre is not None and p.apheresis_time is not None:
-                day = _local_date(p.apheresis_time, centre.timezone)
-                apheresis[(centre.site_id, day)].append(oid)
-            for direction, itinerary in (("inbound", p.inbound), ("outbound", p.outbound)):
-                for leg in itinerary.legs if itinerary is not None else ():
-                    lane = self.lanes.get(leg.lane_id)
-                    if lane is None or lane.capacity is None or leg.depart.tzinfo is None:
-                        continue
-                    departures[(lane.lane_id, leg.depart.astimezone(UTC))].append((oid, direction))
-
-        for (site_id, day), users in manufacturing.items():
-            slots = network.capacity.slots(site_id, "manufacturing", day)
-            if len(users) > slots:
-                self.add(
-                    "manufacturing_capacity",
-                    users[slots],
-                    "manufacturing capacity",
-                    f"{site_id} runs {len(users)} batches on {day.isoformat()} "
-                    f"({_weekday(day)}), but has {slots} manufacturing slot(s) that day: "
-                    f"{', '.join(users)}",
-                )
-        for (site_id, day), users in apheresis.items():
-            slots = network.capacity.slots(site_id, "apheresis", day)
-            if len(users) > slots:
-                self.add(
-                    "apheresis_capacity",
-                    users[slots],
-                    "apheresis capacity",
-                    f"{site_id} collects {len(users)} apheresis on {day.isoformat()} "
-                    f"({_weekday(day)}), but has {slots} apheresis slot(s) that day: "
-                    f"{', '.join(users)}",
-                )
-        for (lane_id, depart), shipments in departures.items():
-            lane = self.lanes[lane_id]
-            assert lane.capacity is not None
-            capacity = math.floor(lane.capacity * effect_at(lane.windows, depart).capacity_factor)
-            if len(shipments) > capacity:
-                self.add(
-                    "lane_capacity",
-                    shipments[capacity][0],
-                    "lane capacity",
-                    f"lane {lane_id} departing {_utc(depart)} carries {len(shipments)} "
-                    f"shipments, but takes {capacity} shipper(s): "
-                    f"{', '.join(f'{o} {d}' for o, d in shipments)}",
-                )
-
-
-# ----------------------------------------------------------------------------- helpers
-
-_TOL_H = TOLERANCE.total_seconds() / 3600
-
-
-def _hours(delta: timedelta) -> float:
-    return delta.total_seconds() / 3600
-
-
-def _same(a: datetime | None, b: datetime | None) -> bool:
-    """Equal instants (within the tolerance); a naive or missing time never matches."""
-    if a is None or b is None or a.tzinfo is None or b.tzinfo is None:
-        return a is None and b is None
-    return abs(a - b) <= TOLERANCE
-
-
-def _stamp(t: datetime | None) -> str:
-    """A time for a message, whatever it is (missing, naive or aware)."""
-    if t is None:
-        return "none"
-    if t.tzinfo is None:
-        return f"{t.isoformat()} (no time zone)"
-    return _utc(t)
-
-
-def _local_date(t: datetime, timezone: str) -> date:
-    return t.astimezone(ZoneInfo(timezone)).date()
-
-
-def _weekday(day: date) -> str:
-    return ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")[day.weekday()]
-
-
-def _is_wall_time(t: datetime, minute: int, timezone: str) -> bool:
-    """Whether instant ``t`` is local wall time ``minute`` on some date in ``timezone``.
-
-    Both occurrences of a repeated wall time (fall back) count; a wall time in the
-    spring-forward gap may be the instant the calendar gives (the first after the gap)
-    or the one ``datetime.combine`` gives (the same wall time before the change), the
-    timetable convention of the contract.
-    """
-    zone = ZoneInfo(timezone)
-    local_day = t.astimezone(zone).date()
-    clock = time(minute // 60, minute % 60)
-    for day in (local_day - timedelta(days=1), local_day, local_day + timedelta(days=1)):
-        wall = datetime.combine(day, clock, zone)
-        candidates = [wall_to_utc(day, minute, zone), wall.astimezone(UTC)]
-        second = wall.replace(fold=1)
-        if second.astimezone(UTC) != candidates[1] and second.astimezone(zone).replace(
-            tzinfo=None
-        ) == wall.replace(tzinfo=None):
-            candidates.append(second.astimezone(UTC))
-        if any(abs(c - t) <= TOLERANCE for c in candidates):
-            return True
-    return False
-
-
-def _holiday_note(site: Site, t: datetime) -> str:
-    day = _local_date(t, site.timezone)
-    if site.calendar.is_holiday(day) and not site.calendar.ph_open:
-        return f"; {day.isoformat()} is a public holiday"
-    return ""
