@@ -26,13 +26,11 @@ params = lg.SolveParams(time_limit_s=30, seed=0, workers=1)
 nightly = lg.plan(net, book, params, samples=200)  # solve, Monte Carlo, Plan B, check
 
 result = nightly.result
-print(result)  # one line: status, objective, bound
-print(result.summary())  # the table `logistics plan` prints
-print(result.kpis.served, "served; median vein to vein", result.kpis.v2v_median_h, "h")
-for order in result.unserved:
-    print(order.order_id, order.kind, order.reason)
-table = result.to_frame()  # one row per order, as the plan's orders.csv
-print(table[["order_id", "manufacturing_site", "delivery_time", "v2v_h", "p_breach"]])
+print(result.status, result.objective, result.bound)
+kpis = result.kpis()
+print(kpis["served"], "served; median vein to vein", kpis["v2v_median_h"], "h")
+for order_id, reason in result.unserved.items():
+    print(order_id, reason)
 assert nightly.violations == (), nightly.violations  # the independent checker agrees
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else "plans/library-example"

@@ -25,7 +25,11 @@ def default_orders() -> Path:
 
 
 def read_orders(path: str | Path | None, network: Network) -> OrderBook:
-    """Read and validate an orders.csv; raise InputError listing every issue."""
+    """Read and validate an orders.csv against ``network``.
+
+    ``path`` is the CSV (None: the packaged example book). Returns the OrderBook;
+    raises InputError listing every issue (file, row, column, expected).
+    """
     path = Path(path) if path is not None else default_orders()
     name = path.name
     if not path.is_file():

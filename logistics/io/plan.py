@@ -264,9 +264,10 @@ def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
     """Read a plan folder back: the Plan (itineraries rebuilt from legs.csv) and the
     content of summary.json.
 
-    Every problem in the three files is collected and raised as one InputError whose
-    issues name the file, the row (header = 1) and the column. Unknown extra columns
-    are logged as warnings and ignored. An order without legs in a direction has no
+    ``plan_dir`` is a folder written by ``write_plan``. Every problem in the three
+    files is collected and raised as one InputError whose issues name the file, the
+    row (header = 1) and the column. Unknown extra columns are logged as warnings and
+    ignored. An order without legs in a direction has no
     itinerary for it (``None``).
     """
     folder = Path(plan_dir)

@@ -187,8 +187,10 @@ def earliest_arrival(
 ) -> Itinerary | dict[str, Itinerary] | None:
     """Earliest arrival from ``origin`` with material ready at ``ready`` (aware).
 
-    With a ``destination``: its itinerary or None. Without: a dict of the earliest
-    itinerary to every reachable site.
+    ``temperature`` is the shipment's class (``2-8C`` fresh, ``LN2`` cryopreserved);
+    ``quantile`` plans on that quantile of lane durations instead of their nominal
+    times. With a ``destination``: its itinerary or None. Without: a dict of the
+    earliest itinerary to every reachable site.
 
     >>> import logistics as lg
     >>> from datetime import datetime, UTC

@@ -58,6 +58,12 @@ def solve(
     is the engine's, raised to the capacity-free bound when that is stronger.
     Unserved orders are a result, never an exception; only bad input and internal
     faults raise.
+
+    ``params`` are the solver settings (defaults: ``SolveParams()``); ``previous``
+    is last night's plan, whose frozen and committed orders are kept; ``progress``
+    is called with (message, fraction) while candidates are built; ``on_improve`` is
+    called with each better plan's objective and bound. Returns a SolveResult;
+    raises ValueError for an unknown ``engine``.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")

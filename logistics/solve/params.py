@@ -64,6 +64,8 @@ def default_config() -> Path:
 def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams:
     """SolveParams from a solver.toml, then keyword overrides that are not None.
 
+    ``path`` is the solver.toml to read (default: the packaged ``config/solver.toml``).
+
     Raises InputError naming the file and key for anything it cannot use.
     """
     source = Path(path or default_config())
