@@ -1,0 +1,102 @@
+"""A candidate (one way to serve one order) and the set of all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from logistics.model.itinerary import Itinerary
+from logistics.model.network import Network
+from logistics.model.orders import OrderBook
+from logistics.network.compiled import CompiledNetwork
+from logistics.network.earliest import replay
+from logistics.network.timebase import from_s
+
+DAY_S = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One way to serve one order."""
+
+    order: int  # index in the book
+    ready: int  # apheresis time (end of collection), UTC seconds
+    apheresis_day: date  # local date at the centre
+    site: str
+    start: int  # manufacturing start (handover at the site)
+    end: int
+    release: int
+    delivery: int
+    cost: float
+    risk: float  # breach probability (Monte Carlo), or the p90 stress test's share of
+    # the two windows broken if every leg ran at its p90 (0, 0.5 or 1)
+    mfg_days: tuple[date, ...]  # local dates at the site holding a slot
+    departures: tuple[tuple[str, int], ...]  # capacity-limited (lane_id, depart) used
+    inbound_cids: tuple[int, ...]  # compiled lane ids (CompiledNetwork.lanes), in order
+    outbound_cids: tuple[int, ...]
+
+    @property
+    def v2v_h(self) -> float:
+        """Vein-to-vein hours."""
+        return (self.delivery - self.ready) / 3600
+
+
+@dataclass(slots=True)
+class CandidateSet:
+    """All candidates of a book, with what is needed to explain the empty ones."""
+
+    network: Network
+    book: OrderBook
+    cn: CompiledNetwork
+    candidates: list[Candidate] = field(default_factory=list)
+    by_order: list[list[int]] = field(default_factory=list)
+    reasons: dict[int, str] = field(default_factory=dict)  # order index -> why no candidate
+    frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
+    frozen_notes: dict[int, str] = field(default_factory=dict)
+
+    def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
+        """The legs of a candidate's inbound or outbound itinerary."""
+        net = self.network
+        order = self.book.orders[cand.order]
+        therapy = net.therapies[order.therapy]
+        if direction == "inbound":
+            origin, ready, temp, chain = (
+                order.treatment_centre,
+                cand.ready,
+                therapy.inbound_temperature,
+                cand.inbound_cids,
+            )
+        else:
+            origin, ready, temp, chain = (
+                cand.site,
+                cand.release,
+                therapy.outbound_temperature,
+                cand.outbound_cids,
+            )
+        lanes = [self.cn.lanes[k] for k in chain]
+        if not lanes:
+            return Itinerary(
+                origin=origin, destination=origin, ready=from_s(ready), temperature=temp, legs=()
+            )
+        return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes)
+
+
+def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:
+    """The time span candidates can touch: from the first apheresis to the last
+    possible delivery of the latest order."""
+    if not book.orders:
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        return now, now + timedelta(days=1)
+    first = min(
+        min(o.apheresis_earliest, o.committed_apheresis or o.apheresis_earliest)
+        for o in book.orders
+    )
+    last = max(o.apheresis_latest for o in book.orders)
+    longest = max(
+        (
+            t.inbound_max_h / 24 + t.manufacturing_days + t.release_days + t.outbound_max_h / 24
+            for t in network.therapies.values()
+        ),
+        default=30,
+    )
+    return first - timedelta(days=2), last + timedelta(days=longest + 3)

@@ -1,0 +1,103 @@
+"""Lane chains of the batch engine's answers, and the candidate made from two chains."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from logistics.network.compiled import CompiledLane, CompiledNetwork
+from logistics.solve.candidates.candidate import DAY_S, Candidate, CandidateSet
+
+
+def group_keys(pairs) -> dict[str, list[tuple[str, int]]]:
+    """Unique query keys per temperature, in a stable order."""
+    out: dict[str, dict[tuple[str, int], None]] = {}
+    for temp, key in pairs:
+        out.setdefault(temp, {})[key] = None
+    return {t: list(keys) for t, keys in out.items()}
+
+
+def cids(pred: list[CompiledLane | None]) -> list[int]:
+    """The scalar search's predecessor lanes as compiled lane ids (-1: none)."""
+    return [-1 if cl is None else cl.cid for cl in pred]
+
+
+def chain_of(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
+    """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (per site, the
+    compiled lane id that reached it)."""
+    chain = []
+    v = target
+    while v != origin:
+        k = int(pred[v])
+        chain.append(k)
+        v = cn.lanes[k].u
+    return tuple(reversed(chain))
+
+
+def make_candidate(
+    cs: CandidateSet,
+    stress: CompiledNetwork | None,
+    k: int,
+    day: date,
+    ready: int,
+    site: str,
+    start_s: int,
+    release: int,
+    delivery: int,
+    chain_in: tuple[int, ...],
+    chain_out: tuple[int, ...],
+) -> Candidate:
+    """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
+    test's share of the two windows broken when ``stress`` is given."""
+    net, cn = cs.network, cs.cn
+    order = cs.book.orders[k]
+    therapy = net.therapies[order.therapy]
+    zone = ZoneInfo(net.sites[site].timezone)
+    first = datetime.fromtimestamp(start_s, UTC).astimezone(zone).date()
+    lanes = [cn.lanes[i] for i in chain_in + chain_out]
+    departures = tuple(departures_of(cn, chain_in, ready) + departures_of(cn, chain_out, release))
+    risk = 0.0
+    if stress is not None:
+        broke = 0
+        t_in = replay_time(stress, cn, chain_in, ready)
+        broke += t_in - ready > therapy.inbound_max_h * 3600
+        t_out = replay_time(stress, cn, chain_out, release)
+        broke += t_out - release > therapy.outbound_max_h * 3600
+        risk = broke / 2
+    return Candidate(
+        order=k,
+        ready=ready,
+        apheresis_day=day,
+        site=site,
+        start=start_s,
+        end=start_s + therapy.manufacturing_days * DAY_S,
+        release=release,
+        delivery=delivery,
+        cost=round(sum(cl.cost for cl in lanes), 2),
+        risk=risk,
+        mfg_days=tuple(first + timedelta(days=d) for d in range(therapy.manufacturing_days)),
+        departures=departures,
+        inbound_cids=chain_in,
+        outbound_cids=chain_out,
+    )
+
+
+def departures_of(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> list[tuple[str, int]]:
+    """(lane_id, depart) of the capacity-limited lanes of a chain taken from ``t``."""
+    out = []
+    for k in chain:
+        cl: CompiledLane = cn.lanes[k]
+        depart, _, _, hand = cn.traverse(cl, t)
+        if cn.network.lanes[cl.index].capacity is not None:
+            out.append((cl.lane_id, int(depart)))
+        t = hand
+    return out
+
+
+def replay_time(
+    stress: CompiledNetwork, cn: CompiledNetwork, chain: tuple[int, ...], t: float
+) -> float:
+    """Handover time of the same lanes taken from ``t`` in another compiled network."""
+    for k in chain:
+        t = stress.take(cn.lanes[k].index, t)[3]
+    return t
