@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from logistics.model.constants import MODES, TEMPERATURES
+from logistics.model.constants import MODES, TEMPERATURES, Mode, Temperature
 from logistics.model.disruptions import Window
 
 
@@ -19,7 +19,7 @@ class Lane:
 
     lane_id: str
     carrier: str
-    mode: str
+    mode: Mode
     from_site: str
     to_site: str
     duration_h: float
@@ -27,7 +27,7 @@ class Lane:
     departures: tuple[int, ...] = ()
     days: frozenset[int] = frozenset(range(7))
     lead_time_h: float = 0.5
-    temperatures: frozenset[str] = frozenset(TEMPERATURES)
+    temperatures: frozenset[Temperature] = frozenset(TEMPERATURES)
     capacity: int | None = None
     cost_eur: float = 0.0
     valid_from: date | None = None
@@ -38,12 +38,14 @@ class Lane:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}")
+        object.__setattr__(self, "mode", Mode(self.mode))
         if self.duration_h <= 0 or self.duration_p90_h < self.duration_h:
             raise ValueError(f"lane {self.lane_id}: need 0 < duration_h <= duration_p90_h")
         if self.lead_time_h < 0 or self.cost_eur < 0:
             raise ValueError(f"lane {self.lane_id}: negative lead time or cost")
         if not self.temperatures <= set(TEMPERATURES):
             raise ValueError(f"lane {self.lane_id}: unknown temperature class")
+        object.__setattr__(self, "temperatures", frozenset(map(Temperature, self.temperatures)))
 
     @property
     def on_demand(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.model.calendar import SiteCalendar
-from logistics.model.constants import SITE_KINDS
+from logistics.model.constants import SITE_KINDS, SiteKind
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -14,7 +14,7 @@ class Site:
 
     site_id: str
     name: str
-    kind: str
+    kind: SiteKind
     country: str
     subdivision: str | None
     lat: float
@@ -28,5 +28,6 @@ class Site:
     def __post_init__(self) -> None:
         if self.kind not in SITE_KINDS:
             raise ValueError(f"unknown site kind {self.kind!r}")
+        object.__setattr__(self, "kind", SiteKind(self.kind))
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
             raise ValueError(f"coordinates out of range for {self.site_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from logistics.model.constants import TEMPERATURES
+from logistics.model.constants import TEMPERATURES, Temperature
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -13,11 +13,11 @@ class Therapy:
 
     therapy_id: str
     description: str
-    inbound_temperature: str
+    inbound_temperature: Temperature
     inbound_max_h: float
     manufacturing_days: int
     release_days: int
-    outbound_temperature: str
+    outbound_temperature: Temperature
     outbound_max_h: float
     infusion_prep_days: int
     sites: tuple[str, ...]
@@ -29,6 +29,8 @@ class Therapy:
         for t in (self.inbound_temperature, self.outbound_temperature):
             if t not in TEMPERATURES:
                 raise ValueError(f"unknown temperature class {t!r}")
+        object.__setattr__(self, "inbound_temperature", Temperature(self.inbound_temperature))
+        object.__setattr__(self, "outbound_temperature", Temperature(self.outbound_temperature))
         if self.inbound_max_h <= 0 or self.outbound_max_h <= 0:
             raise ValueError("viability windows must be positive")
         if self.manufacturing_days < 1 or self.release_days < 0 or self.infusion_prep_days < 0:

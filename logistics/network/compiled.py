@@ -27,7 +27,7 @@ from logistics.model.network import Network
 from logistics.model.quantiles import quantile_h
 from logistics.network.timebase import INF, from_s, to_s
 
-TEMP_BIT = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
+TEMP_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
 
 
 @dataclass(frozen=True, slots=True)

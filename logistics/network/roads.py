@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pyproj import Geod
 
+from logistics.model.constants import Mode, Temperature
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 
@@ -62,13 +63,13 @@ def generate_road_lanes(network: Network) -> list[Lane]:
             Lane(
                 lane_id=road_lane_id(sites[a].site_id, sites[b].site_id),
                 carrier=cfg.carrier,
-                mode="road",
+                mode=Mode.ROAD,
                 from_site=sites[a].site_id,
                 to_site=sites[b].site_id,
                 duration_h=round(duration, 3),
                 duration_p90_h=round(duration * cfg.p90_factor, 3),
                 lead_time_h=cfg.lead_time_h,
-                temperatures=cfg.temperatures,
+                temperatures=frozenset(map(Temperature, cfg.temperatures)),
                 cost_eur=round(cfg.cost_base_eur + cfg.cost_per_km_eur * road_km, 2),
                 generated=True,
             )
