@@ -31,6 +31,8 @@ Rules (the violation kind in brackets):
    year]. The leg's customs fields name the territories exactly when a border is
    crossed and ``customs_h`` covers the clearance [customs_fields].
 8. The material is handed over while to_site is open [destination_closed].
+9. Treatment centres and manufacturing sites are end points, never transit points: no
+   leg but the last hands the material over at one [transit_end_point].
 
 Times are compared with one second of tolerance; aware datetimes are required
 [naive_time for a leg without a time zone].
@@ -57,6 +59,8 @@ __all__ = ["TOLERANCE", "check_itinerary", "check_legs"]
 TOLERANCE = timedelta(seconds=1)
 """Slack on every time comparison (plan times are whole seconds)."""
 TOL_H = TOLERANCE.total_seconds() / 3600
+END_POINTS = ("treatment_centre", "manufacturing_site")
+"""Site kinds an itinerary may start or end at but never pass through."""
 
 Report = Callable[[str, str], None]
 """Records one violation of the current leg: report(kind, message)."""
@@ -179,6 +183,14 @@ def check_legs(
                 "destination_closed",
                 f"handed over at {_when(leg.arrive, sites[1])}, when "
                 f"{sites[1].site_id} is closed ({_hours_note(sites[1], leg.arrive)})",
+            )
+        # Rule 9: end points are never transit points.
+        if seq < len(legs) and sites is not None and sites[1].kind in END_POINTS:
+            here(
+                "transit_end_point",
+                f"hands the material over at {sites[1].site_id}, a "
+                f"{sites[1].kind.replace('_', ' ')}, on the way to {destination}: "
+                "treatment centres and manufacturing sites are never transit points",
             )
         handed_over = leg.arrive
 
