@@ -671,6 +671,19 @@ def test_destination_closed():
     assert kinds(found) == ["destination_closed"]
 
 
+@pytest.mark.parametrize("kind", ["treatment_centre", "manufacturing_site"])
+def test_transit_through_an_end_point(kind):
+    """The valid itinerary, with Heathrow (where leg 1 hands over) made a treatment
+    centre or a plant: material never passes through one, so 'transit_end_point' on
+    leg 1 only; the last leg's handover at the destination plant is fine."""
+    sites = dict(NET.sites)
+    sites["APT-LHR"] = replace(sites["APT-LHR"], kind=kind)
+    net = replace(NET, sites=sites)
+    found = check_itinerary(net, inbound())
+    assert kinds(found) == ["transit_end_point"]
+    assert "leg 1 (RD-LON-LHR)" in found[0].where and "APT-LHR" in found[0].message
+
+
 # ------------------------------------------------------------------------- general
 
 
