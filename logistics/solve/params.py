@@ -21,10 +21,10 @@ class Engine(StrEnum):
     first-come baseline, no proof).
     """
 
-    CP_SAT = "cp-sat"
-    HIGHS = "highs"
     AUTO = "auto"
+    CP_SAT = "cp-sat"
     GREEDY = "greedy"
+    HIGHS = "highs"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
