@@ -129,7 +129,7 @@ def plan(
     for v in nightly.violations[:20]:
         err.print(f"checker: {v}", markup=False, highlight=False)
     result = nightly.result
-    out.print(f"Plan written to {out_dir}", markup=False, highlight=False)
+    out.print(f"Plan written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
     out.print(result.summary(), markup=False, highlight=False)
     if result.plan is None:
         err.print(f"no plan: solver status {result.status} ({result.termination})")

@@ -82,14 +82,15 @@ class Termination:
 
     def __str__(self) -> str:
         """Short words for summary.json and tables: ``optimal``, ``gap limit``, ``time
-        limit``, ``time limit, no plan``, ``time limit, greedy plan``, ``infeasible``..."""
+        limit``, ``time limit, no plan``, ``greedy`` (the greedy engine), ``time limit,
+        greedy plan`` (the engine found none), ``infeasible``..."""
         limit = f"{self.limit} limit"
         if self.reason is TerminationReason.FEASIBLE:
             text = limit
         elif self.reason is TerminationReason.NO_SOLUTION_FOUND:
             text = f"{limit}, no plan"
-        elif self.reason is TerminationReason.HEURISTIC and self.limit is not Limit.NONE:
-            text = f"{limit}, greedy plan"
+        elif self.reason is TerminationReason.HEURISTIC:
+            text = "greedy" if self.limit is Limit.NONE else f"{limit}, greedy plan"
         else:
             text = str(self.reason)
         return f"{text} ({self.detail})" if self.detail else text

@@ -90,7 +90,7 @@ def test_status_and_words_follow_the_reason():
             Status.UNKNOWN,
             "time limit, no plan",
         ),
-        (heuristic(), Status.FEASIBLE, "heuristic"),
+        (heuristic(), Status.FEASIBLE, "greedy"),
         (heuristic(Limit.TIME), Status.FEASIBLE, "time limit, greedy plan"),
         (Termination(reason=R.INFEASIBLE), Status.INFEASIBLE, "infeasible"),
         (Termination(reason=R.MODEL_INVALID), Status.UNKNOWN, "model invalid"),

@@ -81,6 +81,7 @@ def plan_time(text: str) -> datetime:
 
 
 def probability(text: str) -> float:
+    """A probability from 0 to 1 (``text`` a plain number); raises ValueError."""
     value = p.number(text)
     if value > 1:
         raise ValueError("a probability from 0 to 1")
@@ -88,6 +89,7 @@ def probability(text: str) -> float:
 
 
 def seq(text: str) -> int:
+    """A leg number 1, 2, ... (``text`` digits only); raises ValueError."""
     if not text.isdigit() or int(text) < 1:
         raise ValueError("a leg number 1, 2, ... in travel order")
     return int(text)

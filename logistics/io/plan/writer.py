@@ -30,6 +30,7 @@ def write_plan(result: SolveResult, out_dir: str | Path, network: Network) -> Pa
     The folder is created (with its parents) when needed; files already there are
     replaced. Without a plan (``result.plan is None``) orders.csv and legs.csv hold
     only their headers, summary.json is written and no routes.geojson is left behind.
+    ``network`` is the network the plan was made on (the map's coordinates).
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
