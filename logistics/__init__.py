@@ -14,8 +14,10 @@ Reading: :func:`read_network`, :func:`read_orders` (bad input raises
 :class:`InputError` listing every :class:`Issue`). Domain objects: :class:`Network`,
 :class:`Order`, :class:`OrderBook`, :class:`Plan`, :class:`PlannedOrder`,
 :class:`Itinerary`, :class:`Leg`. Solving: :func:`solve` with :class:`SolveParams`
-gives a :class:`SolveResult`; :func:`plan` runs the whole nightly job (solve, Monte
-Carlo, Plan B, independent check) and gives a :class:`NightlyPlan`. Auditing:
+and an :class:`Engine` gives a :class:`SolveResult` (typed parts: :class:`Termination`,
+:class:`ObjectiveBounds`, :class:`PlanKpis`, :class:`SolveStats`,
+:class:`UnservedOrder`); :func:`plan` runs the whole nightly job (solve, Monte Carlo,
+Plan B, independent check) and gives a :class:`NightlyPlan`. Auditing:
 :func:`check` (independent of the solver), :func:`simulate` (Monte Carlo).
 Files: :func:`write_plan`, :func:`read_plan`. Routing: :class:`Router`.
 """
@@ -28,31 +30,55 @@ from logistics.io.plan import read_plan
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
-from logistics.model.plan import Plan, PlannedOrder
+from logistics.model.plan import Plan, PlanKpis, PlannedOrder
 from logistics.network.router import Router, earliest_arrival
 from logistics.pipeline import NightlyPlan, plan
 from logistics.risk import SimulationResult, simulate
-from logistics.solve import SolveParams, SolveResult, Status, Weights, load_params, solve
+from logistics.solve import (
+    Engine,
+    Limit,
+    ObjectiveBounds,
+    SolveParams,
+    SolveResult,
+    SolveStats,
+    Status,
+    Termination,
+    TerminationReason,
+    UnservedKind,
+    UnservedOrder,
+    Weights,
+    load_params,
+    solve,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Engine",
     "InputError",
     "Issue",
     "Itinerary",
     "Leg",
+    "Limit",
     "Network",
     "NightlyPlan",
+    "ObjectiveBounds",
     "Order",
     "OrderBook",
     "Plan",
+    "PlanKpis",
     "PlannedOrder",
     "Router",
     "SimulationResult",
     "SolveError",
     "SolveParams",
     "SolveResult",
+    "SolveStats",
     "Status",
+    "Termination",
+    "TerminationReason",
+    "UnservedKind",
+    "UnservedOrder",
     "Violation",
     "Weights",
     "__version__",

@@ -161,7 +161,7 @@ def _breaking(plan: Plan) -> int:
 
 def _row(o: ScenarioOutcome, samples: int) -> dict[str, Any]:
     result = o.replanned.result
-    k = result.kpis()
+    k = result.kpis.to_dict() if result.kpis is not None else {}
     sim = o.replanned.risk
     imp = o.impact
     isim = imp.risk
@@ -295,9 +295,9 @@ def _plan_result(o: ScenarioOutcome):
         "scenario_sha256": s.sha256 or None,
         "simulation_seed": o.seed,
     }
-    stats = dict(result.stats)
+    stats = result.stats
     if o.replanned.risk is not None:
-        stats["risk"] = o.replanned.risk.kpis()  # as `logistics plan` records it
+        stats = replace(stats, risk=o.replanned.risk.kpis())  # as `logistics plan` records it
     return replace(result, params=settings, stats=stats)
 
 

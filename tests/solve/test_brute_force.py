@@ -42,7 +42,7 @@ def _assert_matches_brute_force(net, book, params: SolveParams = EXACT) -> Probl
     start = greedy(problem)
     assert problem.feasible(start)
     assert problem.objective(start) >= best
-    assert result.stats["greedy_objective"] * SCALE == pytest.approx(problem.objective(start))
+    assert result.stats.greedy_objective * SCALE == pytest.approx(problem.objective(start))
 
     scheduled = sum(p.status == "scheduled" for p in result.plan.orders)
     assert scheduled == len({problem.orders[c] for c in sol.chosen}) or unserved_ties(problem)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import logistics as lg
-from logistics.solve import SolveParams, Status, solve
+from logistics.solve import Limit, SolveParams, Status, TerminationReason, solve
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_same_inputs_same_plan(example, limit):
     a, b = solve(net, book, params), solve(net, book, params)
     assert a.plan is not None and b.plan is not None
     assert a.status == b.status
-    assert a.objective == b.objective
+    assert a.objective_value() == b.objective_value()
     assert _selected(a.plan) == _selected(b.plan)
     assert a.plan == b.plan
     if limit == 5.0:
@@ -52,4 +52,6 @@ def test_limit_before_first_solution_keeps_greedy_plan(example):
     result = solve(net, book, params)
     assert result.status is Status.FEASIBLE
     assert result.plan is not None
-    assert result.objective == pytest.approx(result.stats["greedy_objective"])
+    assert result.objective_value() == pytest.approx(result.stats.greedy_objective)
+    assert result.termination.reason is TerminationReason.HEURISTIC
+    assert result.termination.limit is Limit.DETERMINISTIC_TIME

@@ -8,7 +8,7 @@ from pathlib import Path
 import logistics as lg
 from logistics.check import check
 from logistics.solve import SolveParams, build_candidates, solve
-from logistics.solve.risk import cap_breach, simulate_candidates
+from logistics.solve.breach import cap_breach, simulate_candidates
 
 TINY = Path("tests/data/tiny")
 
