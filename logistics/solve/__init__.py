@@ -8,6 +8,7 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from logistics.io.order_checks import validate_orders
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan
@@ -63,8 +64,10 @@ def solve(
     is last night's plan, whose frozen and committed orders are kept; ``progress``
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound. Returns a SolveResult;
-    raises ValueError for an unknown ``engine``.
+    raises InputError when an order breaks a rule of the network
+    (``validate_orders``), ValueError for an unknown ``engine``.
     """
+    validate_orders(book, network)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     params = params or SolveParams()
