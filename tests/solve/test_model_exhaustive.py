@@ -1,4 +1,9 @@
-"""CP-SAT against exhaustive enumeration on tiny books (up to 4 orders).
+"""The engine against the model: CP-SAT against exhaustive enumeration of the
+solver's own candidate model on tiny books (up to 4 orders).
+
+This checks the engine (CP-SAT, greedy, the integer objective), not the model: the
+schedules enumerated are the ones ``build_candidates`` produced. Whether the model
+holds every schedule the data contract allows is test_brute_force.py's question.
 
 Each book is built on the tiny bundle with ``generate_orders``; the candidate model
 (``build_candidates`` + ``build_problem``) is enumerated completely: every order takes
