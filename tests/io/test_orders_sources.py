@@ -249,3 +249,22 @@ def test_code_books_get_utc_times():
     order = Order(**fields)
     assert order.apheresis_earliest.tzinfo is UTC
     assert order.apheresis_earliest == datetime(2026, 12, 7, 13, tzinfo=UTC)
+
+
+def test_identifying_column_refused_by_every_route(net, tmp_path):
+    """A column that looks like patient data (here ``dob``) is refused the same way in
+    a CSV file, a stream and a DataFrame: header row 1, the column named."""
+    header, row = _csv([GOOD_ROW]).splitlines()
+    text = f"{header},dob\n{row},1970-01-01\n"
+    path = tmp_path / "orders.csv"
+    path.write_text(text, encoding="utf-8")
+    frame = _frame([GOOD_ROW]).assign(dob="1970-01-01")
+    routes = {
+        "file": lambda: lg.read_orders(path, net),
+        "stream": lambda: lg.read_orders(io.StringIO(text), net),
+        "dataframe": lambda: lg.read_orders(frame, net),
+    }
+    for name, route in routes.items():
+        with pytest.raises(InputError) as info:
+            route()
+        assert [(i.row, i.column) for i in info.value.issues] == [(1, "dob")], name
