@@ -26,6 +26,7 @@ from logistics.check import Violation, check
 from logistics.errors import InputError, Issue, SolveError
 from logistics.io import default_bundle, default_orders, read_network, read_orders
 from logistics.io.nightly import write_plan
+from logistics.io.order_checks import validate_orders
 from logistics.io.plan import read_plan
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.network import Network
@@ -93,5 +94,6 @@ __all__ = [
     "read_plan",
     "simulate",
     "solve",
+    "validate_orders",
     "write_plan",
 ]

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
+from logistics.io.order_checks import validate_orders
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlanKpis
@@ -73,12 +74,14 @@ def solve(
     is last night's plan, whose frozen and committed orders are kept; ``progress``
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound (weight units) and the
-    seconds spent. Returns a SolveResult; raises ValueError for an unknown ``engine``.
+    seconds spent. Returns a SolveResult; raises InputError when an order breaks a
+    rule of the network (``validate_orders``), ValueError for an unknown ``engine``.
     """
     try:
         engine = Engine(engine)
     except ValueError:
         raise ValueError(f"engine must be one of {', '.join(Engine)}") from None
+    validate_orders(book, network)
     params = params or SolveParams()
     t0 = time.perf_counter()
     cs = build_candidates(network, book, params.quantile, progress)
