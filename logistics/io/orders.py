@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
 from logistics.io import schemas
@@ -24,7 +25,6 @@ from logistics.io.order_checks import network_problems
 from logistics.io.table import Issues, Row, check_unique, csv_records, parse_records, read_text
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook, order_problems
-from logistics.resources import packaged
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +36,7 @@ _FIELDS = ("order_id", "therapy", "treatment_centre", "priority", "status", "com
 
 def default_orders() -> Path:
     """The embedded example order book."""
-    return packaged("logistics._examples", "orders.csv")
+    return embedded_path("logistics._examples", "orders.csv")
 
 
 def read_orders(source: OrderSource, network: Network) -> OrderBook:

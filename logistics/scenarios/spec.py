@@ -22,10 +22,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.model.constants import MODES, RESOURCES
 from logistics.model.network import Network
-from logistics.resources import packaged
 
 log = logging.getLogger("logistics")
 
@@ -156,7 +156,7 @@ class Scenario:
 
 def example_scenarios() -> list[Path]:
     """The example scenario files shipped with the package (config/scenarios/)."""
-    folder = packaged("logistics._config", "scenarios")
+    folder = embedded_path("logistics._config", "scenarios")
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 

@@ -9,8 +9,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
-from logistics.resources import packaged
 
 
 class Engine(StrEnum):
@@ -73,7 +73,7 @@ class SolveParams:
 
 def default_config() -> Path:
     """The packaged solver.toml (config/solver.toml in the repository)."""
-    return packaged("logistics._config", "solver.toml")
+    return embedded_path("logistics._config", "solver.toml")
 
 
 def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams:
