@@ -10,9 +10,11 @@ The public API, in the order a nightly run uses it::
     print(nightly.result.summary())
     lg.write_plan(nightly, "plans/tonight", net)
 
-Reading: :func:`read_network`, :func:`read_orders` (bad input raises
-:class:`InputError` listing every :class:`Issue`). Domain objects: :class:`Network`,
-:class:`Order`, :class:`OrderBook`, :class:`Plan`, :class:`PlannedOrder`,
+Reading: :func:`read_network`, :func:`read_orders` (a path, a text stream or a pandas
+DataFrame); a book built in code is checked against the network by
+:func:`validate_orders` (which :func:`solve` calls). Bad input raises
+:class:`InputError` listing every :class:`Issue`. Domain objects: :class:`Network`,
+:class:`Order` (its :class:`OrderStatus`), :class:`OrderBook`, :class:`Plan`, :class:`PlannedOrder`,
 :class:`Itinerary`, :class:`Leg`. Solving: :func:`solve` with :class:`SolveParams`
 and an :class:`Engine` gives a :class:`SolveResult` (typed parts: :class:`Termination`,
 :class:`ObjectiveBounds`, :class:`PlanKpis`, :class:`SolveStats`,
@@ -28,6 +30,7 @@ from logistics.io import default_bundle, default_orders, read_network, read_orde
 from logistics.io.nightly import write_plan
 from logistics.io.order_checks import validate_orders
 from logistics.io.plan import read_plan
+from logistics.model.constants import OrderStatus, Temperature
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
@@ -66,6 +69,7 @@ __all__ = [
     "ObjectiveBounds",
     "Order",
     "OrderBook",
+    "OrderStatus",
     "Plan",
     "PlanKpis",
     "PlannedOrder",
@@ -76,6 +80,7 @@ __all__ = [
     "SolveResult",
     "SolveStats",
     "Status",
+    "Temperature",
     "Termination",
     "TerminationReason",
     "UnservedKind",
