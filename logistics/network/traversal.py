@@ -27,7 +27,7 @@ import numpy as np
 
 from logistics.network.timebase import INF
 
-__all__ = ["SPAN", "LaneTraversal", "TimeTable"]
+__all__ = ["SPAN", "LaneTraversal", "TableBuilder", "TimeTable"]
 
 SPAN = float(2**32)  # larger than any time (seconds after t0) inside a horizon
 
@@ -109,12 +109,54 @@ class TimeTable:
         :meth:`next_open`."""
         if isinstance(ids, int):
             lo, hi = self.lo[ids], self.hi[ids]
-            i = np.searchsorted(self.starts[lo:hi], t, side="left")
+            i: Any = np.searchsorted(self.starts[lo:hi], t, side="left")
             if skips is not None:
                 i = np.minimum(i + skips, hi - lo)
             return self.starts[lo + i]
         i = np.searchsorted(self.keys, ids * SPAN + (t - self.t0), side="left")
         return self.starts.take(i, mode="clip")
+
+
+class TableBuilder:
+    """Open times and departures collected as owners, then built into two
+    :class:`TimeTable` at once (for a caller that learns its owners lane by lane)."""
+
+    def __init__(self) -> None:
+        self._hours: list[Any] = []
+        self._by_id: dict[int, int] = {}
+        self._deps: list[Sequence[float]] = []
+
+    def hours(self, times: Any) -> int:
+        """The owner of open times ``times`` (one owner per distinct object)."""
+        if id(times) not in self._by_id:
+            self._by_id[id(times)] = len(self._hours)
+            self._hours.append(times)
+        return self._by_id[id(times)]
+
+    def window(self, windows: Sequence[Any]) -> int:
+        """The owner of one dispatch window (open times), or of the union of
+        ``windows`` when they are several disjoint ones."""
+        if len(windows) == 1:
+            return self.hours(windows[0])
+        pairs = sorted((s, e) for w in windows for s, e in zip(w.starts, w.ends, strict=True))
+        self._hours.append(_Intervals([p[0] for p in pairs], [p[1] for p in pairs]))
+        return len(self._hours) - 1
+
+    def departures(self, deps: Sequence[float]) -> int:
+        """A new owner of the sorted departure instants ``deps``."""
+        self._deps.append(deps)
+        return len(self._deps) - 1
+
+    def build(self, t0: float) -> tuple[TimeTable, TimeTable]:
+        """The (open times, departures) tables; ``t0`` as in :class:`TimeTable`."""
+        return TimeTable.of_hours(self._hours, t0), TimeTable.of_departures(self._deps, t0)
+
+
+class _Intervals:
+    __slots__ = ("always", "ends", "starts")
+
+    def __init__(self, starts: list[float], ends: list[float]) -> None:
+        self.starts, self.ends, self.always = starts, ends, False
 
 
 class LaneTraversal:
@@ -135,8 +177,8 @@ class LaneTraversal:
         "_office_ids",
         "_win_ids",
         "clearance",
-        "deps",
         "departures",
+        "deps",
         "duration",
         "hours",
         "lead",
@@ -162,8 +204,12 @@ class LaneTraversal:
         self.hours, self.deps = hours, deps
         self.lead, self.departures, self.window = lead, departures, window
         self.office, self.to = office, to
-        self.duration, self.clearance = duration, clearance
+        self.duration: Any = duration
+        self.clearance: Any = clearance
         # _dep_mode / _customs: True (every lane), False (none) or a mask over lanes
+        self._dep_ids: Any
+        self._win_ids: Any
+        self._office_ids: Any
         if isinstance(departures, int):
             self._dep_mode: Any = departures >= 0
             self._customs: Any = office >= 0
@@ -193,18 +239,23 @@ class LaneTraversal:
         out[..., ~tt] = self.hours.next_open(self._win_ids, ready[..., ~tt])
         return out
 
-    def clear(self, arrival: Times, clearance: Times | None = None) -> Times:
+    def clear(
+        self, arrival: Times, clearance: Times | None = None, release: float | None = None
+    ) -> Times:
         """Cleared at the destination after a physical ``arrival``: the customs office's
-        next open instant plus ``clearance`` (default: the planned one; for many lanes,
-        given for the lanes that cross a border). Lanes without a border clear on
-        arrival. With many lanes, ``arrival`` is written into and returned."""
+        next open instant plus ``clearance`` (default: the planned one with the import
+        release; for many lanes, given for the lanes that cross a border), then plus
+        ``release`` if given. Lanes without a border clear on arrival. With many lanes,
+        ``arrival`` is written into and returned."""
         cu = self._customs
         if cu is False:
             return arrival
         extra = self.clearance if clearance is None else clearance
         if cu is True:
-            return self.hours.next_open(self._office_ids, arrival) + extra
-        arrival[..., cu] = self.hours.next_open(self._office_ids, arrival[..., cu]) + extra
+            cleared = self.hours.next_open(self._office_ids, arrival) + extra
+            return cleared if release is None else cleared + release
+        cleared = self.hours.next_open(self._office_ids, arrival[..., cu]) + extra
+        arrival[..., cu] = cleared if release is None else cleared + release
         return arrival
 
     def handover(self, cleared: Times) -> Times:
