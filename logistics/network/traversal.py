@@ -48,7 +48,7 @@ class TimeTable:
     [t0, t0 + SPAN - 1)).
     """
 
-    __slots__ = ("always", "ends", "hi", "keys", "lo", "starts", "t0")
+    __slots__ = ("_ends_of", "_starts_of", "always", "ends", "hi", "keys", "lo", "starts", "t0")
 
     def __init__(
         self, owners: Sequence[tuple[Sequence[float], Sequence[float], bool]], t0: float
@@ -77,6 +77,11 @@ class TimeTable:
         self.starts = np.concatenate(starts) if starts else np.array([INF])
         self.ends = np.concatenate(ends) if ends else np.array([INF])
         self.keys = np.concatenate(keys) if keys else np.array([0.0])
+        # per owner: views of its ends, and of its starts with the padding
+        self._ends_of = [self.ends[lo:hi] for lo, hi in zip(self.lo, self.hi, strict=True)]
+        self._starts_of = [
+            self.starts[lo : hi + 1] for lo, hi in zip(self.lo, self.hi, strict=True)
+        ]
 
     @classmethod
     def of_hours(cls, hours: Sequence[Any], t0: float) -> TimeTable:
@@ -97,9 +102,8 @@ class TimeTable:
         if isinstance(ids, int):
             if self.always[ids]:
                 return t
-            lo = self.lo[ids]
-            i = np.searchsorted(self.ends[lo : self.hi[ids]], t, side="right")
-            return np.maximum(t, self.starts[lo + i])
+            i = np.searchsorted(self._ends_of[ids], t, side="right")
+            return np.maximum(t, self._starts_of[ids][i])
         i = np.searchsorted(self.keys, ids * SPAN + (t - self.t0), side="right")
         return np.maximum(t, self.starts.take(i, mode="clip"))
 
@@ -108,11 +112,11 @@ class TimeTable:
         ``skips`` (one owner only) the departure that many later; ``ids`` as in
         :meth:`next_open`."""
         if isinstance(ids, int):
-            lo, hi = self.lo[ids], self.hi[ids]
-            i: Any = np.searchsorted(self.starts[lo:hi], t, side="left")
+            deps = self._ends_of[ids]  # a departures table's starts and ends are equal
+            i: Any = np.searchsorted(deps, t, side="left")
             if skips is not None:
-                i = np.minimum(i + skips, hi - lo)
-            return self.starts[lo + i]
+                i = np.minimum(i + skips, len(deps))
+            return self._starts_of[ids][i]
         i = np.searchsorted(self.keys, ids * SPAN + (t - self.t0), side="left")
         return self.starts.take(i, mode="clip")
 
