@@ -204,7 +204,7 @@ def simulate_plan(
     from logistics.io.plan import read_plan
     from logistics.risk import simulate
     from logistics.scenarios import apply, read_scenario
-    from logistics.scenarios.compare import RISK_FILE, risk_rows, write_risk
+    from logistics.io.simulation import RISK_FILE, risk_rows, write_risk
 
     plan_, summary = read_plan(plan_dir)
     settings = summary.get("settings", {})

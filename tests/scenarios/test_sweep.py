@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 import logistics as lg
 from logistics.cli import app
 from logistics.io.plan import read_plan
+from logistics.io.sweep import COMPARISON_COLUMNS, IMPACT_COLUMNS
 from logistics.io.write_orders import write_orders
 from logistics.scenarios import Disruption, Scenario
-from logistics.scenarios.compare import COMPARISON_COLUMNS, IMPACT_COLUMNS
-from logistics.scenarios.sweep import SweepError, run_sweep, scenario_seed
+from logistics.scenarios.seeds import scenario_seed
+from logistics.scenarios.sweep import SweepError, run_sweep
 from logistics.solve import SolveParams
 from logistics.synth import generate_orders
 
