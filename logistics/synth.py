@@ -23,7 +23,8 @@ def generate_orders(
     seed: int = 0,
     committed_share: float = 0.1,
 ) -> OrderBook:
-    """``n`` pseudonymous orders with apheresis windows starting in ``[start, start+days)``.
+    """``n`` pseudonymous orders on ``network`` with apheresis windows starting in
+    ``[start, start+days)``, drawn from ``random.Random(seed)``.
 
     Each order picks a therapy with probability proportional to its share of the
     manufacturing capacity (a site shared by several therapies counts for each in

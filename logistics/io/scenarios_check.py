@@ -34,7 +34,8 @@ def _unknown(
 def cross_check(
     file: str, items: Iterable[tuple[int, Disruption]], network: Network
 ) -> list[Issue]:
-    """Issues of numbered disruptions (``(index, disruption)``, from 1) of ``file``
+    """Issues of the numbered disruptions ``items`` (``(index, disruption)``, from 1)
+    of ``file``
     naming what ``network`` does not have, with a close match as a hint; a
     site_capacity site without slots of its resource; a customs_delay without a
     customs rule for its pair of territories."""

@@ -82,7 +82,8 @@ def _replace_file(path: Path, text: str) -> None:
 
 
 def write_risk(plan_dir: str | Path, plan: Plan, sim: SimulationResult) -> Path:
-    """Write ``risk.csv`` into a plan folder and record the simulation in it.
+    """Write ``risk.csv`` into the plan folder ``plan_dir`` (of ``plan``) and record
+    the simulation ``sim`` in it.
 
     orders.csv gets each simulated order's ``p_breach`` (4 decimals) and keeps every
     other cell, column and row as it was; summary.json gets ``kpis.expected_breaches``

@@ -53,7 +53,8 @@ def _valid_therapy_value(key: str, value: Any) -> bool:
 
 
 def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict[str, int]]:
-    """Therapies by id, and the line of each therapy's table (for cross-file issues)."""
+    """Therapies by id from the therapies.toml at ``path``, and the line of each
+    therapy's table (for cross-file issues); problems go to ``issues``."""
     name = path.name
     loaded = load_toml(path, issues)
     if loaded is None:
@@ -126,7 +127,8 @@ _ROAD_NUMBERS = (
 
 
 def read_network_toml(path: Path, issues: Issues) -> tuple[RoadSettings, RiskSettings]:
-    """Road generation and risk settings; a missing file means no generated legs."""
+    """Road generation and risk settings from the network.toml at ``path`` (problems
+    go to ``issues``); a missing file means no generated legs."""
     if not path.exists():
         return RoadSettings(generate=False), RiskSettings()
     loaded = load_toml(path, issues)

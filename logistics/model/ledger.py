@@ -65,8 +65,8 @@ _MANUFACTURING, _APHERESIS, _LANE = Kind.MANUFACTURING, Kind.APHERESIS, Kind.LAN
 
 
 def batch_days(site_id: str, start: datetime, days: int, network: Network) -> tuple[date, ...]:
-    """The local dates at ``site_id`` a batch starting at ``start`` runs on (``days``
-    of them, the first the local date of ``start``)."""
+    """The local dates at ``site_id`` of ``network`` a batch starting at ``start`` runs
+    on (``days`` of them, the first the local date of ``start``)."""
     first = start.astimezone(ZoneInfo(network.sites[site_id].timezone)).date()
     return tuple(first + timedelta(days=d) for d in range(days))
 
@@ -132,7 +132,7 @@ def held_by_order(p: PlannedOrder, network: Network) -> list[Key]:
 
 
 def size(key: Key, network: Network) -> int:
-    """The size of a capacity on ``network``, its disruptions applied: the slots of
+    """The size of capacity ``key`` on ``network``, its disruptions applied: the slots of
     the site that day (a scenario's cut is already in ``network.capacity``), or for a
     lane ``floor(capacity x capacity_factor)`` of the windows covering the departure
     (:data:`UNLIMITED` for a lane without a shipper limit)."""
@@ -147,7 +147,7 @@ def size(key: Key, network: Network) -> int:
 
 
 def describe(key: Key) -> str:
-    """A capacity in words: ``manufacturing slots at MFG-NL-LEI on 2026-12-08``,
+    """Capacity ``key`` in words: ``manufacturing slots at MFG-NL-LEI on 2026-12-08``,
     ``shippers on AIR-LHR-AMS departing 2026-12-08T06:40Z``."""
     kind, what, when = key
     if isinstance(when, date):

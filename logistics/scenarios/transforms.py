@@ -47,13 +47,14 @@ _LANE_KINDS = (_K.CLOSE_LANES, _K.LANE_DELAY, _K.AIRSPACE_CLOSURE, _K.CARRIER_CA
 
 
 def span(scenario: Scenario, disruption: Disruption) -> tuple[datetime, datetime]:
-    """The disruption's window with open sides filled by 1900 / 2200."""
+    """The window of ``disruption`` of ``scenario``, open sides filled by 1900 / 2200."""
     start, end = scenario.bounds(disruption)
     return start or FAR_PAST, end or FAR_FUTURE
 
 
 def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
-    """True when ``lane`` is one the disruption acts on (its filters all match).
+    """True when ``lane`` of ``network`` is one the disruption acts on (its filters all
+    match).
 
     ``airspace_closure``: an ``air`` or ``onboard_courier`` lane from or to a site (its
     airport) in one of the countries. The other lane kinds: every filter given matches;
@@ -78,8 +79,8 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
 
 
 def rule_matches(disruption: Disruption, rule: CustomsRule) -> bool:
-    """True when a ``customs_delay`` acts on ``rule``: same direction, and the rule's
-    mode among ``modes`` (a rule for every mode matches any ``modes``)."""
+    """True when ``disruption``, a ``customs_delay``, acts on ``rule``: same direction,
+    and the rule's mode among ``modes`` (a rule for every mode matches any ``modes``)."""
     d = disruption
     return (
         rule.from_territory == d.from_territory

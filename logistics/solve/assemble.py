@@ -14,7 +14,8 @@ from logistics.solve.problem import Problem, held
 
 
 def assemble(problem: Problem, chosen: list[int]) -> Plan:
-    """The plan of a selection: scheduled, frozen and unserved orders in book order."""
+    """The plan of the selection ``chosen`` (candidate indices of ``problem``):
+    scheduled, frozen and unserved orders in book order, each with its reason."""
     cs = problem.cs
     pick = {problem.orders[c]: c for c in chosen}
     used = Ledger(cs.network)
@@ -44,6 +45,7 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
 
 
 def served_row(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
+    """The plan row of candidate ``c`` of ``cs``, with ``status`` and ``reason``."""
     order = cs.book.orders[c.order]
     return PlannedOrder(
         order_id=order.order_id,

@@ -42,7 +42,8 @@ class Problem:
         )
 
     def feasible(self, chosen: list[int]) -> bool:
-        """At most one candidate per order and every capacity row respected."""
+        """True when the selection ``chosen`` (candidate indices) has at most one
+        candidate per order and respects every capacity row."""
         orders = [self.orders[c] for c in chosen]
         if len(orders) != len(set(orders)):
             return False
@@ -62,7 +63,10 @@ def held(cs: CandidateSet, c: Candidate) -> list[Key]:
 
 
 def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None = None) -> Problem:
-    """Integer objective and capacity rows of a candidate set."""
+    """The integer objective and capacity rows of candidate set ``cs`` under the
+    weights of ``params``; ``previous``, last night's plan, adds the stability term
+    to candidates that move its orders. Booked (frozen) orders' use comes off the
+    capacity; a capacity they already overfill is listed in ``overbooked``."""
     w = params.weights
     book = cs.book
     prev = _previous_choices(previous, cs)
@@ -132,7 +136,8 @@ def _previous_choices(previous: Plan | None, cs: CandidateSet) -> dict[str, tupl
 
 
 def previous_selection(previous: Plan | None, cs: CandidateSet) -> list[int]:
-    """Candidates matching the previous plan's (site, apheresis day), for hints."""
+    """Candidates of ``cs`` matching the ``previous`` plan's (site, apheresis day),
+    for hints."""
     prev = _previous_choices(previous, cs)
     chosen = []
     for k, cands in enumerate(cs.by_order):
