@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model import ledger
+from logistics.model.constants import OrderStatus
 from logistics.model.ledger import Kind, Ledger
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
@@ -72,13 +73,13 @@ def generate_orders(
         earliest = rng.choice(weekdays)
         latest = earliest + timedelta(days=rng.randint(3, 7))
         priority = rng.choices(range(1, 6), weights=_PRIORITY_WEIGHTS)[0]
-        status, site_id, apheresis = "new", None, None
+        status, site_id, apheresis = OrderStatus.NEW, None, None
         if (earliest - start).days < 3 and rng.random() < committed_share * 3:
             ready_t = time(site.apheresis_ready_min // 60, site.apheresis_ready_min % 60)
             ready = datetime.combine(earliest, ready_t, tz).astimezone(UTC)
             site_id = bookings.book(tid, centre_id, earliest, ready, rng)
             if site_id is not None:
-                status, apheresis = "committed", ready
+                status, apheresis = OrderStatus.COMMITTED, ready
         orders.append(
             Order(
                 order_id=f"ORD-{seed:02d}-{k + 1:05d}",

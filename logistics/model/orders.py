@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from logistics.errors import InputError, Issue
-from logistics.model.constants import BOOKED_STATUSES, ORDER_STATUSES
+from logistics.model.constants import BOOKED_STATUSES, ORDER_STATUSES, OrderStatus
 
 # The file named by issues of orders built in code (no file, no row).
 CODE = "<code>"
@@ -95,7 +95,7 @@ class Order:
     apheresis_earliest: datetime
     apheresis_latest: datetime
     priority: int = 3
-    status: str = "new"
+    status: OrderStatus = OrderStatus.NEW
     committed_site: str | None = None
     committed_apheresis: datetime | None = None
 
@@ -104,6 +104,7 @@ class Order:
         problems = order_problems(values)
         if problems:
             raise InputError([Issue(CODE, None, c, e, g) for c, e, g in problems])
+        object.__setattr__(self, "status", OrderStatus(self.status))
         for column in _TIMES:
             value = values[column]
             if value is not None and value.tzinfo is not UTC:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from logistics.model.itinerary import Itinerary
@@ -12,7 +13,16 @@ from logistics.model.itinerary import Itinerary
 if TYPE_CHECKING:  # pandas only at the boundary, imported when a frame is asked for
     import pandas as pd
 
-PLAN_STATUSES = ("scheduled", "unserved", "frozen")
+
+class PlanStatus(StrEnum):
+    """What tonight's plan does with an order (orders.csv ``status`` of a plan)."""
+
+    SCHEDULED = "scheduled"  # planned tonight
+    UNSERVED = "unserved"  # not served; ``reason`` says why
+    FROZEN = "frozen"  # booked earlier, kept as it is
+
+
+PLAN_STATUSES = tuple(PlanStatus)
 
 # The columns of a plan's orders.csv (the data contract), in order.
 ORDER_COLUMNS = (
@@ -46,7 +56,7 @@ class PlannedOrder:
     order_id: str
     therapy: str
     treatment_centre: str
-    status: str
+    status: PlanStatus
     apheresis_time: datetime | None = None
     manufacturing_site: str | None = None
     manufacturing_start: datetime | None = None
@@ -62,7 +72,8 @@ class PlannedOrder:
     def __post_init__(self) -> None:
         if self.status not in PLAN_STATUSES:
             raise ValueError(f"unknown plan status {self.status!r}")
-        if self.status != "unserved":
+        object.__setattr__(self, "status", PlanStatus(self.status))
+        if self.status != PlanStatus.UNSERVED:
             times = (
                 self.apheresis_time,
                 self.manufacturing_start,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from logistics.model.ledger import Ledger, describe, held_by_order
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
-from logistics.model.plan import Plan, PlannedOrder
+from logistics.model.plan import Plan, PlannedOrder, PlanStatus
 from logistics.model.scenario import Scenario
 from logistics.scenarios.outcomes import Impact
 from logistics.scenarios.transforms import apply
@@ -41,7 +41,7 @@ def keep_plan(plan: Plan | None, book: OrderBook) -> tuple[Plan, tuple[str, ...]
                 order_id=o.order_id,
                 therapy=o.therapy,
                 treatment_centre=o.treatment_centre,
-                status="unserved",
+                status=PlanStatus.UNSERVED,
                 reason=ADDED_REASON if plan is not None else NO_PLAN_REASON,
             )
         rows.append(p)
@@ -93,7 +93,7 @@ def impact_task(
             orders=tuple(
                 replace(
                     p,
-                    status="unserved",
+                    status=PlanStatus.UNSERVED,
                     p_breach=None,
                     reason=f"tonight's plan no longer fits: {lost[p.order_id]} cut",
                 )

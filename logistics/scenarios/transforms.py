@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from logistics.errors import InputError
 from logistics.io.scenarios_check import validate_against
 from logistics.model.capacity import Capacity
+from logistics.model.constants import OrderStatus
 from logistics.model.customs import CustomsRule
 from logistics.model.disruptions import Window
 from logistics.model.lanes import Lane
@@ -180,7 +181,7 @@ def _demand(
             replace(
                 base,
                 order_id=order_id,
-                status="new",
+                status=OrderStatus.NEW,
                 apheresis_earliest=_shift(base.apheresis_earliest, days, tz),
                 apheresis_latest=_shift(base.apheresis_latest, days, tz),
                 committed_site=None,

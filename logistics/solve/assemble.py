@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from logistics.model.ledger import Key, Kind, Ledger
-from logistics.model.plan import Plan, PlannedOrder
+from logistics.model.plan import Plan, PlannedOrder, PlanStatus
 from logistics.network.explain import describe
 from logistics.network.timebase import from_s
 from logistics.solve.candidates import Candidate, CandidateSet
@@ -26,10 +26,10 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
     rows = []
     for k, order in enumerate(cs.book.orders):
         if k in cs.frozen:
-            rows.append(served_row(cs, cs.frozen[k], "frozen", cs.frozen_notes.get(k, "")))
+            rows.append(served_row(cs, cs.frozen[k], PlanStatus.FROZEN, cs.frozen_notes.get(k, "")))
         elif k in pick:
             cand = cs.candidates[pick[k]]
-            rows.append(served_row(cs, cand, "scheduled", _limits(cs, k, cand, used)))
+            rows.append(served_row(cs, cand, PlanStatus.SCHEDULED, _limits(cs, k, cand, used)))
         else:
             reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
             rows.append(
@@ -37,14 +37,14 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
                     order_id=order.order_id,
                     therapy=order.therapy,
                     treatment_centre=order.treatment_centre,
-                    status="unserved",
+                    status=PlanStatus.UNSERVED,
                     reason=reason,
                 )
             )
     return Plan(orders=tuple(rows))
 
 
-def served_row(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
+def served_row(cs: CandidateSet, c: Candidate, status: PlanStatus, reason: str) -> PlannedOrder:
     """The plan row of candidate ``c`` of ``cs``, with ``status`` and ``reason``."""
     order = cs.book.orders[c.order]
     return PlannedOrder(
