@@ -18,7 +18,7 @@ from logistics.model.plan import Plan
 from logistics.network.fallbacks import fallbacks as find_fallbacks
 from logistics.risk import SimulationResult, simulate
 from logistics.solve import Engine, SolveParams, SolveResult, solve
-from logistics.solve.cpsat import Improvement
+from logistics.solve.solution import Improvement
 
 __all__ = ["NightlyPlan", "plan"]
 

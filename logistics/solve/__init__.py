@@ -15,11 +15,11 @@ from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
-from logistics.solve.cpsat import Improvement, Solution, solve_cpsat
 from logistics.solve.greedy import greedy
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.problem import SCALE, build_problem, previous_selection
 from logistics.solve.result import SolveResult
+from logistics.solve.solution import Improvement, Solution
 from logistics.solve.stats import ObjectiveBounds, SolveStats
 from logistics.solve.termination import Limit, Status, Termination, TerminationReason, heuristic
 from logistics.solve.unserved import UnservedKind, UnservedOrder
@@ -107,6 +107,8 @@ def solve(
 
         sol = solve_highs(problem, params)
     else:
+        from logistics.solve.cpsat import solve_cpsat  # OR-Tools loads on the first solve
+
         sol = solve_cpsat(problem, params, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
     if bound is not None:

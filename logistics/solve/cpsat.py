@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from logistics.solve.params import SolveParams
 from logistics.solve.problem import SCALE, Problem
-from logistics.solve.stats import CpSatStats, EngineStats
-from logistics.solve.termination import Status, Termination, TerminationReason, from_cpsat
-
-Improvement = Callable[[float, float, float], None]
-"""Called with each better plan's objective and bound (weight units) and the seconds
-since the search started."""
-
-
-@dataclass(frozen=True, slots=True)
-class Solution:
-    """A selection of candidates and what the engine proved about it.
-
-    ``objective`` (an integer) and ``bound`` are in the model's internal scale
-    (``SCALE`` per weight unit); ``build_s`` and ``solve_s`` the engine's model
-    building and search times.
-    """
-
-    termination: Termination
-    chosen: list[int]
-    objective: int | None
-    bound: float | None
-    build_s: float = 0.0
-    solve_s: float = 0.0
-    stats: EngineStats | None = None
-
-    @property
-    def status(self) -> Status:
-        """The coarse status of the termination."""
-        return self.termination.status
-
-
-def no_candidates(offset: int) -> Solution:
-    """The solution of a model without candidates: every order unserved, optimal."""
-    optimal = Termination(reason=TerminationReason.OPTIMAL, detail="no candidates")
-    return Solution(optimal, [], offset, float(offset))
+from logistics.solve.solution import Improvement, Solution, no_candidates
+from logistics.solve.stats import CpSatStats
+from logistics.solve.termination import from_cpsat
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from logistics.solve.cpsat import Solution, no_candidates
 from logistics.solve.params import SolveParams
 from logistics.solve.problem import Problem
+from logistics.solve.solution import Solution, no_candidates
 from logistics.solve.stats import HighsStats
 from logistics.solve.termination import TerminationReason, from_highs
 
