@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from logistics.model.constants import RESOURCES
 
@@ -104,10 +103,6 @@ class Disruption:
             raise ValueError("add_h must be a finite number >= 0")
         if self.kind == DisruptionKind.SITE_CAPACITY and self.resource not in RESOURCES:
             raise ValueError(f"site_capacity: resource must be one of {', '.join(RESOURCES)}")
-
-    def filters(self) -> dict[str, Any]:
-        """The lane filters that are set (name -> value)."""
-        return {k: getattr(self, k) for k in LANE_FILTERS if getattr(self, k) is not None}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
