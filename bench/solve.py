@@ -114,15 +114,15 @@ def measure(args: argparse.Namespace, name: str, n: int, tight: bool) -> dict[st
     ready = next((t for t, m, _f in marks if "capacity rows" in m), None)
     row["cand_s"] = None if built is None else built - t0
     row["problem_s"] = None if built is None or ready is None else ready - built
-    row["cpsat_solve_s"] = res.stats.get("solve_s")
+    row["cpsat_solve_s"] = res.stats.solve_s
     row["rss_e2e_mib"] = _rss_mib()
-    row["candidates"] = res.stats.get("candidates")
-    row["rows"] = res.stats.get("capacity_rows")
+    row["candidates"] = res.stats.candidates
+    row["rows"] = res.stats.capacity_rows
     row["cpsat_status"] = f"{res.status} ({res.termination})"
     row["cpsat_gap"] = res.gap
-    row["cpsat_obj"] = res.objective
-    row["cpsat_bound"] = res.bound
-    row["greedy_obj"] = res.stats.get("greedy_objective")
+    row["cpsat_obj"] = res.bounds.primal
+    row["cpsat_bound"] = res.bounds.dual
+    row["greedy_obj"] = res.stats.greedy_objective
 
     # 2. the model again under tracemalloc; greedy; capacity-free bound
     tracemalloc.start()
@@ -160,7 +160,7 @@ def measure(args: argparse.Namespace, name: str, n: int, tight: bool) -> dict[st
     row["highs_s"] = time.perf_counter() - t
     row["highs_status"] = f"{sol.status} ({sol.termination})"
     row["highs_feasible"] = problem.feasible(sol.chosen)
-    row["highs_nodes"] = sol.stats.get("nodes")
+    row["highs_nodes"] = getattr(sol.stats, "nodes", None)
     if sol.objective is not None:
         row["highs_obj"] = sol.objective / SCALE
         row["highs_gap"] = (

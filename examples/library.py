@@ -26,12 +26,15 @@ params = lg.SolveParams(time_limit_s=30, seed=0, workers=1)
 nightly = lg.plan(net, book, params, samples=200)  # solve, Monte Carlo, Plan B, check
 
 result = nightly.result
-print(result.status, result.objective, result.bound)
-kpis = result.kpis()
-print(kpis["served"], "served; median vein to vein", kpis["v2v_median_h"], "h")
-for order_id, reason in result.unserved.items():
-    print(order_id, reason)
+print(result)  # one line: status, engine, objective, bound, gap, served / unserved
+print(result.summary())  # the table `logistics plan` prints
+print(result.kpis.served, "served; median vein to vein", result.kpis.v2v_median_h, "h")
+for order in result.unserved:  # each with the kind of constraint and a planner's reason
+    print(order.order_id, order.kind, order.reason)
 assert nightly.violations == (), nightly.violations  # the independent checker agrees
+
+table = result.to_frame()  # pandas, the columns of orders.csv
+print(table[["order_id", "status", "manufacturing_site", "v2v_h"]].to_string(index=False))
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else "plans/library-example"
 lg.write_plan(nightly, out_dir, net)

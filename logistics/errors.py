@@ -36,4 +36,6 @@ class InputError(Exception):
 
 
 class SolveError(Exception):
-    """An internal failure of the solver (never raised for infeasible inputs)."""
+    """An internal failure of the solver, or a result asked for what it lacks (the
+    objective of a solve that found no plan). Infeasible inputs are a status, never
+    this error."""

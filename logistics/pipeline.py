@@ -7,10 +7,8 @@ library users all run, so the three produce the same plan for the same inputs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from logistics.check import Violation, check
 from logistics.model.itinerary import Itinerary
@@ -19,14 +17,14 @@ from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan
 from logistics.network.fallbacks import fallbacks as find_fallbacks
 from logistics.risk import SimulationResult, simulate
-from logistics.solve import SolveParams, SolveResult, solve
-from logistics.solve.cpsat import Improvement
+from logistics.solve import Engine, SolveParams, SolveResult, solve
+from logistics.solve.solution import Improvement
 
 __all__ = ["NightlyPlan", "plan"]
 
 log = logging.getLogger("logistics")
 
-Fallbacks = Mapping[tuple[str, str], tuple[Itinerary, ...]]
+Fallbacks = tuple[tuple[tuple[str, str], tuple[Itinerary, ...]], ...]
 Progress = Callable[[str, float], None]
 
 
@@ -35,14 +33,15 @@ class NightlyPlan:
     """One night's plan: the solve, its Monte Carlo, Plan B and the checker's verdict.
 
     ``result.plan`` carries each served order's ``p_breach`` from ``risk`` (when
-    simulated). ``fallbacks`` maps (order id, direction) to Plan B, C, ... itineraries;
-    ``violations`` are the independent checker's findings (empty: the plan keeps every
-    rule of the contract).
+    simulated). ``fallbacks`` pairs (order id, direction) with its Plan B, C, ...
+    itineraries (``dict(nightly.fallbacks)`` looks them up); ``violations`` are the
+    independent checker's findings (empty: the plan keeps every rule of the contract).
+    A NightlyPlan pickles (sweeps run in worker processes).
     """
 
     result: SolveResult
     risk: SimulationResult | None = None
-    fallbacks: Fallbacks = field(default_factory=lambda: MappingProxyType({}))
+    fallbacks: Fallbacks = ()
     violations: tuple[Violation, ...] = ()
 
     @property
@@ -69,7 +68,7 @@ def plan(
     params: SolveParams | None = None,
     *,
     previous: Plan | None = None,
-    engine: str = "auto",
+    engine: Engine | str = Engine.AUTO,
     samples: int = 500,
     fallbacks: int = 1,
     risk_seed: int | None = None,
@@ -88,7 +87,8 @@ def plan(
         fallbacks: Plan B itineraries per shipment (0: none).
         risk_seed: seed of the Monte Carlo (default ``params.seed``).
         progress: called with a message at each stage.
-        on_improve: called by CP-SAT with each better plan.
+        on_improve: called by CP-SAT with each better plan's objective and bound
+            (weight units) and the seconds spent.
 
     Returns:
         A :class:`NightlyPlan`; a solve that finds no plan is a result (``plan`` None),
@@ -110,28 +110,32 @@ def plan(
     )
     planned = result.plan
     if planned is None:
-        return NightlyPlan(result=replace(result, stats={**result.stats, "checker_violations": 0}))
+        return NightlyPlan(
+            result=replace(result, stats=replace(result.stats, checker_violations=0))
+        )
     risk = None
-    stats: dict[str, Any] = dict(result.stats)
     if samples:
         say(f"Monte Carlo of the plan ({samples} draws)", 1.0)
         seed = params.seed if risk_seed is None else risk_seed
         risk = simulate(planned, network, book, samples=samples, seed=seed)
         planned = risk.apply(planned)
-        stats["risk"] = risk.kpis()
-    plan_b: dict[tuple[str, str], tuple[Itinerary, ...]] = {}
+    plan_b: Fallbacks = ()
     if fallbacks:
         say("finding Plan B itineraries", 1.0)
         found = find_fallbacks(planned, network, params.quantile, fallbacks)
-        plan_b = {key: tuple(its) for key, its in found.items()}
+        plan_b = tuple((key, tuple(its)) for key, its in found.items())
     say("checking the plan independently", 1.0)
     violations = tuple(check(planned, network, book, params.quantile))
     for v in violations:
         log.error("checker: %s", v)
-    stats["checker_violations"] = len(violations)
+    stats = replace(
+        result.stats,
+        risk=None if risk is None else risk.kpis(),
+        checker_violations=len(violations),
+    )
     return NightlyPlan(
         result=replace(result, plan=planned, stats=stats),
         risk=risk,
-        fallbacks=MappingProxyType(plan_b),
+        fallbacks=plan_b,
         violations=violations,
     )

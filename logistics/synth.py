@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from logistics.model import ledger
+from logistics.model.constants import OrderStatus
+from logistics.model.ledger import Kind, Ledger
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
 from logistics.network.router import Router
@@ -22,7 +24,8 @@ def generate_orders(
     seed: int = 0,
     committed_share: float = 0.1,
 ) -> OrderBook:
-    """``n`` pseudonymous orders with apheresis windows starting in ``[start, start+days)``.
+    """``n`` pseudonymous orders on ``network`` with apheresis windows starting in
+    ``[start, start+days)``, drawn from ``random.Random(seed)``.
 
     Each order picks a therapy with probability proportional to its share of the
     manufacturing capacity (a site shared by several therapies counts for each in
@@ -70,13 +73,13 @@ def generate_orders(
         earliest = rng.choice(weekdays)
         latest = earliest + timedelta(days=rng.randint(3, 7))
         priority = rng.choices(range(1, 6), weights=_PRIORITY_WEIGHTS)[0]
-        status, site_id, apheresis = "new", None, None
+        status, site_id, apheresis = OrderStatus.NEW, None, None
         if (earliest - start).days < 3 and rng.random() < committed_share * 3:
             ready_t = time(site.apheresis_ready_min // 60, site.apheresis_ready_min % 60)
             ready = datetime.combine(earliest, ready_t, tz).astimezone(UTC)
             site_id = bookings.book(tid, centre_id, earliest, ready, rng)
             if site_id is not None:
-                status, apheresis = "committed", ready
+                status, apheresis = OrderStatus.COMMITTED, ready
         orders.append(
             Order(
                 order_id=f"ORD-{seed:02d}-{k + 1:05d}",
@@ -102,15 +105,12 @@ class _Bookings:
     def __init__(self, network: Network) -> None:
         self.network = network
         self.router = Router(network)
-        self.used: Counter = Counter()
-        self.capacity = {
-            lane.lane_id: lane.capacity for lane in network.lanes if lane.capacity is not None
-        }
+        self.ledger = Ledger(network)
 
     def book(self, tid: str, centre: str, day: date, ready: datetime, rng: random.Random):
         therapy = self.network.therapies[tid]
-        slots = self.network.capacity.slots
-        if self.used[(centre, day)] >= slots(centre, "apheresis", day):
+        collection = (Kind.APHERESIS, centre, day)
+        if self.ledger.full([collection]) is not None:
             return None
         for site_id in rng.sample(therapy.sites, len(therapy.sites)):
             inbound = self.router.earliest(centre, site_id, ready, therapy.inbound_temperature)
@@ -122,17 +122,16 @@ class _Bookings:
             outbound = self.router.earliest(site_id, centre, release, therapy.outbound_temperature)
             if outbound is None or outbound.hours > therapy.outbound_max_h:
                 continue
-            zone = ZoneInfo(self.network.sites[site_id].timezone)
-            first = inbound.arrival.astimezone(zone).date()
-            days = [first + timedelta(days=d) for d in range(therapy.manufacturing_days)]
-            legs = [
-                (leg.lane_id, leg.depart)
-                for leg in (*inbound.legs, *outbound.legs)
-                if leg.lane_id in self.capacity
-            ]
-            if all(
-                self.used[(site_id, d)] < slots(site_id, "manufacturing", d) for d in days
-            ) and all(self.used[key] < self.capacity[key[0]] for key in legs):
-                self.used.update([(centre, day), *((site_id, d) for d in days), *legs])
+            keys = ledger.held(
+                site=site_id,
+                mfg_days=ledger.batch_days(
+                    site_id, inbound.arrival, therapy.manufacturing_days, self.network
+                ),
+                centre=centre,
+                apheresis_day=day,
+                departures=ledger.shipper_departures((inbound, outbound), self.network),
+            )
+            if self.ledger.full(keys) is None:
+                self.ledger.take(keys)
                 return site_id
         return None

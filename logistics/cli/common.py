@@ -70,7 +70,8 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def num(x) -> str:
+def num(x: float | None) -> str:
+    """A number with thousands separators and one decimal; "-" for None."""
     return "-" if x is None else f"{x:,.1f}"
 
 

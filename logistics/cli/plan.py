@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from logistics.cli.common import (
     NetworkOption,
@@ -19,18 +17,11 @@ from logistics.cli.common import (
     app,
     err,
     guarded,
-    num,
     out,
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
-
-
-class Engine(StrEnum):
-    auto = "auto"
-    cpsat = "cp-sat"
-    greedy = "greedy"
-    highs = "highs"
+from logistics.solve.params import Engine
 
 
 @app.command()
@@ -58,7 +49,7 @@ def plan(
     engine: Annotated[
         Engine,
         typer.Option("--engine", help="Solver engine (auto: CP-SAT, HiGHS for large books)."),
-    ] = Engine.auto,
+    ] = Engine.AUTO,
     config: Annotated[
         Path | None,
         typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
@@ -118,8 +109,8 @@ def plan(
             gap = abs(objective - bound) / max(1.0, abs(objective))
             bar.update(
                 task,
-                description=f"solving: objective {objective / 100:,.0f}, "
-                f"bound {bound / 100:,.0f}, gap {gap:.3%}, "
+                description=f"solving: objective {objective:,.0f}, "
+                f"bound {bound:,.0f}, gap {gap:.3%}, "
                 f"{seconds:.1f} s",
             )
 
@@ -128,7 +119,7 @@ def plan(
             book,
             params,
             previous=before,
-            engine=engine.value,
+            engine=engine,
             samples=samples,
             fallbacks=fallback,
             progress=stage,
@@ -138,41 +129,11 @@ def plan(
     for v in nightly.violations[:20]:
         err.print(f"checker: {v}", markup=False, highlight=False)
     result = nightly.result
-    _plan_table(result, out_dir)
+    out.print(f"Plan written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
+    out.print(result.summary(), markup=False, highlight=False)
     if result.plan is None:
         err.print(f"no plan: solver status {result.status} ({result.termination})")
         raise typer.Exit(1)
-
-
-def _plan_table(result, out_dir: Path) -> None:
-    k = result.kpis()
-    table = Table(title=f"Plan written to {out_dir}")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    gap = result.gap
-    rows = [
-        ("status", f"{result.status} ({result.termination}, {result.engine})"),
-        (
-            "objective / bound / gap",
-            f"{num(result.objective)} / {num(result.bound)} / "
-            f"{'-' if gap is None else f'{gap:.4%}'}",
-        ),
-        ("wall time", f"{result.wall_s:.1f} s"),
-        ("candidates", str(result.stats.get("candidates", "-"))),
-        (
-            "orders served / unserved",
-            f"{k.get('served', 0)} (frozen {k.get('frozen', 0)}) / {k.get('unserved', 0)}",
-        ),
-        (
-            "vein-to-vein median / p90",
-            f"{num(k.get('v2v_median_h'))} h / {num(k.get('v2v_p90_h'))} h",
-        ),
-        ("transport cost", f"{num(k.get('cost_eur'))} EUR"),
-        ("checker violations", str(result.stats.get("checker_violations", "-"))),
-    ]
-    for name, value in rows:
-        table.add_row(name, value)
-    out.print(table)
 
 
 @app.command()

@@ -202,9 +202,9 @@ def simulate_plan(
     Writes risk.csv into the plan folder and sets p_breach in its orders.csv.
     """
     from logistics.io.plan import read_plan
+    from logistics.io.simulation import RISK_FILE, risk_rows, write_risk
     from logistics.risk import simulate
     from logistics.scenarios import apply, read_scenario
-    from logistics.scenarios.compare import RISK_FILE, risk_rows, write_risk
 
     plan_, summary = read_plan(plan_dir)
     settings = summary.get("settings", {})

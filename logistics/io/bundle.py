@@ -8,6 +8,7 @@ from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import schemas
 from logistics.io.table import Issues, Row, check_unique, read_csv
@@ -19,7 +20,6 @@ from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
 from logistics.network.roads import generate_road_lanes
-from logistics.resources import packaged
 
 log = logging.getLogger("logistics")
 
@@ -35,7 +35,7 @@ class _EveryId:
 
 def default_bundle() -> Path:
     """The embedded European network bundle."""
-    return packaged("logistics._bundled", "europe")
+    return embedded_path("logistics._bundled", "europe")
 
 
 def read_network(path: str | Path | None = None) -> Network:

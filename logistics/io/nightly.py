@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from logistics.io import plan as plan_files
 from logistics.io.legs import write_fallbacks
+from logistics.io.plan.writer import write_plan as write_folder
 from logistics.model.network import Network
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Ne
     """
     nightly = hasattr(plan, "fallbacks")  # io does not import the pipeline (or OR-Tools)
     result: SolveResult = cast("NightlyPlan", plan).result if nightly else cast("SolveResult", plan)
-    folder = plan_files.write_plan(result, out_dir, network)
+    folder = write_folder(result, out_dir, network)
     if nightly:
-        write_fallbacks(cast("NightlyPlan", plan).fallbacks, folder / FALLBACKS_FILE)
+        write_fallbacks(dict(cast("NightlyPlan", plan).fallbacks), folder / FALLBACKS_FILE)
     return folder

@@ -1,173 +1,163 @@
-"""Reading and validating an order book against a network."""
+"""Reading and validating an order book against a network.
+
+``read_orders`` takes orders.csv as a path, a text (or bytes) stream or a pandas
+DataFrame; all three go through the same rules and give the same issues (the file
+named as the path's name, ``<stream>`` or ``<DataFrame>``).
+"""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import logging
-from datetime import timedelta
+import math
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
 from logistics.io import schemas
-from logistics.io.table import Issues, check_unique, read_csv
-from logistics.model.constants import BOOKED_STATUSES
+from logistics.io.order_checks import network_problems
+from logistics.io.table import Issues, Row, check_unique, csv_records, parse_records, read_text
 from logistics.model.network import Network
-from logistics.model.orders import Order, OrderBook
-from logistics.resources import packaged
+from logistics.model.orders import Order, OrderBook, order_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("logistics")
+OrderSource: TypeAlias = "str | Path | IO[str] | IO[bytes] | pd.DataFrame | None"
+_FIELDS = ("order_id", "therapy", "treatment_centre", "priority", "status", "committed_site")
 
 
 def default_orders() -> Path:
     """The embedded example order book."""
-    return packaged("logistics._examples", "orders.csv")
+    return embedded_path("logistics._examples", "orders.csv")
 
 
-def read_orders(path: str | Path | None, network: Network) -> OrderBook:
-    """Read and validate an orders.csv against ``network``.
+def read_orders(source: OrderSource, network: Network) -> OrderBook:
+    """Read and validate an order book (the orders.csv contract) against ``network``.
 
-    ``path`` is the CSV (None: the packaged example book). Returns the OrderBook;
-    raises InputError listing every issue (file, row, column, expected).
+    ``source`` is a path to orders.csv (None: the packaged example book), a readable
+    text or bytes stream of its content, or a pandas DataFrame with its columns (a
+    ``datetime.date`` or date string spans that local day, a Timestamp is an instant,
+    naive ones in the centre's local time). Returns the OrderBook; raises InputError
+    listing every issue (file, row, column, expected).
     """
-    path = Path(path) if path is not None else default_orders()
-    name = path.name
-    if not path.is_file():
-        raise InputError([Issue(str(path), None, None, "an orders CSV file", "no such file")])
     issues = Issues()
-    rows = read_csv(path, schemas.ORDERS, issues, refuse=_identifying)
+    name, records, source_name = _records(source, issues)
+    rows = parse_records(name, records, schemas.ORDERS, issues, refuse=_identifying)
     check_unique(name, rows, "order_id", issues)
-    orders: list[Order] = []
-    for row in rows:
-        v = row.values
-        if row.ok("therapy") and v["therapy"] not in network.therapies:
-            issues.add(name, row.row, "therapy", "a therapy of therapies.toml", v["therapy"])
-            row.bad.add("therapy")
-        centre = network.sites.get(v.get("treatment_centre", ""))
-        if row.ok("treatment_centre") and centre is None:
-            issues.add(
-                name, row.row, "treatment_centre", "a site_id from sites.csv", v["treatment_centre"]
-            )
-            continue
-        if centre is not None and centre.kind != "treatment_centre":
-            issues.add(
-                name,
-                row.row,
-                "treatment_centre",
-                "a site of kind treatment_centre",
-                f"{centre.site_id} ({centre.kind})",
-            )
-            continue
-        if centre is None:
-            continue
-        tz = centre.timezone
-        times = {}
-        for column, end in (("apheresis_earliest", False), ("apheresis_latest", True)):
-            raw = row.raw.get(column, "")
-            if not raw:
-                continue
-            try:
-                times[column] = p.day_bound(raw, tz, end=end)
-            except ValueError as exc:
-                issues.add(name, row.row, column, str(exc), raw)
-                row.bad.add(column)
-        if (
-            "apheresis_earliest" in times
-            and "apheresis_latest" not in times
-            and row.ok("apheresis_latest")
-        ):
-            # the end of the centre's local day 7 days after earliest (from the parsed
-            # instant, not the raw text: a datetime may carry another offset; adding
-            # days to the local date keeps the day's end right across DST changes)
-            day = times["apheresis_earliest"].astimezone(ZoneInfo(tz)).date()
-            last = day + timedelta(days=7)
-            times["apheresis_latest"] = p.day_bound(last.isoformat(), tz, end=True)
-        if len(times) == 2 and times["apheresis_latest"] < times["apheresis_earliest"]:
-            issues.add(
-                name,
-                row.row,
-                "apheresis_latest",
-                "a time on or after apheresis_earliest",
-                row.raw["apheresis_latest"],
-            )
-            row.bad.add("apheresis_latest")
-        committed = _committed(name, row, network, issues)
-        if row.bad:
-            continue
-        orders.append(
-            Order(
-                order_id=v["order_id"],
-                therapy=v["therapy"],
-                treatment_centre=v["treatment_centre"],
-                apheresis_earliest=times["apheresis_earliest"],
-                apheresis_latest=times["apheresis_latest"],
-                priority=v["priority"],
-                status=v["status"],
-                committed_site=v["committed_site"],
-                committed_apheresis=committed,
-            )
-        )
+    orders = [order for row in rows if (order := _order(name, row, network, issues))]
     if issues.errors:
         raise InputError(issues.errors)
     for message in issues.warnings:
         log.warning(message)
     digest = issues.hashes.get(name, "")
-    return OrderBook(orders=tuple(orders), source=str(path), sha256=digest)
+    return OrderBook(orders=tuple(orders), source=source_name, sha256=digest)
+
+
+def _records(source: OrderSource, issues: Issues) -> tuple[str, list[list[str]], str]:
+    """(file name for issues, CSV records, source for the book) of any ``source``."""
+    if source is None or isinstance(source, str | Path):
+        path = Path(source) if source is not None else default_orders()
+        if not path.is_file():
+            raise InputError([Issue(str(path), None, None, "an orders CSV file", "no such file")])
+        text = read_text(path, issues)
+        records = [] if text is None else csv_records(path.name, text, issues)
+        return path.name, records, str(path)
+    if hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, bytes):
+            data = data.decode("utf-8", errors="surrogateescape")
+        text = data.removeprefix("\ufeff")
+        name = "<stream>"
+        issues.hashes[name] = _sha256(text)
+        return name, csv_records(name, text, issues), name
+    if hasattr(source, "itertuples") and hasattr(source, "columns"):
+        name = "<DataFrame>"
+        records = [[str(c) for c in source.columns]]
+        records += [[_cell(v) for v in row] for row in source.itertuples(index=False)]
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer, lineterminator="\n").writerows(records)
+        issues.hashes[name] = _sha256(buffer.getvalue())
+        return name, records, name
+    raise TypeError(f"read_orders takes a path, a stream or a DataFrame, not {type(source)}")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _cell(value: Any) -> str:
+    """A DataFrame cell as the text of a CSV cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if type(value).__name__ in ("NaTType", "NAType"):
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _order(name: str, row: Row, network: Network, issues: Issues) -> Order | None:
+    """The Order of one parsed row, or None after adding its issues to ``issues``."""
+    v = row.values
+    ids = {c: v[c] for c in ("therapy", "treatment_centre", "committed_site") if row.ok(c)}
+    for column, expected, got in network_problems(network, **ids):
+        issues.add(name, row.row, column, expected, got)
+        row.bad.add(column)
+    if not row.ok("treatment_centre"):
+        return None  # dates are read in the centre's time zone
+    tz = network.sites[v["treatment_centre"]].timezone
+    fields: dict[str, Any] = {c: v[c] for c in _FIELDS if row.ok(c)}
+    fields.update(_times(name, row, tz, issues))
+    for column, expected, got in order_problems(fields):
+        issues.add(name, row.row, column, expected, row.raw.get(column) or got)
+        row.bad.add(column)
+    if row.bad:
+        return None
+    return Order(**fields)
+
+
+def _times(name: str, row: Row, tz: str, issues: Issues) -> dict[str, datetime | None]:
+    """The row's apheresis window and committed apheresis, as aware UTC datetimes."""
+    times: dict[str, datetime | None] = {}
+    for column, end in (("apheresis_earliest", False), ("apheresis_latest", True)):
+        raw = row.raw.get(column, "")
+        if not raw:
+            continue
+        try:
+            times[column] = p.day_bound(raw, tz, end=end)
+        except ValueError as exc:
+            issues.add(name, row.row, column, str(exc), raw)
+            row.bad.add(column)
+    first = times.get("apheresis_earliest")
+    if first is not None and "apheresis_latest" not in times and row.ok("apheresis_latest"):
+        # the end of the centre's local day 7 days after earliest (from the parsed
+        # instant, not the raw text: a datetime may carry another offset; adding
+        # days to the local date keeps the day's end right across DST changes)
+        last = first.astimezone(ZoneInfo(tz)).date() + timedelta(days=7)
+        times["apheresis_latest"] = p.day_bound(last.isoformat(), tz, end=True)
+    raw = row.raw.get("committed_apheresis", "")
+    if not raw:
+        times["committed_apheresis"] = None
+    else:
+        try:
+            times["committed_apheresis"] = p.local_datetime(raw, tz)
+        except ValueError as exc:
+            issues.add(name, row.row, "committed_apheresis", str(exc), raw)
+            row.bad.add("committed_apheresis")
+    return times
 
 
 def _identifying(column: str) -> str | None:
     if column.lower().replace(" ", "_").replace("-", "_") in schemas.IDENTIFYING_COLUMNS:
         return "no patient-identifying column (orders carry a pseudonymous order_id only)"
     return None
-
-
-def _committed(name: str, row, network: Network, issues: Issues):
-    """Validate committed_site / committed_apheresis; return the apheresis time (UTC)."""
-    v = row.values
-    booked = v.get("status") in BOOKED_STATUSES
-    site_id = v.get("committed_site")
-    raw_time = row.raw.get("committed_apheresis", "")
-    if booked and not site_id and row.ok("committed_site"):
-        issues.add(
-            name,
-            row.row,
-            "committed_site",
-            f"the booked manufacturing site (status is {v['status']})",
-            "",
-        )
-        row.bad.add("committed_site")
-    if booked and not raw_time:
-        issues.add(
-            name,
-            row.row,
-            "committed_apheresis",
-            f"the booked apheresis time (status is {v['status']})",
-            "",
-        )
-        row.bad.add("committed_apheresis")
-    if site_id and row.ok("committed_site"):
-        site = network.sites.get(site_id)
-        therapy = network.therapies.get(v.get("therapy", ""))
-        if site is None or site.kind != "manufacturing_site":
-            issues.add(
-                name, row.row, "committed_site", "a manufacturing_site from sites.csv", site_id
-            )
-            row.bad.add("committed_site")
-        elif therapy is not None and site_id not in therapy.sites:
-            issues.add(
-                name,
-                row.row,
-                "committed_site",
-                f"a site licensed for {therapy.therapy_id} ({', '.join(therapy.sites)})",
-                site_id,
-            )
-            row.bad.add("committed_site")
-    if not raw_time:
-        return None
-    centre = network.sites[v["treatment_centre"]]
-    try:
-        return p.local_datetime(raw_time, centre.timezone)
-    except ValueError as exc:
-        issues.add(name, row.row, "committed_apheresis", str(exc), raw_time)
-        row.bad.add("committed_apheresis")
-        return None

@@ -86,10 +86,14 @@ def read_csv(
 
     ``refuse`` names header columns that must not exist (returning what was expected).
     """
-    name = path.name
     text = read_text(path, issues)
     if text is None:
         return []
+    return parse_records(path.name, csv_records(path.name, text, issues), schema, issues, refuse)
+
+
+def csv_records(name: str, text: str, issues: Issues) -> list[list[str]]:
+    """The records of CSV ``text`` (file ``name`` in issues); none when it is malformed."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     try:
@@ -100,6 +104,18 @@ def read_csv(
         return []
     if not records:
         issues.add(name, 1, None, "a header row", "an empty file")
+    return records
+
+
+def parse_records(
+    name: str,
+    records: list[list[str]],
+    schema: Mapping[str, Col],
+    issues: Issues,
+    refuse: Callable[[str], str | None] | None = None,
+) -> list[Row]:
+    """Parse records (the header first) of file ``name`` with ``schema``, as read_csv."""
+    if not records:
         return []
     header = [h.strip() for h in records[0]]
     refused = [(c, why) for c in header if refuse and (why := refuse(c))]

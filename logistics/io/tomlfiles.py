@@ -3,54 +3,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from logistics.io import parsers as p
-from logistics.io.table import Issues, read_text
+from logistics.io.table import Issues
+from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, TEMPERATURES
 from logistics.model.network import RiskSettings, RoadSettings
 from logistics.model.therapies import Therapy
-
-
-def _load(path: Path, issues: Issues) -> tuple[dict[str, Any], list[str]] | None:
-    text = read_text(path, issues)
-    if text is None:
-        return None
-    lines = text.splitlines()
-    for number, text_line in enumerate(lines, start=1):
-        if re.search(r"[\udc80-\udcff]", text_line):
-            issues.add(path.name, number, None, "UTF-8 text", text_line.strip()[:40])
-            return None
-    try:
-        return tomllib.loads(text), lines
-    except tomllib.TOMLDecodeError as exc:
-        # Python < 3.14 has no exc.lineno: the line is only in the message.
-        line: int | None = getattr(exc, "lineno", None)
-        if line is None and (m := re.search(r"\(at line (\d+),", str(exc))):
-            line = int(m.group(1))
-        elif line is None and str(exc).endswith("(at end of document)"):
-            line = max(len(lines), 1)
-        issues.add(path.name, line, None, "valid TOML", str(exc).split(" (at")[0])
-        return None
-
-
-def _line(lines: list[str], table: str, key: str | None = None) -> int | None:
-    """Line number of ``[table]`` (or of ``key`` inside it)."""
-    header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, table.split("."))) + r"\s*\]")
-    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
-    if start is None:
-        return None
-    if key is None:
-        return start + 1
-    for i in range(start + 1, len(lines)):
-        if lines[i].lstrip().startswith("["):
-            break
-        if re.match(r"\s*" + re.escape(key) + r"\s*=", lines[i]):
-            return i + 1
-    return start + 1
-
 
 _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
     # key: (what is expected, required)
@@ -92,23 +53,24 @@ def _valid_therapy_value(key: str, value: Any) -> bool:
 
 
 def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict[str, int]]:
-    """Therapies by id, and the line of each therapy's table (for cross-file issues)."""
+    """Therapies by id from the therapies.toml at ``path``, and the line of each
+    therapy's table (for cross-file issues); problems go to ``issues``."""
     name = path.name
-    loaded = _load(path, issues)
+    loaded = load_toml(path, issues)
     if loaded is None:
         return {}, {}
-    doc, lines = loaded
+    doc, line_of = loaded.data, loaded.line
     table = doc.get("therapy")
     if not isinstance(table, dict) or not table:
         issues.add(name, None, "therapy", "one [therapy.<id>] table per therapy", None)
         return {}, {}
     for key in doc:
         if key != "therapy":
-            issues.warn(f"{name}:{_line(lines, key) or '-'}:{key}: unknown table kept and ignored")
+            issues.warn(f"{name}:{line_of(key) or '-'}:{key}: unknown table kept and ignored")
     therapies: dict[str, Therapy] = {}
     where: dict[str, int] = {}
     for tid, spec in table.items():
-        row = _line(lines, f"therapy.{tid}")
+        row = line_of(f"therapy.{tid}")
         where[tid] = row or 0
         if not p.ID_RE.fullmatch(tid):
             issues.add(name, row, f"therapy.{tid}", "an identifier as therapy key", tid)
@@ -123,13 +85,13 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                     issues.add(name, row, f"therapy.{tid}.{key}", expected, None)
                     ok = False
             elif not _valid_therapy_value(key, spec[key]):
-                line = _line(lines, f"therapy.{tid}", key)
+                line = line_of(f"therapy.{tid}", key)
                 issues.add(name, line, f"therapy.{tid}.{key}", expected, repr(spec[key]))
                 ok = False
         for key in spec:
             if key not in _THERAPY_KEYS:
                 issues.warn(
-                    f"{name}:{_line(lines, f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
+                    f"{name}:{line_of(f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
                     "unknown setting kept and ignored"
                 )
         if ok:
@@ -165,30 +127,31 @@ _ROAD_NUMBERS = (
 
 
 def read_network_toml(path: Path, issues: Issues) -> tuple[RoadSettings, RiskSettings]:
-    """Road generation and risk settings; a missing file means no generated legs."""
+    """Road generation and risk settings from the network.toml at ``path`` (problems
+    go to ``issues``); a missing file means no generated legs."""
     if not path.exists():
         return RoadSettings(generate=False), RiskSettings()
-    loaded = _load(path, issues)
+    loaded = load_toml(path, issues)
     if loaded is None:
         return RoadSettings(generate=False), RiskSettings()
-    doc, lines = loaded
-    for key in doc:
+    for key in loaded.data:
         if key not in ("roads", "risk"):
-            issues.warn(f"{path.name}:{_line(lines, key) or '-'}:{key}: unknown table ignored")
-    return _roads(path.name, doc, lines, issues), _risk(path.name, doc, lines, issues)
+            issues.warn(f"{path.name}:{loaded.line(key) or '-'}:{key}: unknown table ignored")
+    return _roads(loaded, issues), _risk(loaded, issues)
 
 
-def _risk(name: str, doc: dict, lines: list[str], issues: Issues) -> RiskSettings:
-    risk = doc.get("risk", {})
+def _risk(loaded: TomlDoc, issues: Issues) -> RiskSettings:
+    name, line_of = loaded.name, loaded.line
+    risk = loaded.data.get("risk", {})
     if not isinstance(risk, dict):
-        issues.add(name, _line(lines, "risk"), "risk", "a [risk] table", repr(risk))
+        issues.add(name, line_of("risk"), "risk", "a [risk] table", repr(risk))
         return RiskSettings()
     cancel: dict[str, float] = {}
     for key, value in risk.items():
         if key != "cancel_probability":
-            issues.warn(f"{name}:{_line(lines, 'risk', key)}:risk.{key}: unknown setting ignored")
+            issues.warn(f"{name}:{line_of('risk', key)}:risk.{key}: unknown setting ignored")
             continue
-        line = _line(lines, "risk", key)
+        line = line_of("risk", key)
         if not isinstance(value, dict):
             issues.add(
                 name, line, "risk.cancel_probability", "a table of mode = probability", repr(value)
@@ -216,15 +179,16 @@ def _risk(name: str, doc: dict, lines: list[str], issues: Issues) -> RiskSetting
     return RiskSettings(cancel_probability=cancel)
 
 
-def _roads(name: str, doc: dict, lines: list[str], issues: Issues) -> RoadSettings:
-    roads = doc.get("roads", {})
+def _roads(loaded: TomlDoc, issues: Issues) -> RoadSettings:
+    name, line_of = loaded.name, loaded.line
+    roads = loaded.data.get("roads", {})
     if not isinstance(roads, dict):
-        issues.add(name, _line(lines, "roads"), "roads", "a [roads] table", repr(roads))
+        issues.add(name, line_of("roads"), "roads", "a [roads] table", repr(roads))
         return RoadSettings(generate=False)
     values: dict[str, Any] = {}
 
     def bad(key: str, expected: str) -> None:
-        issues.add(name, _line(lines, "roads", key), f"roads.{key}", expected, repr(roads[key]))
+        issues.add(name, line_of("roads", key), f"roads.{key}", expected, repr(roads[key]))
 
     for key, value in roads.items():
         if key == "generate":
@@ -247,13 +211,13 @@ def _roads(name: str, doc: dict, lines: list[str], issues: Issues) -> RoadSettin
             else:
                 values[key] = frozenset(value)
         elif key == "zones":
-            values[key] = _zones(name, lines, value, issues)
+            values[key] = _zones(loaded, value, issues)
         else:
-            issues.warn(f"{name}:{_line(lines, 'roads', key)}:roads.{key}: unknown setting ignored")
+            issues.warn(f"{name}:{line_of('roads', key)}:roads.{key}: unknown setting ignored")
     if values.get("p90_factor", 1.0) < 1.0:
         issues.add(
             name,
-            _line(lines, "roads", "p90_factor"),
+            line_of("roads", "p90_factor"),
             "roads.p90_factor",
             "a number >= 1",
             repr(values["p90_factor"]),
@@ -264,14 +228,15 @@ def _roads(name: str, doc: dict, lines: list[str], issues: Issues) -> RoadSettin
         return RoadSettings(generate=False)
 
 
-def _zones(name: str, lines: list[str], zones: Any, issues: Issues) -> dict[str, str]:
-    where = _line(lines, "roads.zones")
+def _zones(loaded: TomlDoc, zones: Any, issues: Issues) -> dict[str, str]:
+    name, line_of = loaded.name, loaded.line
+    where = line_of("roads.zones")
     if not isinstance(zones, dict):
         issues.add(name, where, "roads.zones", "a table of zone = [country codes]", repr(zones))
         return {}
     out: dict[str, str] = {}
     for zone, codes in zones.items():
-        line = _line(lines, "roads.zones", zone)
+        line = line_of("roads.zones", zone)
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             issues.add(name, line, f"roads.zones.{zone}", "a list of country codes", repr(codes))
             continue

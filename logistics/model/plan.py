@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import statistics
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from logistics.model.itinerary import Itinerary
 
-PLAN_STATUSES = ("scheduled", "unserved", "frozen")
+if TYPE_CHECKING:  # pandas only at the boundary, imported when a frame is asked for
+    import pandas as pd
+
+
+class PlanStatus(StrEnum):
+    """What tonight's plan does with an order (orders.csv ``status`` of a plan)."""
+
+    SCHEDULED = "scheduled"  # planned tonight
+    UNSERVED = "unserved"  # not served; ``reason`` says why
+    FROZEN = "frozen"  # booked earlier, kept as it is
+
+
+PLAN_STATUSES = tuple(PlanStatus)
+
+# The columns of a plan's orders.csv (the data contract), in order.
+ORDER_COLUMNS = (
+    "order_id",
+    "therapy",
+    "treatment_centre",
+    "status",
+    "apheresis_time",
+    "manufacturing_site",
+    "manufacturing_start",
+    "manufacturing_end",
+    "release_time",
+    "delivery_time",
+    "v2v_h",
+    "cost_eur",
+    "p_breach",
+    "reason",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,7 +56,7 @@ class PlannedOrder:
     order_id: str
     therapy: str
     treatment_centre: str
-    status: str
+    status: PlanStatus
     apheresis_time: datetime | None = None
     manufacturing_site: str | None = None
     manufacturing_start: datetime | None = None
@@ -39,7 +72,8 @@ class PlannedOrder:
     def __post_init__(self) -> None:
         if self.status not in PLAN_STATUSES:
             raise ValueError(f"unknown plan status {self.status!r}")
-        if self.status != "unserved":
+        object.__setattr__(self, "status", PlanStatus(self.status))
+        if self.status != PlanStatus.UNSERVED:
             times = (
                 self.apheresis_time,
                 self.manufacturing_start,
@@ -62,6 +96,26 @@ class PlannedOrder:
             return None
         return (self.delivery_time - self.apheresis_time).total_seconds() / 3600
 
+    def record(self) -> dict[str, Any]:
+        """The order's row of orders.csv as typed values, keyed by ``ORDER_COLUMNS``
+        (times aware UTC datetimes, None for what an unserved order lacks)."""
+        return {
+            "order_id": self.order_id,
+            "therapy": self.therapy,
+            "treatment_centre": self.treatment_centre,
+            "status": self.status,
+            "apheresis_time": self.apheresis_time,
+            "manufacturing_site": self.manufacturing_site,
+            "manufacturing_start": self.manufacturing_start,
+            "manufacturing_end": self.manufacturing_end,
+            "release_time": self.release_time,
+            "delivery_time": self.delivery_time,
+            "v2v_h": self.v2v_h,
+            "cost_eur": self.cost_eur,
+            "p_breach": self.p_breach,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Plan:
@@ -82,3 +136,62 @@ class Plan:
     def unserved(self) -> tuple[PlannedOrder, ...]:
         """Orders left unserved, each with its reason."""
         return tuple(p for p in self.orders if not p.served)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per order with the columns of orders.csv (``ORDER_COLUMNS``), times
+        as UTC timestamps."""
+        import pandas as pd
+
+        return pd.DataFrame([p.record() for p in self.orders], columns=list(ORDER_COLUMNS))
+
+    def kpis(self) -> PlanKpis:
+        """Counts and vein-to-vein, cost and risk figures of the plan."""
+        return PlanKpis.of(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanKpis:
+    """Counts and figures of a plan, over its served orders: vein-to-vein hours
+    (median, p90, mean; None when nothing is served), transport cost (EUR) and the
+    expected number of breaches (sum of ``p_breach``; None before a Monte Carlo)."""
+
+    orders: int
+    served: int
+    scheduled: int
+    frozen: int
+    unserved: int
+    v2v_median_h: float | None
+    v2v_p90_h: float | None
+    v2v_mean_h: float | None
+    cost_eur: float
+    expected_breaches: float | None
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanKpis:
+        """The KPIs of ``plan`` (figures rounded as summary.json records them)."""
+        served = plan.served
+        v2v = sorted(p.v2v_h for p in served if p.v2v_h is not None)
+        breach = [p.p_breach for p in served if p.p_breach is not None]
+        return cls(
+            orders=len(plan.orders),
+            served=len(served),
+            scheduled=sum(p.status == "scheduled" for p in served),
+            frozen=sum(p.status == "frozen" for p in served),
+            unserved=len(plan.orders) - len(served),
+            v2v_median_h=round(statistics.median(v2v), 3) if v2v else None,
+            v2v_p90_h=round(_p90(v2v), 3) if v2v else None,
+            v2v_mean_h=round(statistics.fmean(v2v), 3) if v2v else None,
+            cost_eur=round(sum(p.cost_eur for p in served), 2),
+            expected_breaches=round(sum(breach), 4) if breach else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``kpis`` object of summary.json."""
+        return asdict(self)
+
+
+def _p90(sorted_values: list[float]) -> float:
+    """90th percentile by linear interpolation."""
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    return statistics.quantiles(sorted_values, n=10, method="inclusive")[-1]

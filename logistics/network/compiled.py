@@ -12,7 +12,6 @@ over a lane is the best over its stretches.
 from __future__ import annotations
 
 import itertools
-import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from logistics.model.disruptions import NO_EFFECT, Effect, effect_at
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.quantiles import quantile_h
-from logistics.network.timebase import INF, from_s, to_s
+from logistics.network.timebase import INF, from_s, seconds, to_s
 
 TEMP_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
 
@@ -222,8 +221,8 @@ class CompiledNetwork:
                     lane_id=lane.lane_id,
                     u=self.index[lane.from_site],
                     v=self.index[lane.to_site],
-                    lead=_ceil_s(lane.lead_time_h),
-                    duration=_ceil_s(
+                    lead=seconds(lane.lead_time_h),
+                    duration=seconds(
                         quantile_h(
                             lane_fx.hours(lane.duration_h),
                             lane_fx.hours(lane.duration_p90_h),
@@ -237,14 +236,14 @@ class CompiledNetwork:
                     customs=office,
                     clearance=0
                     if rule is None
-                    else _ceil_s(
+                    else seconds(
                         quantile_h(
                             rule_fx.hours(rule.clearance_median_h),
                             rule_fx.hours(rule.clearance_p90_h),
                             quantile,
                         )
                     ),
-                    release=0 if rule is None else _ceil_s(rule.import_release_h),
+                    release=0 if rule is None else seconds(rule.import_release_h),
                     cost=lane.cost_eur,
                     generated=lane.generated,
                 )
@@ -260,7 +259,13 @@ class CompiledNetwork:
 
     def traverse(self, cl: CompiledLane, t: float) -> tuple[float, float, float, float]:
         """Material handed over at the lane's origin at ``t``: returns (depart, physical
-        arrival, cleared, handover at the destination); inf when it cannot go."""
+        arrival, cleared, handover at the destination); inf when it cannot go.
+
+        The one scalar lane traversal, the documented exception to the vectorised one of
+        :mod:`logistics.network.traversal` (numpy per call would dominate the scalar
+        routing paths); it reads the same open times and departures, the search loop of
+        :mod:`logistics.network.earliest` inlines it, and tests/network/test_traversal.py
+        checks that the two agree."""
         ready = t + cl.lead
         if cl.departures is None:
             hours = self.open[cl.u] if cl.window < 0 else self.windows[cl.window]
@@ -324,7 +329,3 @@ def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> 
         ph_open=True,
     )
     return _open_times(calendar, start, end)
-
-
-def _ceil_s(hours: float) -> int:
-    return math.ceil(round(hours * 3600, 6))

@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
-from logistics.network.timebase import INF, from_s, to_s
+from logistics.network.timebase import INF, from_s
 
 
 def search(
@@ -27,8 +27,9 @@ def search(
     site. Stops once every site in ``targets`` is settled; ignores ``banned`` lanes
     (indices) and labels later than ``deadline``.
     """
-    # The inner loop is the hot path of every route query: it inlines
-    # CompiledNetwork.traverse on the flat adjacency tuples of cn.adjacency().
+    # The inner loop is the hot path of every route query: it inlines the scalar
+    # CompiledNetwork.traverse (the documented exception to network/traversal.py) on the
+    # flat adjacency tuples of cn.adjacency(); test_traversal.py checks they agree.
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     label = [INF] * n
@@ -148,21 +149,3 @@ def replay(
         temperature=temperature,
         legs=tuple(legs),
     )
-
-
-def earliest(
-    cn: CompiledNetwork,
-    origin: str,
-    destination: str,
-    ready,
-    temperature: str,
-    *,
-    banned: Collection[int] = (),
-) -> Itinerary | None:
-    """The earliest-arriving itinerary from ``origin`` to ``destination``, or None."""
-    o, d = cn.index[origin], cn.index[destination]
-    r = float(to_s(ready))
-    label, pred = search(cn, o, r, temperature, targets=(d,), banned=banned)
-    if label[d] == INF:
-        return None
-    return build_itinerary(cn, o, d, r, temperature, pred)

@@ -15,6 +15,9 @@ def fallbacks(
     same origin, ready time and temperature as the planned one, another route (other
     flights, ferries, airports or crossings), earliest first."""
     router = Router(network, quantile)
+    readies = [it.ready for p in plan.served for it in (p.inbound, p.outbound) if it is not None]
+    if readies:
+        router.compiled(min(readies), max(readies))  # one compilation for every question
     out: dict[tuple[str, str], list[Itinerary]] = {}
     for p in plan.served:
         for direction, it in (("inbound", p.inbound), ("outbound", p.outbound)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 INF = float("inf")
@@ -17,3 +18,8 @@ def to_s(t: datetime) -> int:
 def from_s(s: float) -> datetime:
     """UTC seconds -> aware UTC datetime."""
     return datetime.fromtimestamp(int(s), UTC)
+
+
+def seconds(hours: float) -> int:
+    """``hours`` as whole seconds, rounded up (sub-microsecond noise ignored)."""
+    return math.ceil(round(hours * 3600, 6))

@@ -51,6 +51,7 @@ from logistics.model.disruptions import effect_at
 from logistics.model.lanes import Lane
 from logistics.model.quantiles import Z90, lognormal_sigma
 from logistics.model.therapies import Therapy
+from logistics.network.timebase import seconds  # rounded like the compiled network
 
 __all__ = [
     "HOLD",
@@ -67,11 +68,6 @@ __all__ = [
 ]
 
 INBOUND, OUTBOUND, HOLD = 0, 1, 2  # the direction word of a stream's spawn key
-
-
-def seconds(hours: float) -> int:
-    """Hours as whole seconds, rounded up (sub-microsecond noise ignored)."""
-    return math.ceil(round(hours * 3600, 6))
 
 
 @dataclass(frozen=True, slots=True)

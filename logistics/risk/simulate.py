@@ -50,12 +50,12 @@ import numpy as np
 
 from logistics.model.calendar import wall_to_utc
 from logistics.model.itinerary import Itinerary
-from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlannedOrder
-from logistics.network.compiled import CompiledNetwork, OpenTimes
+from logistics.network.compiled import CompiledNetwork
 from logistics.network.timebase import INF, from_s, to_s
+from logistics.network.traversal import LaneTraversal, TableBuilder, TimeTable
 from logistics.risk.distributions import (
     HOLD,
     INBOUND,
@@ -159,29 +159,6 @@ class SimulationResult:
 # ------------------------------------------------------------------ vectorised pieces
 
 
-class _Hours:
-    """Open intervals as arrays; ``next_open`` for many times at once."""
-
-    __slots__ = ("always", "ends", "starts")
-
-    def __init__(self, starts: np.ndarray, ends: np.ndarray, always: bool) -> None:
-        order = np.argsort(starts, kind="stable")
-        self.starts = np.append(np.asarray(starts, dtype=float)[order], INF)  # padded
-        self.ends = np.asarray(ends, dtype=float)[order]
-        self.always = always
-
-    @classmethod
-    def of(cls, hours: OpenTimes) -> _Hours:
-        return cls(np.asarray(hours.starts), np.asarray(hours.ends), hours.always)
-
-    def next_open(self, t: Times) -> Times:
-        """First open instant at or after ``t`` (inf when none in the horizon)."""
-        if self.always:
-            return t
-        i = np.searchsorted(self.ends, t, side="right")
-        return np.maximum(t, self.starts[i])
-
-
 def _pick(spreads: tuple[Spread, ...], seg: Any, z: np.ndarray | None) -> Times:
     """Sampled seconds, each sample under the spread of its departure's segment."""
     if len(spreads) == 1:
@@ -197,50 +174,36 @@ def _pick(spreads: tuple[Spread, ...], seg: Any, z: np.ndarray | None) -> Times:
 
 
 class _LaneModel:
-    """One network lane as the simulation replays it."""
+    """One network lane as the simulation replays it: a one-lane
+    :class:`~logistics.network.traversal.LaneTraversal` over all its disruption
+    stretches, with the delay spreads of each stretch."""
 
     __slots__ = (
         "cancel",
         "clearance",
         "clr_random",
         "cuts",
-        "deps",
         "dur_random",
         "durations",
-        "hours",
-        "lead",
-        "n_deps",
-        "office",
+        "owners",
         "release",
-        "to_hours",
+        "runs",
+        "traversal",
     )
 
-    def __init__(
-        self, cn: CompiledNetwork, k: int, lane: Lane, hours: dict[int, _Hours], network: Network
-    ) -> None:
+    traversal: LaneTraversal  # set by bind, once the tables are built
+
+    def __init__(self, cn: CompiledNetwork, k: int, tables: TableBuilder, network: Network) -> None:
+        lane = network.lanes[k]
         stretches = cn.by_lane[k]
-        self.lead = float(seconds(lane.lead_time_h))
-        self.deps: np.ndarray | None = None
-        self.hours: _Hours | None = None
+        deps, window, self.cancel = -1, -1, 0.0
         if lane.departures:
-            deps = sorted(d for cl in stretches for d in cl.departures or ())
-            self.deps = np.append(np.asarray(deps, dtype=float), INF)  # padded
-            self.n_deps = len(deps)
+            deps = tables.departures(sorted(d for cl in stretches for d in cl.departures or ()))
             self.cancel = network.risk.cancel(lane.mode)
         else:
-            self.n_deps = 0
-            self.cancel = 0.0
-            windows = [
-                cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window] for cl in stretches
-            ]
-            if len(windows) == 1:
-                self.hours = _cached(hours, windows[0])
-            else:  # disjoint stretches of departure times: one sorted interval list
-                self.hours = _Hours(
-                    np.asarray([s for w in windows for s in w.starts]),
-                    np.asarray([e for w in windows for e in w.ends]),
-                    False,
-                )
+            window = tables.window(
+                [cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window] for cl in stretches]
+            )
         rule = network.customs_rule(lane.from_site, lane.to_site, lane.mode)
         windows_all = (*lane.windows, *(rule.windows if rule is not None else ()))
         cuts = sorted({to_s(t) for w in windows_all for t in (w.start, w.end)})
@@ -249,17 +212,26 @@ class _LaneModel:
         probes = [from_s(cuts[0] - 1), *probes] if cuts else [from_s(0)]
         self.durations = tuple(lane_spread(lane, p) for p in probes)
         self.dur_random = any(not s.deterministic for s in self.durations)
-        self.office: _Hours | None = None
         self.clearance: tuple[Spread, ...] = ()
         self.clr_random = False
         self.release = 0.0
+        self.runs = rule is None or bool(stretches)  # a crossing with no stretch never runs
+        office = -1
         if rule is not None:
             self.clearance = tuple(clearance_spread(rule, p) for p in probes)
             self.clr_random = any(not s.deterministic for s in self.clearance)
             self.release = float(seconds(rule.import_release_h))
             if stretches:
-                self.office = _cached(hours, cn.offices[stretches[0].customs])
-        self.to_hours = _cached(hours, cn.open[cn.index[lane.to_site]])
+                office = tables.hours(cn.offices[stretches[0].customs])
+        to = tables.hours(cn.open[cn.index[lane.to_site]])
+        self.owners = (float(seconds(lane.lead_time_h)), deps, window, office, to)
+
+    def bind(self, hours: TimeTable, deps: TimeTable) -> None:
+        """Attach the built time tables (the traversal's owners were collected first)."""
+        lead, dep, window, office, to = self.owners
+        self.traversal = LaneTraversal(
+            hours, deps, lead=lead, departures=dep, window=window, office=office, to=to
+        )
 
     def step(self, t: Times, rng: np.random.Generator, n: int) -> Times:
         """Handover at the to_site of material handed over at the from_site at ``t``;
@@ -267,30 +239,15 @@ class _LaneModel:
         zd = rng.standard_normal(n) if self.dur_random else None
         zc = rng.standard_normal(n) if self.clr_random else None
         u = rng.random(n) if self.cancel > 0 else None
-        ready = t + self.lead
-        if self.deps is not None:
-            i: Any = np.searchsorted(self.deps[:-1], ready, side="left")
-            if u is not None:
-                i = np.minimum(i + cancel_skips(self.cancel, u), self.n_deps)
-            depart: Times = self.deps[i]
-        else:
-            assert self.hours is not None
-            depart = self.hours.next_open(ready)
+        tr = self.traversal
+        depart = tr.depart(t, None if u is None else cancel_skips(self.cancel, u))
         seg = 0 if self.cuts is None else np.searchsorted(self.cuts, depart, side="right")
         arrive: Times = depart + _pick(self.durations, seg, zd)
         if self.clearance:
-            if self.office is None:  # the lane never runs
+            if not self.runs:
                 return INF + arrive
-            cleared = self.office.next_open(arrive)
-            arrive = cleared + _pick(self.clearance, seg, zc) + self.release
-        return self.to_hours.next_open(arrive)
-
-
-def _cached(cache: dict[int, _Hours], hours: OpenTimes) -> _Hours:
-    key = id(hours)
-    if key not in cache:
-        cache[key] = _Hours.of(hours)
-    return cache[key]
+            arrive = tr.clear(arrive, _pick(self.clearance, seg, zc), self.release)
+        return tr.handover(arrive)
 
 
 # ------------------------------------------------------------------------ simulate
@@ -323,18 +280,20 @@ def simulate(
     first = min(p.apheresis_time for p in served if p.apheresis_time is not None)
     last = max(p.delivery_time for p in served if p.delivery_time is not None)
     cn = CompiledNetwork(network, first - timedelta(days=2), last + timedelta(days=MARGIN_DAYS))
-    hours: dict[int, _Hours] = {}
-    models: dict[int, _LaneModel] = {}
-
-    def model(lane_id: str) -> _LaneModel:
-        k = lane_index[lane_id]
-        if k not in models:
-            models[k] = _LaneModel(cn, k, network.lanes[k], hours, network)
-        return models[k]
+    tables = TableBuilder()
+    models: dict[str, _LaneModel] = {}
+    for po in served:
+        for it in (po.inbound, po.outbound):
+            for leg in it.legs if it is not None else ():
+                if leg.lane_id not in models:
+                    models[leg.lane_id] = _LaneModel(cn, lane_index[leg.lane_id], tables, network)
+    hours, deps = tables.build(float(cn.horizon_s()[0]))
+    for m in models.values():
+        m.bind(hours, deps)
 
     def replay(itinerary: Itinerary | None, t: Times, order_id: str, direction: int) -> Times:
         for j, leg in enumerate(itinerary.legs if itinerary is not None else ()):
-            t = model(leg.lane_id).step(t, stream(seed, order_id, direction, j), samples)
+            t = models[leg.lane_id].step(t, stream(seed, order_id, direction, j), samples)
         return t
 
     v2v = np.empty((len(served), samples), dtype=np.float32)

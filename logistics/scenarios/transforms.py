@@ -26,13 +26,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.errors import InputError
+from logistics.io.scenarios_check import validate_against
 from logistics.model.capacity import Capacity
+from logistics.model.constants import OrderStatus
 from logistics.model.customs import CustomsRule
 from logistics.model.disruptions import Window
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
-from logistics.scenarios.spec import AIR_MODES, Disruption, Scenario, validate_against
+from logistics.model.scenario import AIR_MODES, Disruption, DisruptionKind, Scenario
 
 log = logging.getLogger("logistics")
 
@@ -41,17 +43,19 @@ FAR_PAST = datetime(1900, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_SHIFT_DAYS = 3  # extra orders: apheresis window moved by -3 .. +3 days
 
-_LANE_KINDS = ("close_lanes", "lane_delay", "airspace_closure", "carrier_capacity")
+_K = DisruptionKind
+_LANE_KINDS = (_K.CLOSE_LANES, _K.LANE_DELAY, _K.AIRSPACE_CLOSURE, _K.CARRIER_CAPACITY)
 
 
 def span(scenario: Scenario, disruption: Disruption) -> tuple[datetime, datetime]:
-    """The disruption's window with open sides filled by 1900 / 2200."""
+    """The window of ``disruption`` of ``scenario``, open sides filled by 1900 / 2200."""
     start, end = scenario.bounds(disruption)
     return start or FAR_PAST, end or FAR_FUTURE
 
 
 def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
-    """True when ``lane`` is one the disruption acts on (its filters all match).
+    """True when ``lane`` of ``network`` is one the disruption acts on (its filters all
+    match).
 
     ``airspace_closure``: an ``air`` or ``onboard_courier`` lane from or to a site (its
     airport) in one of the countries. The other lane kinds: every filter given matches;
@@ -60,7 +64,7 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
     a = network.sites[lane.from_site]
     b = network.sites[lane.to_site]
     d = disruption
-    if d.kind == "airspace_closure":
+    if d.kind == _K.AIRSPACE_CLOSURE:
         countries = d.countries or ()
         return lane.mode in AIR_MODES and (a.country in countries or b.country in countries)
     return (
@@ -76,8 +80,8 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
 
 
 def rule_matches(disruption: Disruption, rule: CustomsRule) -> bool:
-    """True when a ``customs_delay`` acts on ``rule``: same direction, and the rule's
-    mode among ``modes`` (a rule for every mode matches any ``modes``)."""
+    """True when ``disruption``, a ``customs_delay``, acts on ``rule``: same direction,
+    and the rule's mode among ``modes`` (a rule for every mode matches any ``modes``)."""
     d = disruption
     return (
         rule.from_territory == d.from_territory
@@ -88,9 +92,9 @@ def rule_matches(disruption: Disruption, rule: CustomsRule) -> bool:
 
 def _window(d: Disruption, start: datetime, end: datetime) -> Window | None:
     """The lane or customs window of a disruption; None when it has no effect."""
-    if d.kind in ("close_lanes", "airspace_closure"):
+    if d.kind in (_K.CLOSE_LANES, _K.AIRSPACE_CLOSURE):
         return Window(start=start, end=end, closed=True)
-    if d.kind == "carrier_capacity":
+    if d.kind == _K.CARRIER_CAPACITY:
         if d.factor == 1:
             return None
         return Window(start=start, end=end, capacity_factor=d.factor)
@@ -177,7 +181,7 @@ def _demand(
             replace(
                 base,
                 order_id=order_id,
-                status="new",
+                status=OrderStatus.NEW,
                 apheresis_earliest=_shift(base.apheresis_earliest, days, tz),
                 apheresis_latest=_shift(base.apheresis_latest, days, tz),
                 committed_site=None,
@@ -211,7 +215,7 @@ def apply(scenario: Scenario, network: Network, book: OrderBook) -> tuple[Networ
                 i
                 for i, lane in enumerate(network.lanes)
                 if lane_matches(d, lane, network)
-                and (d.kind != "carrier_capacity" or lane.capacity is not None)
+                and (d.kind != _K.CARRIER_CAPACITY or lane.capacity is not None)
             ]
             if not matched:
                 log.warning(f"{where} matches no lane")
@@ -219,7 +223,7 @@ def apply(scenario: Scenario, network: Network, book: OrderBook) -> tuple[Networ
             if window is not None:
                 for i in matched:
                     lane_windows[i].append(window)
-        elif d.kind == "customs_delay":
+        elif d.kind == _K.CUSTOMS_DELAY:
             matched = [i for i, r in enumerate(network.customs) if rule_matches(d, r)]
             if not matched:
                 log.warning(f"{where} matches no customs rule")
@@ -227,9 +231,9 @@ def apply(scenario: Scenario, network: Network, book: OrderBook) -> tuple[Networ
             if window is not None:
                 for i in matched:
                     rule_windows[i].append(window)
-        elif d.kind == "site_capacity":
+        elif d.kind == _K.SITE_CAPACITY:
             capacity = _site_capacity(capacity, network, d, *scenario.bounds(d))
-        elif d.kind == "demand":
+        elif d.kind == _K.DEMAND:
             orders = _demand(orders, network, d, start, end)
     lanes = tuple(
         replace(lane, windows=lane.windows + tuple(lane_windows[i])) if i in lane_windows else lane

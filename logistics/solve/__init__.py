@@ -6,25 +6,37 @@ import logging
 import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
+from logistics.io.order_checks import validate_orders
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
-from logistics.model.plan import Plan
+from logistics.model.plan import Plan, PlanKpis
 from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
+from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
-from logistics.solve.cpsat import Improvement, solve_cpsat
 from logistics.solve.greedy import greedy
-from logistics.solve.params import SolveParams, Weights, load_params
+from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.problem import SCALE, build_problem, previous_selection
-from logistics.solve.result import SolveResult, Status
-from logistics.solve.risk import cap_breach, simulate_candidates
+from logistics.solve.result import SolveResult
+from logistics.solve.solution import Improvement, Solution
+from logistics.solve.stats import ObjectiveBounds, SolveStats
+from logistics.solve.termination import Limit, Status, Termination, TerminationReason, heuristic
+from logistics.solve.unserved import UnservedKind, UnservedOrder
 
 __all__ = [
+    "Engine",
+    "Limit",
+    "ObjectiveBounds",
+    "PlanKpis",
     "SolveParams",
     "SolveResult",
+    "SolveStats",
     "Status",
+    "Termination",
+    "TerminationReason",
+    "UnservedKind",
+    "UnservedOrder",
     "Weights",
     "build_candidates",
     "build_problem",
@@ -33,7 +45,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("logistics")
-ENGINES = ("auto", "cp-sat", "greedy", "highs")
 # Measured (bench/solve.py, 2 cores): CP-SAT proves small books optimal in seconds but
 # stalls at a few per cent of gap from about 40,000 candidates (1,000 orders), where the
 # LP relaxation is nearly integral and HiGHS proves optimality in seconds.
@@ -46,15 +57,15 @@ def solve(
     params: SolveParams | None = None,
     *,
     previous: Plan | None = None,
-    engine: str = "cp-sat",
+    engine: Engine | str = Engine.CP_SAT,
     progress: Callable[[str, float], None] | None = None,
     on_improve: Improvement | None = None,
 ) -> SolveResult:
     """Plan every order of ``book`` on ``network``.
 
     ``engine`` is ``cp-sat`` (default), ``highs`` (the same model as a MILP),
-    ``auto`` (CP-SAT up to ``AUTO_MILP_CANDIDATES`` candidates, HiGHS above when
-    highspy is installed) or ``greedy`` (the first-come baseline). The reported bound
+    ``auto`` (CP-SAT up to ``AUTO_MILP_CANDIDATES`` candidates, HiGHS above) or
+    ``greedy`` (the first-come baseline); see :class:`Engine`. The reported bound
     is the engine's, raised to the capacity-free bound when that is stronger.
     Unserved orders are a result, never an exception; only bad input and internal
     faults raise.
@@ -62,11 +73,15 @@ def solve(
     ``params`` are the solver settings (defaults: ``SolveParams()``); ``previous``
     is last night's plan, whose frozen and committed orders are kept; ``progress``
     is called with (message, fraction) while candidates are built; ``on_improve`` is
-    called with each better plan's objective and bound. Returns a SolveResult;
-    raises ValueError for an unknown ``engine``.
+    called with each better plan's objective and bound (weight units) and the
+    seconds spent. Returns a SolveResult; raises InputError when an order breaks a
+    rule of the network (``validate_orders``), ValueError for an unknown ``engine``.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+    try:
+        engine = Engine(engine)
+    except ValueError:
+        raise ValueError(f"engine must be one of {', '.join(Engine)}") from None
+    validate_orders(book, network)
     params = params or SolveParams()
     t0 = time.perf_counter()
     cs = build_candidates(network, book, params.quantile, progress)
@@ -82,47 +97,46 @@ def solve(
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
     hint = previous_selection(previous, cs) or start
-    if engine == "auto":
-        engine = "highs" if len(cs.candidates) > AUTO_MILP_CANDIDATES and _has_highs() else "cp-sat"
-    objective: int | None
-    bound: float | None
-    stats: dict[str, Any]
-    if engine == "greedy":
-        chosen, status, termination, bound = start, Status.FEASIBLE, "greedy", None
-        stats = {"engine": "greedy"}
-        objective = problem.objective(chosen)
-    elif engine == "highs":
+    if engine is Engine.AUTO:
+        big = len(cs.candidates) > AUTO_MILP_CANDIDATES
+        engine = Engine.HIGHS if big else Engine.CP_SAT
+    if engine is Engine.GREEDY:
+        sol = Solution(heuristic(), start, problem.objective(start), None)
+    elif engine is Engine.HIGHS:
         from logistics.solve.milp import solve_highs
 
         sol = solve_highs(problem, params)
-        chosen, status, termination = sol.chosen, sol.status, sol.termination
-        objective, bound, stats = sol.objective, sol.bound, sol.stats
     else:
+        from logistics.solve.cpsat import solve_cpsat  # OR-Tools loads on the first solve
+
         sol = solve_cpsat(problem, params, hint, on_improve)
-        chosen, status, termination = sol.chosen, sol.status, sol.termination
-        objective, bound, stats = sol.objective, sol.bound, sol.stats
+    chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
     if bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
-    if status is Status.UNKNOWN and problem.feasible(start):
-        # The limit came before the engine found a plan: keep the greedy one.
-        chosen, status, termination = start, Status.FEASIBLE, f"{termination}, greedy plan"
+    if sol.status is Status.UNKNOWN and problem.feasible(start):
+        # A limit came before the engine found a plan: keep the greedy one.
+        chosen, termination = start, heuristic(termination.limit)
         objective = problem.objective(start)
-    plan = assemble(problem, chosen) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
-    stats = {
-        **stats,
-        "orders": len(book),
-        "candidates": len(cs.candidates),
-        "capacity_rows": len(problem.rows),
-        "greedy_objective": problem.objective(start) / SCALE,
-        "overbooked_resources": [list(map(str, k)) for k in problem.overbooked],
-    }
+    plan = assemble(problem, chosen) if termination.has_plan else None
+    stats = SolveStats(
+        engine=str(engine),
+        orders=len(book),
+        candidates=len(cs.candidates),
+        capacity_rows=len(problem.rows),
+        greedy_objective=problem.objective(start) / SCALE,
+        overbooked_resources=tuple(tuple(map(str, k)) for k in problem.overbooked),
+        build_s=None if engine is Engine.GREEDY else sol.build_s,
+        solve_s=None if engine is Engine.GREEDY else sol.solve_s,
+        engine_stats=sol.stats,
+    )
     return SolveResult(
-        status=status,
         termination=termination,
-        engine=engine,
+        engine=str(engine),
         plan=plan,
-        objective=None if objective is None else objective / SCALE,
-        bound=None if bound is None else bound / SCALE,
+        bounds=ObjectiveBounds(
+            primal=None if objective is None or plan is None else objective / SCALE,
+            dual=None if bound is None else bound / SCALE,
+        ),
         wall_s=time.perf_counter() - t0,
         params={**params.to_dict(), "network": network.source, "orders": book.source},
         input_hashes={
@@ -132,14 +146,6 @@ def solve(
         stats=stats,
         versions=_versions(),
     )
-
-
-def _has_highs() -> bool:
-    try:
-        import highspy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _versions() -> dict[str, str]:

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
-from logistics.model.plan import Plan, PlannedOrder
+from logistics.model.ledger import Key, Kind, Ledger
+from logistics.model.plan import Plan, PlannedOrder, PlanStatus
 from logistics.network.explain import describe
 from logistics.network.timebase import from_s
 from logistics.solve.candidates import Candidate, CandidateSet
-from logistics.solve.problem import Problem, capacity_of, resources
+from logistics.solve.problem import Problem, held
 
 
 def assemble(problem: Problem, chosen: list[int]) -> Plan:
-    """The plan of a selection: scheduled, frozen and unserved orders in book order."""
+    """The plan of the selection ``chosen`` (candidate indices of ``problem``):
+    scheduled, frozen and unserved orders in book order, each with its reason."""
     cs = problem.cs
     pick = {problem.orders[c]: c for c in chosen}
-    used: Counter = Counter()
-    for c in [*chosen]:
-        used.update(resources(cs, cs.candidates[c]))
+    used = Ledger(cs.network)
+    for c in chosen:
+        used.take(held(cs, cs.candidates[c]))
     for cand in cs.frozen.values():
-        used.update(resources(cs, cand))
+        used.take(held(cs, cand))
     rows = []
     for k, order in enumerate(cs.book.orders):
         if k in cs.frozen:
-            rows.append(served_row(cs, cs.frozen[k], "frozen", cs.frozen_notes.get(k, "")))
+            rows.append(served_row(cs, cs.frozen[k], PlanStatus.FROZEN, cs.frozen_notes.get(k, "")))
         elif k in pick:
             cand = cs.candidates[pick[k]]
-            rows.append(served_row(cs, cand, "scheduled", _limits(cs, k, cand, used)))
+            rows.append(served_row(cs, cand, PlanStatus.SCHEDULED, _limits(cs, k, cand, used)))
         else:
             reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
             rows.append(
@@ -34,14 +37,15 @@ def assemble(problem: Problem, chosen: list[int]) -> Plan:
                     order_id=order.order_id,
                     therapy=order.therapy,
                     treatment_centre=order.treatment_centre,
-                    status="unserved",
+                    status=PlanStatus.UNSERVED,
                     reason=reason,
                 )
             )
     return Plan(orders=tuple(rows))
 
 
-def served_row(cs: CandidateSet, c: Candidate, status: str, reason: str) -> PlannedOrder:
+def served_row(cs: CandidateSet, c: Candidate, status: PlanStatus, reason: str) -> PlannedOrder:
+    """The plan row of candidate ``c`` of ``cs``, with ``status`` and ``reason``."""
     order = cs.book.orders[c.order]
     return PlannedOrder(
         order_id=order.order_id,
@@ -61,7 +65,7 @@ def served_row(cs: CandidateSet, c: Candidate, status: str, reason: str) -> Plan
     )
 
 
-def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Counter) -> str:
+def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Ledger) -> str:
     """What limits a scheduled order: its route, and capacity when its fastest option
     was taken by others."""
     inbound = cs.itinerary(cand, "inbound")
@@ -77,37 +81,39 @@ def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Counter) -> str:
     return text
 
 
-def _full(cs: CandidateSet, cand: Candidate, used: Counter, exclude: Candidate | None) -> str:
-    """The resources of a candidate that are full, in words."""
-    mine = Counter(resources(cs, exclude)) if exclude is not None else Counter()
-    full = [key for key in resources(cs, cand) if used[key] - mine[key] >= capacity_of(cs, key)]
+def _full(cs: CandidateSet, cand: Candidate, used: Ledger, exclude: Candidate | None) -> str:
+    """The capacities of a candidate that are full, in words (``exclude``'s own use
+    not counted)."""
+    mine = Counter(held(cs, exclude)) if exclude is not None else Counter()
+    full = [key for key in held(cs, cand) if used.free(key) + mine[key] <= 0]
     return _words(full)
 
 
-def _blocked(cs: CandidateSet, k: int, used: Counter) -> str:
+def _blocked(cs: CandidateSet, k: int, used: Ledger) -> str:
     """Why an order with candidates was left unserved: the capacities its options need."""
-    counts: Counter = Counter()
+    counts: Counter[Key] = Counter()
     for i in cs.by_order[k]:
         cand = cs.candidates[i]
-        for key in resources(cs, cand):
-            if used[key] >= capacity_of(cs, key):
+        for key in held(cs, cand):
+            if used.free(key) <= 0:
                 counts[key] += 1
     if not counts:
         return "not served: serving it would cost more than leaving it (check the weights)"
     return f"capacity: {_words(list(counts))} for all {len(cs.by_order[k])} options"
 
 
-def _words(keys: list[tuple]) -> str:
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+def _words(keys: list[Key]) -> str:
+    """Full capacities in words, the three with most keys: per lane the number of full
+    departures, per site the span of full days."""
+    groups: dict[tuple[Kind, str], list[date | int]] = defaultdict(list)
     for kind, what, when in keys:
         groups[(kind, what)].append(when)
     parts = []
     for (kind, what), whens in sorted(groups.items(), key=lambda g: -len(g[1]))[:3]:
-        whens = sorted(set(whens))
-        if kind == "lane":
+        whens = sorted(set(whens))  # type: ignore[type-var]  # one kind: all dates or all ints
+        if kind == Kind.LANE:
             parts.append(f"lane {what} full on {len(whens)} departure(s)")
             continue
         span = str(whens[0]) if len(whens) == 1 else f"{whens[0]}..{whens[-1]}"
-        label = "manufacturing slots" if kind == "manufacturing" else "apheresis slots"
-        parts.append(f"{label} at {what} full ({span})")
+        parts.append(f"{kind} slots at {what} full ({span})")
     return "; ".join(parts)

@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from logistics.solve.params import SolveParams
-from logistics.solve.problem import Problem
-from logistics.solve.result import Status
-
-Improvement = Callable[[float, float, float], None]  # objective, bound, seconds
-
-
-@dataclass(frozen=True, slots=True)
-class Solution:
-    """A selection of candidates and what the engine proved about it."""
-
-    status: Status
-    termination: str
-    chosen: list[int]
-    objective: int | None
-    bound: float | None
-    stats: dict
+from logistics.solve.problem import SCALE, Problem
+from logistics.solve.solution import Improvement, Solution, no_candidates
+from logistics.solve.stats import CpSatStats
+from logistics.solve.termination import from_cpsat
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_improve: Improvement, offset: int) -> None:
+    def __init__(self, on_improve: Improvement) -> None:
         super().__init__()
         self.on_improve = on_improve
-        self.offset = offset
         self.start = time.perf_counter()
 
     def on_solution_callback(self) -> None:
         self.on_improve(
-            self.objective_value + self.offset,
-            self.best_objective_bound + self.offset,
+            self.objective_value / SCALE,
+            self.best_objective_bound / SCALE,
             time.perf_counter() - self.start,
         )
 
@@ -49,14 +34,17 @@ def solve_cpsat(
     on_improve: Improvement | None = None,
 ) -> Solution:
     """Solve the candidate model: at most one candidate per order, capacity rows,
-    minimise chosen coefficients minus the penalty each served order saves."""
+    minimise chosen coefficients minus the penalty each served order saves.
+
+    ``params`` gives the limits, seed and workers; ``hint`` candidate indices to start
+    from; ``on_improve`` is called with each better plan (weight units). Returns the
+    Solution, its termination mapped in ``termination.py``.
+    """
     t0 = time.perf_counter()
     n = len(problem.coef)
     offset = sum(problem.penalty)
     if n == 0:
-        return Solution(
-            Status.OPTIMAL, "no candidates", [], offset, float(offset), {"candidates": 0}
-        )
+        return no_candidates(offset)
     model = cp_model.CpModel()
     x = [model.new_bool_var("") for _ in range(n)]
     for cands in problem.by_order:
@@ -79,32 +67,35 @@ def solve_cpsat(
     p.random_seed = params.seed
     p.relative_gap_limit = params.relative_gap
     build_s = time.perf_counter() - t0
-    callback = _Progress(on_improve, 0) if on_improve else None
+    callback = _Progress(on_improve) if on_improve else None
     code = solver.solve(model, callback)
-    status = {
-        cp_model.OPTIMAL: Status.OPTIMAL,
-        cp_model.FEASIBLE: Status.FEASIBLE,
-        cp_model.INFEASIBLE: Status.INFEASIBLE,
-    }.get(code, Status.UNKNOWN)
-    stats = {
-        "engine": "cp-sat",
-        "candidates": n,
-        "capacity_rows": len(problem.rows),
-        "build_s": round(build_s, 3),
-        "solve_s": round(solver.wall_time, 3),
-        "deterministic_time": round(solver.deterministic_time, 3),
-        "branches": solver.num_branches,
-        "conflicts": solver.num_conflicts,
-    }
-    if status in (Status.OPTIMAL, Status.FEASIBLE):
+    stats = CpSatStats(
+        deterministic_time=round(solver.deterministic_time, 3),
+        branches=solver.num_branches,
+        conflicts=solver.num_conflicts,
+    )
+    chosen: list[int] = []
+    objective: int | None = None
+    bound: float | None = None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = [i for i in range(n) if solver.boolean_value(x[i])]
         objective = round(solver.objective_value)
         bound = solver.best_objective_bound
-        gap_ok = objective - bound <= params.relative_gap * max(1.0, abs(objective)) + 1e-9
-        termination = (
-            "optimal" if objective - bound < 0.5 else "gap limit" if gap_ok else "time limit"
-        )
-        return Solution(status, termination, chosen, objective, bound, stats)
+    termination = from_cpsat(
+        solver.status_name(code),
+        objective=objective,
+        bound=bound,
+        wall_s=solver.wall_time,
+        deterministic_time=solver.deterministic_time,
+        time_limit_s=params.time_limit_s,
+        deterministic_limit=params.deterministic_time_s,
+    )
     return Solution(
-        status, "time limit" if status is Status.UNKNOWN else "infeasible", [], None, None, stats
+        termination,
+        chosen,
+        objective,
+        bound,
+        build_s=round(build_s, 3),
+        solve_s=round(solver.wall_time, 3),
+        stats=stats,
     )

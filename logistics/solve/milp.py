@@ -2,22 +2,24 @@
 
 Exactly the model of ``cpsat.py``: one binary per candidate, at most one per order,
 every capacity row, minimise the chosen coefficients minus the penalty each served
-order saves, plus the sum of all penalties. highspy is an optional dependency (the
-``milp`` extra); it is imported only when this engine runs.
+order saves, plus the sum of all penalties. highspy is imported only when this engine
+runs.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from logistics.solve.cpsat import Solution
 from logistics.solve.params import SolveParams
 from logistics.solve.problem import Problem
-from logistics.solve.result import Status
+from logistics.solve.solution import Solution, no_candidates
+from logistics.solve.stats import HighsStats
+from logistics.solve.termination import TerminationReason, from_highs
 
 INSTALL_HINT = "the 'highs' engine needs highspy, which is not installed: pip install highspy"
 
@@ -81,16 +83,15 @@ def solve_highs(problem: Problem, params: SolveParams, hint: list[int] | None = 
     ``time_limit_s``, ``relative_gap``, ``seed`` and ``workers`` map to HiGHS's
     ``time_limit``, ``mip_rel_gap``, ``random_seed`` and ``threads``; output is off.
     ``hint`` (candidate indices, e.g. the greedy plan) is passed as a start solution.
-    Raises RuntimeError when highspy is not installed.
+    Returns the Solution, its termination mapped in ``termination.py``; raises
+    RuntimeError when highspy is not installed.
     """
     highspy = _highspy()
     t0 = time.perf_counter()
     n = len(problem.coef)
     offset = sum(problem.penalty)
     if n == 0:
-        return Solution(
-            Status.OPTIMAL, "no candidates", [], offset, float(offset), {"engine": "highs"}
-        )
+        return no_candidates(offset)
     orders = np.asarray(problem.orders, dtype=np.int64)
     weights = (
         np.asarray(problem.coef, dtype=np.int64)
@@ -144,51 +145,35 @@ def solve_highs(problem: Problem, params: SolveParams, hint: list[int] | None = 
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
     bound = float(info.mip_dual_bound)
     bound_out = bound if math.isfinite(bound) else None
-    stats = {
-        "engine": "highs",
-        "candidates": n,
-        "capacity_rows": len(problem.rows),
-        "build_s": round(build_s, 3),
-        "solve_s": round(solve_s, 3),
-        "nodes": int(info.mip_node_count),
-        "presolve": PRESOLVE,
-        "model_status": h.modelStatusToString(model_status),
-        "highs_version": f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}",
-    }
-    statuses = highspy.HighsModelStatus
-    stopped = {getattr(statuses, name, None) for name in _LIMITS} - {None}
-    if model_status == statuses.kInfeasible:
-        return Solution(Status.INFEASIBLE, "infeasible", [], None, None, stats)
-    if not has_solution or model_status not in stopped | {statuses.kOptimal}:
-        termination = "time limit" if model_status == statuses.kTimeLimit else "no solution"
-        return Solution(Status.UNKNOWN, termination, [], None, bound_out, stats)
-
-    x = np.asarray(h.getSolution().col_value)
-    chosen = [int(i) for i in np.flatnonzero(x > 0.5)]
-    objective = int(weights[chosen].sum()) + offset  # exact, in integers
-    stats["highs_objective"] = float(info.objective_function_value)
-    stats["mip_gap"] = float(info.mip_gap)
-    if model_status == statuses.kOptimal:
-        status = Status.OPTIMAL
-        termination = "optimal" if bound_out is None or objective - bound < 1.0 else "gap limit"
-    else:
-        status = Status.FEASIBLE
-        termination = "time limit" if model_status == statuses.kTimeLimit else "limit"
-    return Solution(status, termination, chosen, objective, bound_out, stats)
-
-
-# Model statuses of a run stopped by a limit (the names some highspy versions lack
-# are skipped).
-_LIMITS = (
-    "kTimeLimit",
-    "kIterationLimit",
-    "kSolutionLimit",
-    "kInterrupt",
-    "kHighsInterrupt",
-    "kMemoryLimit",
-    "kObjectiveBound",
-    "kObjectiveTarget",
-)
+    stats = HighsStats(
+        nodes=int(info.mip_node_count),
+        presolve=PRESOLVE,
+        model_status=h.modelStatusToString(model_status),
+        highs_version=f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}",
+    )
+    chosen: list[int] = []
+    objective: int | None = None
+    if has_solution:
+        x = np.asarray(h.getSolution().col_value)
+        chosen = [int(i) for i in np.flatnonzero(x > 0.5)]
+        objective = int(weights[chosen].sum()) + offset  # exact, in integers
+        stats = replace(
+            stats,
+            highs_objective=float(info.objective_function_value),
+            mip_gap=float(info.mip_gap),
+        )
+    termination = from_highs(model_status.name, objective=objective, bound=bound_out)
+    if not termination.has_plan:
+        chosen, objective = [], None
+    return Solution(
+        termination,
+        chosen,
+        objective,
+        bound_out if termination.reason is not TerminationReason.INFEASIBLE else None,
+        build_s=round(build_s, 3),
+        solve_s=round(solve_s, 3),
+        stats=stats,
+    )
 
 
 def _set(h: Any, name: str, value: Any) -> None:

@@ -5,11 +5,26 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
-from logistics.resources import packaged
+
+
+class Engine(StrEnum):
+    """The engine that solves the candidate model.
+
+    ``cp-sat`` (OR-Tools CP-SAT), ``highs`` (the same model as a MILP in HiGHS),
+    ``auto`` (CP-SAT for small books, HiGHS for large ones) or ``greedy`` (the
+    first-come baseline, no proof).
+    """
+
+    AUTO = "auto"
+    CP_SAT = "cp-sat"
+    GREEDY = "greedy"
+    HIGHS = "highs"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,7 +73,7 @@ class SolveParams:
 
 def default_config() -> Path:
     """The packaged solver.toml (config/solver.toml in the repository)."""
-    return packaged("logistics._config", "solver.toml")
+    return embedded_path("logistics._config", "solver.toml")
 
 
 def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams:

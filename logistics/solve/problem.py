@@ -7,15 +7,14 @@ units (``SCALE``).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from logistics.model.disruptions import effect_at
+from logistics.model import ledger
+from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
-from logistics.solve.candidates import CandidateSet
+from logistics.solve.candidates import Candidate, CandidateSet
 from logistics.solve.params import SolveParams
 
 SCALE = 100
@@ -30,9 +29,9 @@ class Problem:
     coef: list[int]
     penalty: list[int]  # per order of the book
     orders: list[int]  # order index of each candidate
-    rows: list[tuple[tuple, int, list[int]]]  # (resource key, free capacity, candidates)
+    rows: list[tuple[Key, int, list[int]]]  # (capacity, room left, candidates holding it)
     by_order: list[list[int]]
-    overbooked: list[tuple] = field(default_factory=list)  # frozen use above capacity
+    overbooked: list[Key] = field(default_factory=list)  # frozen use above capacity
 
     def objective(self, chosen: list[int]) -> int:
         """Objective of a selection (candidate indices): chosen coefficients plus the
@@ -43,7 +42,8 @@ class Problem:
         )
 
     def feasible(self, chosen: list[int]) -> bool:
-        """At most one candidate per order and every capacity row respected."""
+        """True when the selection ``chosen`` (candidate indices) has at most one
+        candidate per order and respects every capacity row."""
         orders = [self.orders[c] for c in chosen]
         if len(orders) != len(set(orders)):
             return False
@@ -51,29 +51,22 @@ class Problem:
         return all(sum(c in pick for c in cands) <= cap for _, cap, cands in self.rows)
 
 
-def resources(cs: CandidateSet, c) -> list[tuple]:
-    """The capacity resources one candidate holds."""
-    order = cs.book.orders[c.order]
-    keys: list[tuple] = [("manufacturing", c.site, d) for d in c.mfg_days]
-    keys.append(("apheresis", order.treatment_centre, c.apheresis_day))
-    keys.extend(("lane", lane_id, dep) for lane_id, dep in c.departures)
-    return keys
-
-
-def capacity_of(cs: CandidateSet, key: tuple) -> int:
-    """Slots of a resource key."""
-    kind, what, when = key
-    if kind == "lane":
-        lane = cs.network.lane_by_id[what]
-        if lane.capacity is None:
-            return 10**9
-        factor = effect_at(lane.windows, datetime.fromtimestamp(when, UTC)).capacity_factor
-        return math.floor(lane.capacity * factor)
-    return cs.network.capacity.slots(what, kind, when)
+def held(cs: CandidateSet, c: Candidate) -> list[Key]:
+    """The capacities candidate ``c`` of ``cs`` holds (see :func:`ledger.held`)."""
+    return ledger.held(
+        site=c.site,
+        mfg_days=c.mfg_days,
+        centre=cs.book.orders[c.order].treatment_centre,
+        apheresis_day=c.apheresis_day,
+        departures=c.departures,
+    )
 
 
 def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None = None) -> Problem:
-    """Integer objective and capacity rows of a candidate set."""
+    """The integer objective and capacity rows of candidate set ``cs`` under the
+    weights of ``params``; ``previous``, last night's plan, adds the stability term
+    to candidates that move its orders. Booked (frozen) orders' use comes off the
+    capacity; a capacity they already overfill is listed in ``overbooked``."""
     w = params.weights
     book = cs.book
     prev = _previous_choices(previous, cs)
@@ -99,25 +92,23 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
         for k, o in enumerate(book.orders)
     ]
-    used: dict[tuple, int] = defaultdict(int)
+    booked = Ledger(cs.network)
     for c in cs.frozen.values():
-        for key in resources(cs, c):
-            used[key] += 1
-    members: dict[tuple, list[int]] = defaultdict(list)
+        booked.take(held(cs, c))
+    members: dict[Key, list[int]] = defaultdict(list)
     for i, c in enumerate(cs.candidates):
-        for key in resources(cs, c):
+        for key in held(cs, c):
             members[key].append(i)
     rows = []
     overbooked = []
     for key, cands in members.items():
-        cap = capacity_of(cs, key)
-        free = cap - used.get(key, 0)
+        free = booked.free(key)
         if free < 0:
             overbooked.append(key)
         if len(cands) > max(free, 0):
             rows.append((key, max(free, 0), cands))
-    for key, n in used.items():
-        if n > capacity_of(cs, key) and key not in overbooked:
+    for key in booked.used:
+        if booked.free(key) < 0 and key not in overbooked:
             overbooked.append(key)
     return Problem(
         cs=cs,
@@ -145,7 +136,8 @@ def _previous_choices(previous: Plan | None, cs: CandidateSet) -> dict[str, tupl
 
 
 def previous_selection(previous: Plan | None, cs: CandidateSet) -> list[int]:
-    """Candidates matching the previous plan's (site, apheresis day), for hints."""
+    """Candidates of ``cs`` matching the ``previous`` plan's (site, apheresis day),
+    for hints."""
     prev = _previous_choices(previous, cs)
     chosen = []
     for k, cands in enumerate(cs.by_order):

@@ -39,7 +39,9 @@ from logistics.io.plan import (
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.network import Network
 from logistics.model.plan import Plan, PlannedOrder
-from logistics.solve.result import SolveResult, Status
+from logistics.solve.result import SolveResult
+from logistics.solve.stats import ObjectiveBounds, SolveStats
+from logistics.solve.termination import Termination, TerminationReason
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 
@@ -127,17 +129,26 @@ def _plan() -> Plan:
 
 
 def _result(plan: Plan | None) -> SolveResult:
+    reason = TerminationReason.OPTIMAL if plan is not None else TerminationReason.INFEASIBLE
     return SolveResult(
-        status=Status.OPTIMAL if plan is not None else Status.INFEASIBLE,
-        termination="optimal" if plan is not None else "infeasible",
+        termination=Termination(reason=reason),
         engine="cp-sat",
         plan=plan,
-        objective=2340.0 if plan is not None else None,
-        bound=2300.0 if plan is not None else None,
+        bounds=ObjectiveBounds(
+            primal=2340.0 if plan is not None else None,
+            dual=2300.0 if plan is not None else None,
+        ),
         wall_s=1.23456,
         params={"time_limit_s": 60, "quantile": None, "horizon": ("2026-12-07", "2027-01-31")},
         input_hashes={"sites.csv": "ab12", "orders.csv": "cd34"},
-        stats={"lower_bound_gap": float("nan"), "slack": float("inf"), "branches": 17},
+        stats=SolveStats(
+            engine="cp-sat",
+            orders=2,
+            candidates=3,
+            capacity_rows=1,
+            greedy_objective=2400.0,
+            risk={"lower_bound_gap": float("nan"), "slack": float("inf"), "samples": 17},
+        ),
         versions={"logistics": "0.1.0"},
     )
 
@@ -304,8 +315,8 @@ def test_summary_json(tmp_path: Path, network: Network) -> None:
     assert summary["kpis"]["v2v_median_h"] == 499.0
     assert summary["settings"]["horizon"] == ["2026-12-07", "2027-01-31"]
     assert summary["input_hashes"] == {"sites.csv": "ab12", "orders.csv": "cd34"}
-    assert summary["stats"]["lower_bound_gap"] is None
-    assert summary["stats"]["slack"] is None
+    assert summary["stats"]["risk"]["lower_bound_gap"] is None
+    assert summary["stats"]["risk"]["slack"] is None
     _, read_back = read_plan(tmp_path)
     assert read_back == summary
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -19,7 +20,7 @@ READY = datetime(2026, 12, 7, 13, tzinfo=UTC)  # Monday; London is on GMT (UTC+0
 
 
 def tiny():
-    return lg.read_network("tests/data/tiny")
+    return lg.read_network(Path(__file__).resolve().parents[1] / "data" / "tiny")
 
 
 def with_lane_window(net, lane_id, window):

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import doctest
+from pathlib import Path
+
+import pytest
 
 import logistics.network.router
+import logistics.scenarios
+
+REPO = Path(__file__).resolve().parents[2]
 
 
-def test_router_doctest():
-    """The earliest_arrival example in the router's docstring gives the shown answers."""
-    result = doctest.testmod(logistics.network.router, verbose=False)
+@pytest.mark.parametrize(
+    "module", [logistics.network.router, logistics.scenarios], ids=lambda m: m.__name__
+)
+def test_docstring_examples(module, monkeypatch):
+    """The examples in the module's docstrings give the shown answers. They are written
+    for a reader at the repository root (``tests/data/tiny``), so the runner sets that
+    working directory itself instead of relying on where pytest was started."""
+    monkeypatch.chdir(REPO)
+    result = doctest.testmod(module, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0

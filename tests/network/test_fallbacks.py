@@ -10,7 +10,7 @@ from logistics.network.fallbacks import fallbacks
 from logistics.network.router import Router
 from logistics.solve import SolveParams, solve
 
-PARALLEL = Path("tests/data/plan/parallel")
+PARALLEL = Path(__file__).resolve().parents[1] / "data" / "plan" / "parallel"
 
 
 def test_every_fallback_takes_another_route_and_follows_the_rules():

@@ -370,6 +370,20 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert issue.expected == "valid TOML"
 
 
+def test_bad_utf8_names_the_line(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 are one issue at their line, as in a bundle's TOML
+    files (the same loader reads both)."""
+    path = tmp_path / "scn.toml"
+    path.write_bytes(b'name = "x"\ndescription = "caf\xe9"\n')
+    (issue,) = issues_of(path)
+    assert (issue.file, issue.row, issue.expected, issue.got) == (
+        "scn.toml",
+        2,
+        "UTF-8 text",
+        "byte 0xe9",
+    )
+
+
 def test_missing_file() -> None:
     """A missing file is one issue naming the path."""
     (issue,) = issues_of(Path("/nonexistent/scenario.toml"))

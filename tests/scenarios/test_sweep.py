@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 import logistics as lg
 from logistics.cli import app
 from logistics.io.plan import read_plan
+from logistics.io.sweep import COMPARISON_COLUMNS, IMPACT_COLUMNS
 from logistics.io.write_orders import write_orders
-from logistics.scenarios import Disruption, Scenario
-from logistics.scenarios.compare import COMPARISON_COLUMNS, IMPACT_COLUMNS
-from logistics.scenarios.sweep import SweepError, run_sweep, scenario_seed
+from logistics.scenarios import Disruption, Scenario, apply
+from logistics.scenarios.seeds import scenario_seed
+from logistics.scenarios.sweep import SweepError, run_sweep
 from logistics.solve import SolveParams
 from logistics.synth import generate_orders
 
@@ -50,6 +51,7 @@ REQUIRED = (
     "impact_orders_displaced",
     "status",
     "gap",
+    "checker_violations",
     "wall_s",
     "scenario_sha256",
 )
@@ -197,6 +199,32 @@ def test_files_are_written(pool_sweep) -> None:
         assert summary["settings"]["scenario"] == o.name
         assert all(p.p_breach is not None for p in plan.served)
     assert (out / "sweep.json").is_file()
+
+
+def test_replans_are_the_nightly_plan(inputs, pool_sweep) -> None:
+    """Every re-plan is what lg.plan gives for the scenario's inputs (the plan command's
+    job): the same plan, Plan B and checker findings; comparison.csv counts those
+    findings and each plan folder carries Plan B in fallbacks.csv."""
+    net, book = inputs
+    sweep, out = pool_sweep
+    rows = rows_by_name(sweep)
+    for o in sweep.outcomes:
+        disrupted_net, disrupted_book = apply(o.scenario, net, book)
+        previous = None if o is sweep.baseline else sweep.baseline.replanned.result.plan
+        nightly = lg.plan(
+            disrupted_net,
+            disrupted_book,
+            PARAMS,
+            previous=previous,
+            engine="cp-sat",
+            samples=SAMPLES,
+            risk_seed=o.seed,
+        )
+        assert o.replanned.result.plan == nightly.plan
+        assert dict(o.replanned.fallbacks) == dict(nightly.fallbacks)
+        assert o.replanned.violations == nightly.violations
+        assert rows[o.name]["checker_violations"] == len(nightly.violations)
+        assert (out / "plans" / o.slug / "fallbacks.csv").is_file()
 
 
 def test_dask_local_cluster_gives_the_same_rows(inputs, pool_sweep) -> None:

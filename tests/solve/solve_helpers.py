@@ -62,8 +62,7 @@ def without_lane(net: Network, lane_id: str) -> Network:
 
 def scaled(result: SolveResult) -> int:
     """A result's objective in the integer units of ``Problem`` (x SCALE)."""
-    assert result.objective is not None
-    return round(result.objective * SCALE)
+    return round(result.objective_value() * SCALE)
 
 
 def optimum(net: Network, book: OrderBook, params: SolveParams = EXACT) -> int:

@@ -1,12 +1,14 @@
 """Reproducibility: one worker, a seed and a deterministic time limit give the same
-plan twice, on the 200-order example book of the default European bundle."""
+plan twice, and that plan is CP-SAT's own (strictly better than the greedy plan that
+hints it), not the greedy fallback returned when the limit comes first."""
 
 from __future__ import annotations
 
 import pytest
+from solve_helpers import TIGHT, bundle
 
 import logistics as lg
-from logistics.solve import SolveParams, Status, solve
+from logistics.solve import Limit, SolveParams, Status, TerminationReason, solve
 
 
 @pytest.fixture(scope="module")
@@ -20,27 +22,31 @@ def _selected(plan) -> list[tuple]:
     return [(p.order_id, p.status, p.manufacturing_site, p.apheresis_time) for p in plan.orders]
 
 
-@pytest.mark.parametrize(
-    "limit",
-    [5.0, 0.1],
-    ids=["to-optimality", "deterministic-limit-binds"],
-)
-def test_same_inputs_same_plan(example, limit):
-    """Two solves with workers=1, seed 7 and the same deterministic_time_s return equal
-    plans (same order, site, apheresis and itineraries) and the same objective: both
-    when the solve finishes and when the deterministic limit stops it early."""
-    net, book = example
-    params = SolveParams(
-        workers=1, time_limit_s=30, seed=7, deterministic_time_s=limit, relative_gap=0.0
-    )
+def _same_plan_twice(net, book, params: SolveParams):
     a, b = solve(net, book, params), solve(net, book, params)
     assert a.plan is not None and b.plan is not None
     assert a.status == b.status
-    assert a.objective == b.objective
+    assert a.objective_value() == b.objective_value()
     assert _selected(a.plan) == _selected(b.plan)
     assert a.plan == b.plan
-    if limit == 5.0:
-        assert a.status is Status.OPTIMAL
+    return a
+
+
+@pytest.mark.parametrize("case", ["example-200", "tight"])
+def test_cp_sat_finds_the_same_better_plan_twice(example, case):
+    """Two solves with workers=1, seed 7 and the same deterministic limit return equal
+    plans (order, site, apheresis, itineraries) and objectives; the plan is CP-SAT's:
+    proven optimal and strictly below the greedy objective (so the test would fail if
+    both runs merely returned the greedy plan)."""
+    net, book = example if case == "example-200" else bundle(TIGHT)
+    params = SolveParams(
+        workers=1, time_limit_s=60, seed=7, deterministic_time_s=5.0, relative_gap=0.0
+    )
+    result = _same_plan_twice(net, book, params)
+    assert result.status is Status.OPTIMAL
+    assert result.termination.reason is TerminationReason.OPTIMAL
+    assert result.stats.greedy_objective is not None
+    assert result.objective_value() < result.stats.greedy_objective
 
 
 def test_limit_before_first_solution_keeps_greedy_plan(example):
@@ -52,4 +58,6 @@ def test_limit_before_first_solution_keeps_greedy_plan(example):
     result = solve(net, book, params)
     assert result.status is Status.FEASIBLE
     assert result.plan is not None
-    assert result.objective == pytest.approx(result.stats["greedy_objective"])
+    assert result.objective_value() == pytest.approx(result.stats.greedy_objective)
+    assert result.termination.reason is TerminationReason.HEURISTIC
+    assert result.termination.limit is Limit.DETERMINISTIC_TIME

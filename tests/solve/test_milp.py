@@ -21,6 +21,7 @@ from logistics.solve.bounds import capacity_free_bound, v2v_excess
 from logistics.solve.cpsat import solve_cpsat
 from logistics.solve.greedy import greedy
 from logistics.solve.problem import SCALE, Problem
+from logistics.solve.stats import HighsStats
 from logistics.synth import generate_orders
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
@@ -80,8 +81,8 @@ def test_highs_and_cp_sat_reach_the_same_optimum(tiny_net, highspy):
         assert problem.feasible(cp.chosen) and problem.feasible(mip.chosen), name
         assert problem.objective(mip.chosen) == mip.objective, name
         assert mip.bound is not None and mip.bound <= mip.objective + 1e-6, name
-        assert mip.stats["engine"] == "highs" and "solve_s" in mip.stats, name
-        assert "nodes" in mip.stats, name
+        assert isinstance(mip.stats, HighsStats) and mip.solve_s >= 0, name
+        assert mip.stats.nodes >= 0, name
 
 
 def test_capacity_binds_in_the_generated_books(tiny_net):
@@ -134,9 +135,10 @@ def test_engine_highs_through_solve(tiny_net, highspy):
         res = solve(net, book, EXACT, engine="highs")
         ref = solve(net, book, EXACT)
         assert res.status is Status.OPTIMAL, name
-        assert res.stats["engine"] == "highs", name
+        assert res.engine == res.stats.engine == "highs", name
+        assert isinstance(res.stats.engine_stats, HighsStats), name
         assert res.plan is not None, name
-        assert round(res.objective * SCALE) == round(ref.objective * SCALE), name
+        assert round(res.objective_value() * SCALE) == round(ref.objective_value() * SCALE), name
 
 
 def test_greedy_start_and_thread_changes(tiny_net, highspy):
@@ -187,6 +189,7 @@ def test_auto_engine_picks_by_size_and_bound_never_exceeds_objective(tiny_net, m
     monkeypatch.setattr(solve_pkg, "AUTO_MILP_CANDIDATES", 0)
     large = solve_pkg.solve(tiny_net, book, EXACT, engine="auto")
     assert (small.engine, large.engine) == ("cp-sat", "highs")
-    assert small.objective == pytest.approx(large.objective)
+    assert small.objective_value() == pytest.approx(large.objective_value())
     for result in (small, large):
-        assert result.bound <= result.objective + 1e-6
+        assert result.bounds.dual is not None
+        assert result.bounds.dual <= result.objective_value() + 1e-6

@@ -1,5 +1,4 @@
-"""The README's first code block: the nightly plan command runs as written, and CI
-runs the block's second line."""
+"""The README's first code block: the nightly plan command runs as written."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
-CI = REPO / ".ci" / "run"
 
 
 def _first_bash_block() -> list[str]:
@@ -56,20 +54,3 @@ def test_readme_first_command_writes_a_checked_plan(tmp_path):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] in ("OPTIMAL", "FEASIBLE")
     assert summary["stats"]["checker_violations"] == 0
-
-
-def test_ci_runs_the_readme_second_line():
-    """.ci/run extracts exactly the second line of the README's first code block (its
-    own extraction command, run here) and runs it; that line runs the test suite."""
-    second = _first_bash_block()[1]
-    assert "pytest" in second
-    script = CI.read_text(encoding="utf-8")
-    extract = re.search(r"^test_command=\$\((.*)\)$", script, re.M)
-    assert extract, "no test_command=$(...) line in .ci/run"
-    got = subprocess.run(
-        ["bash", "-c", extract.group(1)], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
-    assert got.rstrip("\n") == second
-    runs = script.index('bash -c "$test_command"')
-    assert runs > extract.end()
-    assert "set -e" in script and 'cd "$(dirname "$0")/.."' in script

@@ -8,9 +8,9 @@ from pathlib import Path
 import logistics as lg
 from logistics.check import check
 from logistics.solve import SolveParams, build_candidates, solve
-from logistics.solve.risk import cap_breach, simulate_candidates
+from logistics.solve.breach import cap_breach, simulate_candidates
 
-TINY = Path("tests/data/tiny")
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 
 
 def risky_bundle(tmp_path: Path) -> Path:

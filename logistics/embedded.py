@@ -12,7 +12,7 @@ _REPO_DIRS = {
 }
 
 
-def packaged(package: str, name: str) -> Path:
+def embedded_path(package: str, name: str) -> Path:
     """Path of ``name`` inside an embedded data package.
 
     Installed (also editable): the package's files. A source checkout that was not

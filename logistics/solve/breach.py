@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from logistics.model.orders import OrderBook
-from logistics.model.plan import Plan
+from logistics.model.plan import Plan, PlanStatus
 from logistics.risk import simulate
 from logistics.solve.assemble import served_row
 from logistics.solve.candidates import CandidateSet
@@ -19,7 +19,9 @@ def simulate_candidates(cs: CandidateSet, samples: int, seed: int) -> None:
     rows, orders = [], []
     for i, cand in enumerate(cs.candidates):
         key = f"candidate-{i}"
-        rows.append(dataclasses.replace(served_row(cs, cand, "scheduled", ""), order_id=key))
+        rows.append(
+            dataclasses.replace(served_row(cs, cand, PlanStatus.SCHEDULED, ""), order_id=key)
+        )
         orders.append(dataclasses.replace(cs.book.orders[cand.order], order_id=key))
     result = simulate(
         Plan(orders=tuple(rows)),

@@ -1,0 +1,39 @@
+"""Plan outputs: writing a solve's plan folder and reading it back.
+
+A plan folder holds ``orders.csv``, ``legs.csv``, ``summary.json`` and
+``routes.geojson`` (see docs/data-contract.md, "Plan outputs"). Times are UTC with a
+``Z`` to the second. Euros have 2 decimals, and leg hours as few digits as needed,
+but never fewer than it takes to read the same float back; so
+``read_plan(write_plan(...))`` gives a plan equal to the written one when its times
+are whole seconds and ``p_breach`` has at most 4 decimals. ``v2v_h`` is derived from
+the times and not read back.
+
+Modules: ``layout`` (file names, columns), ``cells`` (cell text both ways),
+``writer``, ``reader``.
+"""
+
+from logistics.io.plan.cells import exact_text, json_safe, money_text
+from logistics.io.plan.layout import (
+    LEGS_FILE,
+    ORDER_COLUMNS,
+    ORDERS_FILE,
+    PLAN_LEG_COLUMNS,
+    ROUTES_FILE,
+    SUMMARY_FILE,
+)
+from logistics.io.plan.reader import read_plan
+from logistics.io.plan.writer import write_plan
+
+__all__ = [
+    "LEGS_FILE",
+    "ORDERS_FILE",
+    "ORDER_COLUMNS",
+    "PLAN_LEG_COLUMNS",
+    "ROUTES_FILE",
+    "SUMMARY_FILE",
+    "exact_text",
+    "json_safe",
+    "money_text",
+    "read_plan",
+    "write_plan",
+]

@@ -1,0 +1,190 @@
+"""The one vectorised lane traversal agrees with the scalar exception.
+
+On the tiny bundle (tests/data/tiny) and the European one (data/europe), compiled over
+late March 2026 to early January 2027, hypothesis draws a lane (half the time one that
+crosses a customs border) and ready times around the DST changes, Easter, a summer
+weekend and Christmas, or a few seconds either side of an edge of the lane's tables
+(its origin's hours, dispatch window or departures less the lead time; its customs
+office's hours or its destination's hours less the lead time and duration). Then:
+
+- :meth:`CompiledNetwork.traverse` (scalar), :class:`LaneTraversal` over the batch
+  engine's tables (owners as arrays, whole seconds) and over one-owner lookups (as the
+  Monte Carlo does, fractional seconds too) give the same four times;
+- the Monte Carlo's lane step with its delays fixed at the planned durations and
+  clearances hands over when the scalar traversal does;
+- the scalar search loop (which inlines ``traverse``) and the batch engine give the
+  same one-to-all labels.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import logistics as lg
+from logistics.model.constants import TEMPERATURES
+from logistics.network.batch import BatchEngine
+from logistics.network.compiled import TEMP_BIT, CompiledNetwork
+from logistics.network.earliest import search
+from logistics.network.timebase import to_s
+from logistics.network.traversal import LaneTraversal, TableBuilder
+from logistics.risk.distributions import Spread
+from logistics.risk.simulate import _LaneModel
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLES = [str(ROOT / "tests" / "data" / "tiny"), str(ROOT / "data" / "europe")]
+START, END = datetime(2026, 3, 20, tzinfo=UTC), datetime(2027, 1, 5, tzinfo=UTC)
+ANCHORS = [
+    to_s(datetime.fromisoformat(t))
+    for t in (
+        "2026-03-28T23:30:00+00:00",  # the night of the spring DST change
+        "2026-03-29T01:00:00+00:00",
+        "2026-04-02T16:00:00+00:00",  # Maundy Thursday afternoon, Easter ahead
+        "2026-04-05T09:00:00+00:00",
+        "2026-06-12T17:00:00+00:00",  # a Friday evening before a weekend
+        "2026-10-24T22:00:00+00:00",  # the night of the autumn DST change
+        "2026-10-25T01:00:00+00:00",
+        "2026-12-24T15:00:00+00:00",  # Christmas
+        "2026-12-31T12:00:00+00:00",
+    )
+]
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@functools.cache
+def compiled(bundle: str) -> tuple[CompiledNetwork, BatchEngine]:
+    """The bundle compiled over the test horizon, with its batch engine."""
+    cn = CompiledNetwork(lg.read_network(bundle), START, END)
+    return cn, BatchEngine(cn)
+
+
+def edges(cn: CompiledNetwork, cid: int) -> list[float]:
+    """Instants where the lane's traversal can change, shifted to ready times."""
+    cl = cn.lanes[cid]
+    out: list[float] = []
+    if cl.departures is not None:
+        out += [d - cl.lead for d in cl.departures]
+    else:
+        hours = cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window]
+        out += [x - cl.lead for x in (*hours.starts, *hours.ends)]
+    later = cl.lead + cl.duration
+    if cl.customs >= 0:
+        office = cn.offices[cl.customs]
+        out += [x - later for x in (*office.starts, *office.ends)]
+    dest = cn.open[cl.v]
+    out += [x - later - cl.clearance - cl.release for x in (*dest.starts, *dest.ends)]
+    lo, hi = cn.horizon_s()
+    return [x for x in out if lo <= x < hi - 30 * 86400] or [float(ANCHORS[0])]
+
+
+@st.composite
+def lane_and_times(draw, *, whole: bool = True):
+    """(bundle, compiled lane index, ready times in UTC seconds)."""
+    bundle = draw(st.sampled_from(BUNDLES))
+    cn, _ = compiled(bundle)
+    crossing = [cl.cid for cl in cn.lanes if cl.customs >= 0]
+    pool = crossing if crossing and draw(st.booleans()) else range(len(cn.lanes))
+    cid = draw(st.sampled_from(list(pool)))
+    near_edge = st.sampled_from(edges(cn, cid)).flatmap(
+        lambda x: st.integers(-3, 3).map(lambda d: x + d)
+    )
+    near_anchor = st.sampled_from(ANCHORS).flatmap(
+        lambda x: st.integers(-3 * 86400, 3 * 86400).map(lambda d: x + d)
+    )
+    times = draw(st.lists(st.one_of(near_edge, near_anchor), min_size=1, max_size=12))
+    if not whole:
+        times = [t + draw(st.sampled_from([0.0, 0.25, 0.999999])) for t in times]
+    return bundle, cid, [float(t) for t in times]
+
+
+def one_owner(cn: CompiledNetwork, cid: int) -> LaneTraversal:
+    """The lane as the Monte Carlo builds it: int owners in its own tables."""
+    cl = cn.lanes[cid]
+    tables = TableBuilder()
+    deps = tables.departures(cl.departures) if cl.departures is not None else -1
+    window = -1
+    if cl.departures is None:
+        window = tables.window([cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window]])
+    office = tables.hours(cn.offices[cl.customs]) if cl.customs >= 0 else -1
+    to = tables.hours(cn.open[cl.v])
+    hours, dep_table = tables.build(float(cn.horizon_s()[0]))
+    return LaneTraversal(
+        hours,
+        dep_table,
+        lead=float(cl.lead),
+        departures=deps,
+        window=window,
+        office=office,
+        to=to,
+        duration=float(cl.duration),
+        clearance=float(cl.clearance + cl.release),
+    )
+
+
+@SETTINGS
+@given(case=lane_and_times())
+def test_batch_traversal_equals_scalar(case) -> None:
+    """The batch engine's LaneTraversal (array owners) gives the scalar traverse's
+    (depart, arrival, cleared, handover) for every whole-second ready time."""
+    bundle, cid, times = case
+    cn, engine = compiled(bundle)
+    cl = cn.lanes[cid]
+    lanes = engine._lanes_of(cl.u, next(b for b in TEMP_BIT.values() if cl.temps & b))
+    assert lanes is not None
+    col = int(np.nonzero(lanes.lane == cid)[0][0])
+    got = lanes.traversal.traverse(np.asarray(times)[:, None])
+    for row, t in enumerate(times):
+        assert tuple(float(x[row, col]) for x in got) == cn.traverse(cl, t), (t, cl.lane_id)
+
+
+@SETTINGS
+@given(case=lane_and_times(whole=False))
+def test_one_owner_traversal_equals_scalar(case) -> None:
+    """A one-lane LaneTraversal with int owners (the Monte Carlo's) gives the scalar
+    traverse's four times, for fractional ready times too."""
+    bundle, cid, times = case
+    cn, _ = compiled(bundle)
+    cl = cn.lanes[cid]
+    got = one_owner(cn, cid).traverse(np.asarray(times))
+    for row, t in enumerate(times):
+        assert tuple(float(np.asarray(x)[row]) for x in got) == cn.traverse(cl, t)
+
+
+@SETTINGS
+@given(case=lane_and_times(whole=False))
+def test_monte_carlo_step_at_planned_delays_equals_scalar(case) -> None:
+    """The Monte Carlo's lane step, its duration and clearance fixed at the planned
+    (compiled) ones and no cancellations, hands over when the scalar traverse does."""
+    bundle, cid, times = case
+    cn, _ = compiled(bundle)
+    cl = cn.lanes[cid]
+    tables = TableBuilder()
+    model = _LaneModel(cn, cl.index, tables, cn.network)
+    model.bind(*tables.build(float(cn.horizon_s()[0])))
+    model.durations = (Spread(cl.duration, cl.duration),)
+    model.dur_random = model.clr_random = False
+    model.cancel = 0.0
+    if cl.customs >= 0:
+        model.clearance, model.release = (Spread(cl.clearance, cl.clearance),), cl.release
+    got = model.step(np.asarray(times), np.random.default_rng(0), len(times))
+    assert np.asarray(got).tolist() == [cn.traverse(cl, t)[3] for t in times]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_search_loop_equals_batch(data) -> None:
+    """The scalar search loop (traverse inlined) and the batch engine give the same
+    earliest handover at every site, from a random origin and ready time."""
+    bundle = data.draw(st.sampled_from(BUNDLES))
+    cn, engine = compiled(bundle)
+    origin = data.draw(st.integers(0, len(cn.site_ids) - 1))
+    ready = data.draw(st.sampled_from(ANCHORS)) + data.draw(st.integers(-86400, 86400))
+    temperature = data.draw(st.sampled_from(TEMPERATURES))
+    labels, _ = engine.run(np.array([origin]), np.array([float(ready)]), temperature)
+    scalar, _ = search(cn, origin, float(ready), temperature)
+    assert labels[0].tolist() == scalar
