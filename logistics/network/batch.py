@@ -65,6 +65,8 @@ class BatchEngine:
             for u in np.nonzero(changed.any(axis=0))[0]:
                 rows = np.nonzero(changed[:, u])[0]
                 changed[rows, u] = False
+                if self.cn.end_point[u]:  # an end point is left only by its own queries
+                    rows = rows[origins[rows] == u]
                 lanes = self._lanes_of(int(u), bit)
                 if lanes is None:
                     continue

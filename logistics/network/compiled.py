@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
-from logistics.model.constants import TEMPERATURES
+from logistics.model.constants import TEMPERATURES, SiteKind
 from logistics.model.customs import CustomsRule
 from logistics.model.disruptions import NO_EFFECT, Effect, effect_at
 from logistics.model.lanes import Lane
@@ -26,6 +26,7 @@ from logistics.model.network import Network
 from logistics.model.quantiles import quantile_h
 from logistics.network.timebase import INF, from_s, seconds, to_s
 
+END_POINTS = (SiteKind.TREATMENT_CENTRE, SiteKind.MANUFACTURING_SITE)
 TEMP_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
 
 
@@ -186,6 +187,8 @@ class CompiledNetwork:
         self.start, self.end, self.quantile = start, end, quantile
         self.site_ids = sorted(network.sites)
         self.index = {s: i for i, s in enumerate(self.site_ids)}
+        # treatment centres and plants: an itinerary starts or ends there, never passes
+        self.end_point = [network.sites[s].kind in END_POINTS for s in self.site_ids]
         self.open = [_open_times(network.sites[s].calendar, start, end) for s in self.site_ids]
         self.offices: list[OpenTimes] = []
         office_index: dict[tuple[str, str], int] = {}

@@ -39,6 +39,7 @@ def search(
     remaining = set(targets)
     done = [False] * n
     adjacency = cn.adjacency()
+    end_point = cn.end_point
     push, pop = heapq.heappush, heapq.heappop
     while heap:
         t, u = pop(heap)
@@ -48,6 +49,8 @@ def search(
         remaining.discard(u)
         if targets and not remaining:
             break
+        if end_point[u] and u != origin:
+            continue  # centres and plants are end points, never transit points
         for temps, index, v, lead, deps, src, office, clear, dst, cl in adjacency[u]:
             if not temps & bit or (banned and index in banned):
                 continue
