@@ -48,7 +48,10 @@ def plan(
     ] = None,
     engine: Annotated[
         Engine,
-        typer.Option("--engine", help="Solver engine (auto: CP-SAT, HiGHS for large books)."),
+        typer.Option(
+            "--engine",
+            help="Solver engine (auto: HiGHS, then CP-SAT when HiGHS stops short of a proof).",
+        ),
     ] = Engine.AUTO,
     config: Annotated[
         Path | None,

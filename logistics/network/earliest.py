@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
@@ -113,13 +113,21 @@ def build_itinerary(
 
 
 def replay(
-    cn: CompiledNetwork, origin: int, ready: float, temperature: str, chain: list[CompiledLane]
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    chain: list[CompiledLane],
+    hold: Sequence[float] = (),
 ) -> Itinerary:
-    """The legs of a lane chain taken as early as possible from ``ready``."""
+    """The legs of a lane chain taken from ``ready``, each as early as possible or,
+    with ``hold``, not before the time given for it (a later departure)."""
     net = cn.network
     legs = []
     t = ready
-    for cl in chain:
+    for i, cl in enumerate(chain):
+        if hold:
+            t = max(t, hold[i])
         depart, arrival, cleared, hand = cn.traverse(cl, t)
         if hand == INF:
             raise ValueError(f"lane {cl.lane_id} cannot be taken after {from_s(t)}")

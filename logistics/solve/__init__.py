@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 
 from logistics.io.order_checks import validate_orders
@@ -17,11 +18,19 @@ from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
 from logistics.solve.greedy import greedy
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
+from logistics.solve.pricing import PricingStats, grow
 from logistics.solve.problem import SCALE, build_problem, previous_selection
 from logistics.solve.result import SolveResult
 from logistics.solve.solution import Improvement, Solution
 from logistics.solve.stats import ObjectiveBounds, SolveStats
-from logistics.solve.termination import Limit, Status, Termination, TerminationReason, heuristic
+from logistics.solve.termination import (
+    Limit,
+    Status,
+    Termination,
+    TerminationReason,
+    heuristic,
+    proven,
+)
 from logistics.solve.unserved import UnservedKind, UnservedOrder
 
 __all__ = [
@@ -45,10 +54,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("logistics")
-# Measured (bench/solve.py, 2 cores): CP-SAT proves small books optimal in seconds but
-# stalls at a few per cent of gap from about 40,000 candidates (1,000 orders), where the
-# LP relaxation is nearly integral and HiGHS proves optimality in seconds.
-AUTO_MILP_CANDIDATES = 20_000
 
 
 def solve(
@@ -64,9 +69,11 @@ def solve(
     """Plan every order of ``book`` on ``network``.
 
     ``engine`` is ``cp-sat`` (default), ``highs`` (the same model as a MILP),
-    ``auto`` (CP-SAT up to ``AUTO_MILP_CANDIDATES`` candidates, HiGHS above) or
-    ``greedy`` (the first-come baseline); see :class:`Engine`. The reported bound
-    is the engine's, raised to the capacity-free bound when that is stronger.
+    ``auto`` (HiGHS, then CP-SAT from its plan when HiGHS stops short of a proof) or
+    ``greedy`` (the first-come baseline); see :class:`Engine`. With pricing
+    (``params.pricing_rounds``) the candidates grow by column generation and the
+    reported bound is pricing's, over every schedule; without it the bound is the
+    engine's over the candidates, raised to their capacity-free bound.
     Unserved orders are a result, never an exception; only bad input and internal
     faults raise.
 
@@ -92,26 +99,37 @@ def solve(
         simulate_candidates(cs, samples, params.seed)
     if params.max_breach is not None:
         cap_breach(cs, params.max_breach)
+    pricing = None
+    if params.pricing_rounds > 0 and engine is not Engine.GREEDY:
+        first = len(cs.candidates)
+        if progress:
+            progress(f"pricing schedules against capacity ({first} candidates)", 1.0)
+        budget = params.pricing_time_s
+        pricing = grow(
+            cs,
+            params,
+            previous,
+            cs.stress,
+            max_rounds=params.pricing_rounds,
+            time_limit_s=params.time_limit_s / 2 if budget is None else budget,
+        )
+        simulate_candidates(cs, samples, params.seed, first)
+        if params.max_breach is not None:
+            cap_breach(cs, params.max_breach)
     problem = build_problem(cs, params, previous)
     if progress:
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
     hint = previous_selection(previous, cs) or start
-    if engine is Engine.AUTO:
-        big = len(cs.candidates) > AUTO_MILP_CANDIDATES
-        engine = Engine.HIGHS if big else Engine.CP_SAT
-    if engine is Engine.GREEDY:
-        sol = Solution(heuristic(), start, problem.objective(start), None)
-    elif engine is Engine.HIGHS:
-        from logistics.solve.milp import solve_highs
-
-        sol = solve_highs(problem, params)
-    else:
-        from logistics.solve.cpsat import solve_cpsat  # OR-Tools loads on the first solve
-
-        sol = solve_cpsat(problem, params, hint, on_improve)
+    left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+    sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
-    if bound is not None:
+    candidate_bound = bound
+    if pricing is not None and pricing.lp_bound is not None:
+        # The engine's bound holds over the candidates only; pricing's over every schedule.
+        bound = pricing.lp_bound if sol.status is not Status.INFEASIBLE else None
+        termination = _over_every_schedule(termination, objective, bound, params, pricing)
+    elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
     if sol.status is Status.UNKNOWN and problem.feasible(start):
         # A limit came before the engine found a plan: keep the greedy one.
@@ -119,7 +137,7 @@ def solve(
         objective = problem.objective(start)
     plan = assemble(problem, chosen) if termination.has_plan else None
     stats = SolveStats(
-        engine=str(engine),
+        engine=sol.engine or str(engine),
         orders=len(book),
         candidates=len(cs.candidates),
         capacity_rows=len(problem.rows),
@@ -128,10 +146,12 @@ def solve(
         build_s=None if engine is Engine.GREEDY else sol.build_s,
         solve_s=None if engine is Engine.GREEDY else sol.solve_s,
         engine_stats=sol.stats,
+        pricing=None if pricing is None else pricing.to_dict(),
+        candidate_bound=None if candidate_bound is None else candidate_bound / SCALE,
     )
     return SolveResult(
         termination=termination,
-        engine=str(engine),
+        engine=sol.engine or str(engine),
         plan=plan,
         bounds=ObjectiveBounds(
             primal=None if objective is None or plan is None else objective / SCALE,
@@ -145,6 +165,74 @@ def solve(
         },
         stats=stats,
         versions=_versions(),
+    )
+
+
+def _run_engine(
+    engine: Engine,
+    problem,
+    params: SolveParams,
+    start: list[int],
+    hint: list[int],
+    on_improve: Improvement | None,
+) -> Solution:
+    """Solve ``problem`` with ``engine``. ``auto`` runs HiGHS (the LP relaxation is
+    nearly integral: it proves most books in a second) and, when HiGHS stops short of
+    a proof, CP-SAT from HiGHS's plan for the time left; the better plan and the
+    higher bound are kept."""
+    if engine is Engine.GREEDY:
+        return Solution(heuristic(), start, problem.objective(start), None)
+    if engine is Engine.CP_SAT:
+        from logistics.solve.cpsat import solve_cpsat  # OR-Tools loads on the first solve
+
+        return solve_cpsat(problem, params, hint, on_improve)
+    from logistics.solve.milp import solve_highs
+
+    t0 = time.perf_counter()
+    sol = solve_highs(problem, params, hint)
+    if engine is Engine.HIGHS or sol.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        return replace(sol, engine=str(Engine.HIGHS)) if engine is Engine.AUTO else sol
+    from logistics.solve.cpsat import solve_cpsat
+
+    left = params.time_limit_s - (time.perf_counter() - t0)
+    if left < 1.0:
+        return replace(sol, engine=str(Engine.HIGHS))
+    polish = solve_cpsat(
+        problem, replace(params, time_limit_s=left), sol.chosen or hint, on_improve
+    )
+    keep = polish.objective is not None and (
+        sol.objective is None or polish.objective <= sol.objective
+    )
+    better = polish if keep else sol
+    bounds = [b for b in (sol.bound, polish.bound) if b is not None]
+    bound = max(bounds) if bounds else None
+    termination = better.termination
+    if better.objective is not None and proven(better.objective, bound):
+        termination = Termination(reason=TerminationReason.OPTIMAL)
+    return replace(
+        better, termination=termination, bound=bound, engine=f"{Engine.HIGHS}+{Engine.CP_SAT}"
+    )
+
+
+def _over_every_schedule(
+    termination: Termination,
+    objective: int | None,
+    bound: float | None,
+    params: SolveParams,
+    pricing: PricingStats,
+) -> Termination:
+    """An engine's proof covers the candidates; the plan is optimal over every
+    schedule only when pricing's bound proves it too."""
+    if termination.status is not Status.OPTIMAL or objective is None or bound is None:
+        return termination
+    if proven(objective, bound):
+        return Termination(reason=TerminationReason.OPTIMAL)
+    if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:
+        return Termination(reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP)
+    why = "pricing closed" if pricing.closed else f"pricing stopped: {pricing.stopped}"
+    return Termination(
+        reason=TerminationReason.CANDIDATES_OPTIMAL,
+        detail=f"{why}; the LP bound over every schedule is lower",
     )
 
 

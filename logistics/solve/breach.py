@@ -11,13 +11,14 @@ from logistics.solve.assemble import served_row
 from logistics.solve.candidates import CandidateSet
 
 
-def simulate_candidates(cs: CandidateSet, samples: int, seed: int) -> None:
-    """Replace each candidate's risk by its Monte Carlo breach probability: every
-    candidate is simulated as if it were the order's plan (``samples`` draws)."""
-    if not cs.candidates or samples <= 0:
+def simulate_candidates(cs: CandidateSet, samples: int, seed: int, first: int = 0) -> None:
+    """Replace each candidate's risk (from index ``first`` on) by its Monte Carlo
+    breach probability: every candidate is simulated as if it were the order's plan
+    (``samples`` draws)."""
+    if len(cs.candidates) <= first or samples <= 0:
         return
     rows, orders = [], []
-    for i, cand in enumerate(cs.candidates):
+    for i, cand in enumerate(cs.candidates[first:], start=first):
         key = f"candidate-{i}"
         rows.append(
             dataclasses.replace(served_row(cs, cand, PlanStatus.SCHEDULED, ""), order_id=key)
@@ -32,7 +33,8 @@ def simulate_candidates(cs: CandidateSet, samples: int, seed: int) -> None:
     )
     p = {r.order_id: r.p_breach for r in result.orders}
     cs.candidates = [
-        dataclasses.replace(c, risk=p[f"candidate-{i}"]) for i, c in enumerate(cs.candidates)
+        c if i < first else dataclasses.replace(c, risk=p[f"candidate-{i}"])
+        for i, c in enumerate(cs.candidates)
     ]
 
 

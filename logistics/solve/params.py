@@ -17,8 +17,8 @@ class Engine(StrEnum):
     """The engine that solves the candidate model.
 
     ``cp-sat`` (OR-Tools CP-SAT), ``highs`` (the same model as a MILP in HiGHS),
-    ``auto`` (CP-SAT for small books, HiGHS for large ones) or ``greedy`` (the
-    first-come baseline, no proof).
+    ``auto`` (HiGHS, then CP-SAT from HiGHS's plan when HiGHS stops short of a
+    proof) or ``greedy`` (the first-come baseline, no proof).
     """
 
     AUTO = "auto"
@@ -62,6 +62,8 @@ class SolveParams:
     quantile: float | None = None
     max_breach: float | None = None  # drop candidates whose breach probability exceeds it
     risk_samples: int = 0  # Monte Carlo draws per candidate (0: the p90 stress test)
+    pricing_rounds: int = 0  # column generation rounds (0: the earliest-itinerary set only)
+    pricing_time_s: float | None = None  # pricing's share of the time (None: half the limit)
     weights: Weights = field(default_factory=Weights)
 
     def to_dict(self) -> dict[str, Any]:

@@ -33,6 +33,7 @@ class Solution:
     build_s: float = 0.0
     solve_s: float = 0.0
     stats: EngineStats | None = None
+    engine: str = ""  # the engine(s) that found it, when the caller asked for ``auto``
 
     @property
     def status(self) -> Status:

@@ -94,6 +94,8 @@ class SolveStats:
     build_s: float | None = None
     solve_s: float | None = None
     engine_stats: EngineStats | None = None
+    pricing: Mapping[str, Any] | None = None  # column generation (PricingStats.to_dict)
+    candidate_bound: float | None = None  # the engine's bound, over the candidates only
     risk: Mapping[str, Any] | None = None
     checker_violations: int | None = None
 
@@ -110,6 +112,10 @@ class SolveStats:
             d["solve_s"] = self.solve_s
         if self.engine_stats is not None:
             d.update(self.engine_stats.to_dict())
+        if self.pricing is not None:
+            d["pricing"] = dict(self.pricing)
+        if self.candidate_bound is not None:
+            d["candidate_bound"] = self.candidate_bound
         d["orders"] = self.orders
         d["greedy_objective"] = self.greedy_objective
         d["overbooked_resources"] = [list(r) for r in self.overbooked_resources]

@@ -31,6 +31,8 @@ class TerminationReason(StrEnum):
     INFEASIBLE = "infeasible"  # no plan keeps the fixed commitments
     MODEL_INVALID = "model invalid"  # the engine rejected the model
     HEURISTIC = "heuristic"  # the greedy baseline's plan: no proof of anything
+    # the engine proved the plan best over the candidates, not over every schedule
+    CANDIDATES_OPTIMAL = "optimal over the candidates"
 
 
 class Limit(StrEnum):
@@ -54,6 +56,7 @@ _STATUS = {
     TerminationReason.GAP_LIMIT: Status.OPTIMAL,
     TerminationReason.FEASIBLE: Status.FEASIBLE,
     TerminationReason.HEURISTIC: Status.FEASIBLE,
+    TerminationReason.CANDIDATES_OPTIMAL: Status.FEASIBLE,
     TerminationReason.INFEASIBLE: Status.INFEASIBLE,
     TerminationReason.NO_SOLUTION_FOUND: Status.UNKNOWN,
     TerminationReason.MODEL_INVALID: Status.UNKNOWN,

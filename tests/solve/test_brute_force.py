@@ -51,10 +51,6 @@ PARAMS = SolveParams(
     ),
 )
 ISSUE_9 = "issue 9: candidates take the earliest itinerary only"
-LATER_START = (
-    "issue 9: at a 24/7 site candidates start manufacturing only at the handover, "
-    "never on a later day inside the fresh window"
-)
 
 
 def make_bundle(
@@ -122,7 +118,7 @@ CASES = {
     "shuttle-binds-one-day": _case([(0, 0, 3), (0, 0, 3)], ISSUE_9),
     "shuttle-binds-later-departure-beats-later-day": _case([(0, 1, 3), (0, 1, 3)], ISSUE_9),
     "manufacturing-binds-start-next-day": _case(
-        [(0, 0, 3), (1, 0, 3)], LATER_START, shuttle_capacity=None, manufacturing_slots=1
+        [(0, 0, 3), (1, 0, 3)], shuttle_capacity=None, manufacturing_slots=1
     ),
 }
 

@@ -7,7 +7,6 @@ bundle with the manufacturing slots cut to one a day, so capacity binds.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -178,18 +177,31 @@ def test_missing_highspy_says_how_to_install(tiny_net, monkeypatch):
         solve_highs(problem, EXACT)
 
 
-def test_auto_engine_picks_by_size_and_bound_never_exceeds_objective(tiny_net, monkeypatch):
-    """`auto` runs CP-SAT on small books and HiGHS above the candidate threshold; both
-    give the same optimum, and the reported bound (raised to the capacity-free bound)
-    never exceeds the objective."""
-    solve_pkg = importlib.import_module("logistics.solve")  # lg.solve is the function
+def test_auto_engine_runs_highs_then_cp_sat_when_highs_stops_short(tiny_net, monkeypatch):
+    """`auto` runs HiGHS; when HiGHS proves nothing (here: stopped by a limit on its
+    first plan), CP-SAT continues from that plan. Every run gives the optimum of
+    CP-SAT alone, and the reported bound never exceeds the objective."""
+    from logistics.solve import milp
+    from logistics.solve.termination import Limit, Termination, TerminationReason
 
     book = lg.read_orders(TINY / "orders.csv", tiny_net)
-    small = solve_pkg.solve(tiny_net, book, EXACT, engine="auto")
-    monkeypatch.setattr(solve_pkg, "AUTO_MILP_CANDIDATES", 0)
-    large = solve_pkg.solve(tiny_net, book, EXACT, engine="auto")
-    assert (small.engine, large.engine) == ("cp-sat", "highs")
-    assert small.objective_value() == pytest.approx(large.objective_value())
-    for result in (small, large):
+    alone = lg.solve(tiny_net, book, EXACT, engine="cp-sat")
+    auto = lg.solve(tiny_net, book, EXACT, engine="auto")
+    real = milp.solve_highs
+
+    def stopped(problem, params, hint=None):
+        sol = real(problem, params, hint)
+        worse = greedy(problem)
+        stop = Termination(reason=TerminationReason.FEASIBLE, limit=Limit.TIME)
+        return dataclasses.replace(
+            sol, termination=stop, chosen=worse, objective=problem.objective(worse), bound=None
+        )
+
+    monkeypatch.setattr(milp, "solve_highs", stopped)
+    polished = lg.solve(tiny_net, book, EXACT, engine="auto")
+    assert (auto.engine, polished.engine) == ("highs", "highs+cp-sat")
+    for result in (auto, polished):
+        assert result.status is Status.OPTIMAL
+        assert result.objective_value() == pytest.approx(alone.objective_value())
         assert result.bounds.dual is not None
         assert result.bounds.dual <= result.objective_value() + 1e-6

@@ -64,7 +64,9 @@ def build_candidates(
     cn = CompiledNetwork(network, start, end, quantile)
     stress = CompiledNetwork(network, start, end, 0.9) if quantile != 0.9 else None
     engine = BatchEngine(cn)
-    cs = CandidateSet(network=network, book=book, cn=cn, by_order=[[] for _ in book.orders])
+    cs = CandidateSet(
+        network=network, book=book, cn=cn, by_order=[[] for _ in book.orders], stress=stress
+    )
     options = phases.apheresis_options(cs)
     say("routing inbound shipments", 0.1)
     inbound = phases.route_inbound(cs, engine, options)

@@ -34,6 +34,10 @@ class Candidate:
     departures: tuple[tuple[str, int], ...]  # capacity-limited (lane_id, depart) used
     inbound_cids: tuple[int, ...]  # compiled lane ids (CompiledNetwork.lanes), in order
     outbound_cids: tuple[int, ...]
+    # when each lane of a chain is taken no earlier than (a later departure chosen by
+    # pricing); empty: every lane as early as possible
+    inbound_hold: tuple[float, ...] = ()
+    outbound_hold: tuple[float, ...] = ()
 
     @property
     def v2v_h(self) -> float:
@@ -53,6 +57,7 @@ class CandidateSet:
     reasons: dict[int, str] = field(default_factory=dict)  # order index -> why no candidate
     frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
     frozen_notes: dict[int, str] = field(default_factory=dict)
+    stress: CompiledNetwork | None = None  # the p90 network of the stress test risk
 
     def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
         """The legs of a candidate's inbound or outbound itinerary."""
@@ -60,25 +65,27 @@ class CandidateSet:
         order = self.book.orders[cand.order]
         therapy = net.therapies[order.therapy]
         if direction == "inbound":
-            origin, ready, temp, chain = (
+            origin, ready, temp, chain, hold = (
                 order.treatment_centre,
                 cand.ready,
                 therapy.inbound_temperature,
                 cand.inbound_cids,
+                cand.inbound_hold,
             )
         else:
-            origin, ready, temp, chain = (
+            origin, ready, temp, chain, hold = (
                 cand.site,
                 cand.release,
                 therapy.outbound_temperature,
                 cand.outbound_cids,
+                cand.outbound_hold,
             )
         lanes = [self.cn.lanes[k] for k in chain]
         if not lanes:
             return Itinerary(
                 origin=origin, destination=origin, ready=from_s(ready), temperature=temp, legs=()
             )
-        return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes)
+        return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes, hold)
 
 
 def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:

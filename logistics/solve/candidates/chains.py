@@ -46,6 +46,8 @@ def make_candidate(
     delivery: int,
     chain_in: tuple[int, ...],
     chain_out: tuple[int, ...],
+    hold_in: tuple[float, ...] = (),
+    hold_out: tuple[float, ...] = (),
 ) -> Candidate:
     """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
     test's share of the two windows broken when ``stress`` is given."""
@@ -55,13 +57,16 @@ def make_candidate(
     zone = ZoneInfo(net.sites[site].timezone)
     first = datetime.fromtimestamp(start_s, UTC).astimezone(zone).date()
     lanes = [cn.lanes[i] for i in chain_in + chain_out]
-    departures = tuple(departures_of(cn, chain_in, ready) + departures_of(cn, chain_out, release))
+    departures = tuple(
+        departures_of(cn, chain_in, ready, hold_in)
+        + departures_of(cn, chain_out, release, hold_out)
+    )
     risk = 0.0
     if stress is not None:
         broke = 0
-        t_in = replay_time(stress, cn, chain_in, ready)
+        t_in = replay_time(stress, cn, chain_in, ready, hold_in)
         broke += t_in - ready > therapy.inbound_max_h * 3600
-        t_out = replay_time(stress, cn, chain_out, release)
+        t_out = replay_time(stress, cn, chain_out, release, hold_out)
         broke += t_out - release > therapy.outbound_max_h * 3600
         risk = broke / 2
     return Candidate(
@@ -79,14 +84,21 @@ def make_candidate(
         departures=departures,
         inbound_cids=chain_in,
         outbound_cids=chain_out,
+        inbound_hold=hold_in,
+        outbound_hold=hold_out,
     )
 
 
-def departures_of(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> list[tuple[str, int]]:
-    """(lane_id, depart) of the capacity-limited lanes of a chain taken from ``t``."""
+def departures_of(
+    cn: CompiledNetwork, chain: tuple[int, ...], t: float, hold: tuple[float, ...] = ()
+) -> list[tuple[str, int]]:
+    """(lane_id, depart) of the capacity-limited lanes of a chain taken from ``t``
+    (each lane not before its ``hold`` time, when given)."""
     out = []
-    for k in chain:
+    for i, k in enumerate(chain):
         cl: CompiledLane = cn.lanes[k]
+        if hold:
+            t = max(t, hold[i])
         depart, _, _, hand = cn.traverse(cl, t)
         if cn.network.lanes[cl.index].capacity is not None:
             out.append((cl.lane_id, int(depart)))
@@ -95,9 +107,16 @@ def departures_of(cn: CompiledNetwork, chain: tuple[int, ...], t: float) -> list
 
 
 def replay_time(
-    stress: CompiledNetwork, cn: CompiledNetwork, chain: tuple[int, ...], t: float
+    stress: CompiledNetwork,
+    cn: CompiledNetwork,
+    chain: tuple[int, ...],
+    t: float,
+    hold: tuple[float, ...] = (),
 ) -> float:
-    """Handover time of the same lanes taken from ``t`` in another compiled network."""
-    for k in chain:
+    """Handover time of the same lanes taken from ``t`` in another compiled network
+    (each not before its ``hold`` time, when given)."""
+    for i, k in enumerate(chain):
+        if hold:
+            t = max(t, hold[i])
         t = stress.take(cn.lanes[k].index, t)[3]
     return t

@@ -4,7 +4,6 @@ CandidateSet; order reasons are recorded by the phase that rules an order out.""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,6 @@ from logistics.network.timebase import INF, to_s
 from logistics.solve.candidates.candidate import DAY_S, CandidateSet
 from logistics.solve.candidates.chains import chain_of, group_keys, make_candidate
 
-LATER_STARTS = 2  # manufacturing start options on later days, besides the handover
 Options = dict[int, list[tuple[date, int]]]  # order -> (local apheresis day, ready s)
 Routes = dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]]  # labels, pred
 Pending = tuple[int, date, int, str, int, tuple[int, ...]]  # order, day, ready, site,
@@ -98,7 +96,7 @@ def manufacturing_starts(cs: CandidateSet, options: Options, inbound: Routes) ->
                 if arrival - ready <= therapy.inbound_max_h * 3600:
                     chain = chain_of(cn, pred, cn.index[order.treatment_centre], v)
                     deadline = ready + therapy.inbound_max_h * 3600
-                    for start_s in _starts(cn, site, int(arrival), deadline):
+                    for start_s in start_options(cn, site, int(arrival), deadline):
                         pending.append((k, day, ready, site, start_s, chain))
                     found = True
                 elif best_miss is None or arrival - ready < best_miss[0]:
@@ -198,24 +196,20 @@ def _apheresis_days(network: Network, order: Order) -> list[tuple[date, int]]:
     return days
 
 
-def _starts(cn: CompiledNetwork, site: str, arrival: int, deadline: float) -> list[int]:
-    """Manufacturing start options: at the handover, and at the site's first opening
-    on each of the next ``LATER_STARTS`` local days while inside the fresh window (so a
-    full slot day can be dodged by starting a day later)."""
+def start_options(cn: CompiledNetwork, site: str, arrival: int, deadline: float) -> list[int]:
+    """Manufacturing starts of material handed over at ``arrival``: at the handover,
+    and at the first opening of each later local day up to ``deadline`` (local
+    midnight at a site open 24/7), so a full slot day can be dodged by starting later."""
     out = [arrival]
     hours = cn.open[cn.index[site]]
-    if hours.always:
-        return out
     zone = ZoneInfo(cn.network.sites[site].timezone)
-    last_day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date()
-    for s in hours.starts[bisect_right(hours.starts, arrival) :]:
-        if s > deadline or len(out) > LATER_STARTS:
-            break
-        day = datetime.fromtimestamp(s, UTC).astimezone(zone).date()
-        if day > last_day:
-            out.append(int(s))
-            last_day = day
-    return out
+    day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date() + timedelta(days=1)
+    while True:
+        first = hours.next_open(datetime.combine(day, time.min, zone).timestamp())
+        if first > deadline:
+            return out
+        out.append(int(first))
+        day = datetime.fromtimestamp(first, UTC).astimezone(zone).date() + timedelta(days=1)
 
 
 def _inbound_reason(cs: CandidateSet, order: Order, best_miss, pred) -> str:

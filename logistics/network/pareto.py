@@ -1,0 +1,214 @@
+"""Time-dependent search over (handover time, value): every itinerary worth having.
+
+The earliest-arrival search (:mod:`logistics.network.earliest`) keeps one label per
+site, the earliest. Pricing a schedule needs more: a later departure of a
+capacity-limited lane whose shippers are priced lower, or a cheaper, slower mode
+that still meets the window. This search keeps, per site, every label that no other
+label beats on both handover time and value (the weighted lane cost plus the prices
+of the departures taken), so the best itinerary under any later use of the arrival
+time is among them.
+
+Rules (the same as every route in the project): lanes carry the temperature class,
+treatment centres and manufacturing sites are end points (never left except from the
+origin), material waits at a site for a later departure, and every label past the
+deadline is dropped. Only a capacity-limited timetabled lane is worth taking later
+than its first departure: a later departure is tried while it is priced lower than
+every earlier one (waiting for any other lane gains nothing on a FIFO network).
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
+from logistics.network.timebase import INF
+
+# (lane id, departure in UTC seconds) -> price of one shipper on it (inf: no room)
+Price = Callable[[str, int], float]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A way to have the material at ``site`` at ``time`` for ``value``."""
+
+    time: float  # handover at the site, UTC seconds
+    value: float  # cost_weight x lane costs + departure prices, so far
+    site: int
+    lane: CompiledLane | None  # the last lane taken (None at the origin)
+    hold: float  # when the material was presented to that lane (waits included)
+    parent: Label | None
+
+    def chain(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        """Compiled lane ids from the origin, and the time the material was presented
+        to each (for a later departure, its departure less the lane's lead time)."""
+        lanes, holds = [], []
+        label: Label | None = self
+        while label is not None and label.lane is not None:
+            lanes.append(label.lane.cid)
+            holds.append(label.hold)
+            label = label.parent
+        return tuple(reversed(lanes)), tuple(reversed(holds))
+
+
+def _free(_lane: str, _depart: int) -> float:
+    return 0.0
+
+
+def pareto(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    deadline: float,
+    *,
+    cost_weight: float = 1.0,
+    price: Price = _free,
+    limited: frozenset[int] = frozenset(),
+    lower: list[float] | None = None,
+) -> list[list[Label]]:
+    """Per site, its non-dominated labels in increasing time (decreasing value).
+
+    ``limited`` are the compiled lane ids with a shipper limit; ``price`` gives the
+    price of a shipper on one of their departures (inf: none may be booked);
+    ``lower`` (see :func:`lower_bounds`) drops labels that cannot reach a target by
+    the deadline.
+    """
+    bit = TEMP_BIT[temperature]
+    n = len(cn.site_ids)
+    kept: list[list[Label]] = [[] for _ in range(n)]
+    best = [INF] * n  # least value among the kept labels of each site
+    end_point = cn.end_point
+    start = Label(ready, 0.0, origin, None, ready, None)
+    heap: list[tuple[float, float, int, Label]] = [(ready, 0.0, 0, start)]
+    seq = 1
+    while heap:
+        t, value, _, label = heapq.heappop(heap)
+        u = label.site
+        if value >= best[u]:
+            continue  # an earlier (or as early) label is at least as cheap
+        best[u] = value
+        kept[u].append(label)
+        if end_point[u] and u != origin:
+            continue
+        for cl in cn.out_lanes[u]:
+            if not cl.temps & bit:
+                continue
+            slack = deadline if lower is None else deadline - lower[cl.v]
+            for hold, extra in _takes(cn, cl, t, slack, price, cl.cid in limited):
+                hand = cn.traverse(cl, hold)[3]
+                if hand > slack:
+                    break
+                v_value = value + cost_weight * cl.cost + extra
+                if v_value < best[cl.v]:
+                    nxt = Label(hand, v_value, cl.v, cl, hold, label)
+                    heapq.heappush(heap, (hand, v_value, seq, nxt))
+                    seq += 1
+    return kept
+
+
+def _takes(cn: CompiledNetwork, cl: CompiledLane, t: float, deadline: float, price, limited):
+    """(presented at, price) of each departure of ``cl`` worth taking from ``t``."""
+    if not limited or cl.departures is None:
+        depart = cn.traverse(cl, t)[0]
+        if depart == INF:
+            return
+        extra = price(cl.lane_id, int(depart)) if limited else 0.0
+        if extra < INF:
+            yield t, extra
+        return
+    deps = cl.departures
+    lowest = INF
+    for i in range(bisect_left(deps, t + cl.lead), len(deps)):
+        depart = deps[i]
+        if depart + cl.duration > deadline:
+            return
+        extra = price(cl.lane_id, int(depart))
+        if extra < lowest:
+            lowest = extra
+            yield max(t, depart - cl.lead), extra
+            if extra <= 0.0:
+                return
+
+
+def cheapest(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    deadline: float,
+    target: int,
+    *,
+    time_weight: float,
+    cost_weight: float = 1.0,
+    price: Price = _free,
+    limited: frozenset[int] = frozenset(),
+    lower: list[float] | None = None,
+) -> Label | None:
+    """The label at ``target`` least in ``time_weight x handover + value`` (None when
+    the target cannot be reached by ``deadline``).
+
+    A* on that key with ``lower`` (the :func:`lower_bounds` to the target, zero when
+    not given) as the estimate: the key never decreases along an itinerary, so the
+    first label popped at the target is the least.
+    """
+    ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
+    bit = TEMP_BIT[temperature]
+    kept: list[list[Label]] = [[] for _ in cn.site_ids]
+    end_point = cn.end_point
+    start = Label(ready, 0.0, origin, None, ready, None)
+    heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
+    seq = 1
+    while heap:
+        _, _, label = heapq.heappop(heap)
+        u, t, value = label.site, label.time, label.value
+        if u == target:
+            return label
+        if any(k.time <= t and k.value <= value for k in kept[u]):
+            continue
+        kept[u].append(label)
+        if end_point[u] and u != origin:
+            continue
+        for cl in cn.out_lanes[u]:
+            if not cl.temps & bit:
+                continue
+            slack = deadline - ahead[cl.v]
+            for hold, extra in _takes(cn, cl, t, slack, price, cl.cid in limited):
+                hand = cn.traverse(cl, hold)[3]
+                if hand > slack:
+                    break
+                v_value = value + cost_weight * cl.cost + extra
+                nxt = Label(hand, v_value, cl.v, cl, hold, label)
+                key = time_weight * (hand + ahead[cl.v]) + v_value
+                heapq.heappush(heap, (key, seq, nxt))
+                seq += 1
+    return None
+
+
+def lower_bounds(cn: CompiledNetwork, targets: Collection[int], temperature: str) -> list[float]:
+    """Per site, the least seconds any itinerary needs to reach one of ``targets``
+    (lead, flight or drive, clearance; waits left out), inf when none can: a reverse
+    Dijkstra over the lanes carrying ``temperature``, never through an end point."""
+    bit = TEMP_BIT[temperature]
+    into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
+    for cl in cn.lanes:
+        if cl.temps & bit:
+            into[cl.v].append(cl)
+    dist = [INF] * len(cn.site_ids)
+    heap = [(0.0, v) for v in targets]
+    for v in targets:
+        dist[v] = 0.0
+    while heap:
+        d, v = heapq.heappop(heap)
+        if d > dist[v] or (cn.end_point[v] and d > 0):
+            continue
+        for cl in into[v]:
+            x = d + cl.lead + cl.duration
+            if cl.customs >= 0:
+                x += cl.clearance + cl.release
+            if x < dist[cl.u]:
+                dist[cl.u] = x
+                heapq.heappush(heap, (x, cl.u))
+    return dist

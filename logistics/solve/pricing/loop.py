@@ -1,0 +1,170 @@
+"""Column generation: grow the candidate set until no schedule prices out.
+
+Round 0 prices every order at zero capacity prices: its least coefficient over every
+schedule (``floor``), and its best schedules join the candidates. Each later round
+solves the LP of the grown candidate model (:mod:`.master`), prices the orders that
+can still have a schedule of negative reduced cost (those whose ``floor`` less their
+penalty plus their own price is negative; the others provably cannot), and adds the
+schedules that do. It stops when none is left (pricing closed), or at the round or
+time limit.
+
+After every complete round the Lagrangian bound
+``master dual value + sum over orders of min(0, least reduced cost)`` is a lower
+bound on every plan over every schedule (risk counted as 0): with pricing closed it
+is the LP optimum itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from logistics.model.orders import OrderStatus
+from logistics.model.plan import Plan
+from logistics.network.compiled import CompiledNetwork
+from logistics.solve.candidates import CandidateSet, phases
+from logistics.solve.candidates.chains import make_candidate
+from logistics.solve.params import SolveParams
+from logistics.solve.pricing.master import solve_master
+from logistics.solve.pricing.price import Pricer, Schedule
+from logistics.solve.problem import SCALE, _previous_choices, build_problem
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PricingStats:
+    """What column generation did: ``rounds`` (round 0, at zero prices, included),
+    ``added`` candidates, ``closed`` (no schedule of any order prices out: the LP
+    bound holds over every schedule), ``stopped`` (why it stopped), ``lp_bound``
+    (model units: the best Lagrangian bound of a complete round, valid over every
+    schedule with risk counted as 0; None when no round completed) and ``seconds``."""
+
+    rounds: int
+    added: int
+    closed: bool
+    stopped: str
+    lp_bound: float | None
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``pricing`` object of summary.json (``lp_bound`` in model units)."""
+        return {
+            "rounds": self.rounds,
+            "added": self.added,
+            "closed": self.closed,
+            "stopped": self.stopped,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def grow(
+    cs: CandidateSet,
+    params: SolveParams,
+    previous: Plan | None,
+    stress: CompiledNetwork | None,
+    *,
+    max_rounds: int,
+    time_limit_s: float,
+) -> PricingStats:
+    """Add to ``cs`` every schedule that prices out, round after round."""
+    t0 = time.perf_counter()
+    options = phases.apheresis_options(cs)
+    pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
+    seen = {_signature(c) for c in cs.candidates}
+    plannable = [k for k in options if not cs.book.orders[k].booked]
+    w = params.weights
+    penalty = {
+        k: 0
+        if k in cs.frozen or o.status == OrderStatus.CANCELLED
+        else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
+        for k, o in enumerate(cs.book.orders)
+    }
+    floor: dict[int, float] = {}
+    added, rounds, bound = 0, 0, None
+    mu: dict[int, float] = {}
+    master_value = float(sum(penalty.values()))  # every plannable order unserved
+    stopped = "round limit"
+    closed = False
+    while rounds < max_rounds:
+        if rounds and time.perf_counter() - t0 > time_limit_s:
+            stopped = "time limit"
+            break
+        todo = [k for k in plannable if rounds == 0 or floor[k] - penalty[k] + mu.get(k, 0) < -1]
+        least: dict[int, float] = {}
+        new = 0
+        complete = True
+        for k in todo:
+            if rounds and time.perf_counter() - t0 > time_limit_s:
+                complete = False
+                break
+            rc, found = pricer.price(k, mu.get(k, 0.0))
+            least[k] = rc
+            if rounds == 0:
+                floor[k] = rc + penalty[k]  # the least coefficient over every schedule
+            for s in found:
+                new += _add(cs, stress, s, seen)
+        rounds += 1
+        if complete:
+            lagrange = master_value + sum(min(0.0, rc) for rc in least.values())
+            bound = lagrange if bound is None else max(bound, lagrange)
+        added += new
+        if not complete:
+            stopped = "time limit"
+            break
+        if rounds > 1 and new == 0:
+            closed, stopped = True, "closed"
+            break
+        problem = build_problem(cs, params, previous)
+        duals = solve_master(problem, params.workers)
+        mu, master_value = duals.mu, duals.value
+        pricer.set_prices(duals.pi)
+    return PricingStats(
+        rounds=rounds,
+        added=added,
+        closed=closed,
+        stopped=stopped,
+        lp_bound=bound,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _add(cs: CandidateSet, stress, s: Schedule, seen: set) -> int:
+    chain_in, hold_in = s.inbound.chain()
+    chain_out, hold_out = s.outbound.chain()
+    cand = make_candidate(
+        cs,
+        stress,
+        s.order,
+        s.day,
+        s.ready,
+        s.site,
+        s.start,
+        s.release,
+        int(s.outbound.time),
+        chain_in,
+        chain_out,
+        hold_in,
+        hold_out,
+    )
+    sig = _signature(cand)
+    if sig in seen:
+        return 0
+    seen.add(sig)
+    cs.by_order[s.order].append(len(cs.candidates))
+    cs.candidates.append(cand)
+    return 1
+
+
+def _signature(c) -> tuple[int, date, str, int, tuple, tuple, int]:
+    """What makes two candidates the same schedule: order, day, site, start and the
+    lanes and shipper departures they hold."""
+    return (
+        c.order,
+        c.apheresis_day,
+        c.site,
+        c.start,
+        c.inbound_cids + c.outbound_cids,
+        c.departures,
+        c.delivery,
+    )

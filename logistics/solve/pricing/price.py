@@ -1,0 +1,237 @@
+"""Pricing: the least reduced cost over every schedule of one order.
+
+A schedule (the data contract's rules, as in :mod:`logistics.solve.candidates`) is an
+apheresis day, a licensed site, an inbound itinerary taking any departure of each
+lane within the fresh window, a manufacturing start at the handover or at the first
+opening of a later local day inside the window, and an outbound itinerary (any
+departures) within the shipper hold time. Its reduced cost is its objective
+coefficient plus the prices of the capacities it holds (apheresis day, manufacturing
+days, shippers on limited departures) less the order's penalty plus its own price.
+
+The risk term is left out (it is >= 0), so the least reduced cost found is a lower
+bound on the true one: exact for every other term. Inbound itineraries come from
+the (time, value) Pareto search, outbound ones from the least time-weighted value to
+the order's centre, both in :mod:`logistics.network.pareto`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from logistics.model.ledger import Key, Kind, Ledger
+from logistics.model.orders import OrderStatus
+from logistics.network.earliest import search
+from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
+from logistics.network.timebase import INF
+from logistics.solve.candidates import CandidateSet
+from logistics.solve.candidates.candidate import DAY_S
+from logistics.solve.candidates.phases import start_options
+from logistics.solve.params import Weights
+from logistics.solve.problem import SCALE, held
+
+_APHERESIS, _MANUFACTURING, _LANE = Kind.APHERESIS, Kind.MANUFACTURING, Kind.LANE
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """One priced schedule of one order, enough to make its candidate."""
+
+    order: int
+    rc: float  # reduced cost lower bound, model units
+    day: date
+    ready: int
+    site: str
+    start: int
+    release: int
+    inbound: Label
+    outbound: Label
+
+
+class Pricer:
+    """Prices the schedules of a candidate set's orders against capacity prices."""
+
+    def __init__(
+        self,
+        cs: CandidateSet,
+        weights: Weights,
+        options: Mapping[int, list[tuple[date, int]]],
+        previous: Mapping[str, tuple[str, date]],
+    ) -> None:
+        self.cs, self.w, self.options, self.previous = cs, weights, options, previous
+        net, cn = cs.network, cs.cn
+        self.limited = frozenset(
+            cl.cid for cl in cn.lanes if net.lanes[cl.index].capacity is not None
+        )
+        self.ledger = Ledger(net)
+        for c in cs.frozen.values():
+            self.ledger.take(held(cs, c))
+        self._room: dict[Key, bool] = {}
+        self._lower: dict[tuple[tuple[int, ...], str], list[float]] = {}
+        self.pi: Mapping[Key, float] = {}
+        self._lane_pi: dict[tuple[str, int], float] = {}
+        self._inbound: dict[tuple, list[list[Label]]] = {}
+        self._outbound: dict[tuple, Label | None] = {}
+
+    def set_prices(self, pi: Mapping[Key, float]) -> None:
+        """New capacity prices (model units); searches whose lane prices changed are
+        forgotten."""
+        lane_pi = {(k[1], k[2]): v for k, v in pi.items() if isinstance(k[2], int)}
+        if lane_pi != self._lane_pi:
+            self._inbound.clear()
+            self._outbound.clear()
+        self.pi, self._lane_pi = pi, lane_pi
+
+    def _price(self, key: Key) -> float:
+        """Price of one unit of ``key`` in weight units (inf when it has no room)."""
+        room = self._room.get(key)
+        if room is None:
+            room = self._room[key] = self.ledger.free(key) > 0
+        return self.pi.get(key, 0.0) / SCALE if room else INF
+
+    def _lane_price(self, lane_id: str, depart: int) -> float:
+        return self._price((_LANE, lane_id, depart))
+
+    def price(self, k: int, mu: float, keep: int = 3) -> tuple[float, list[Schedule]]:
+        """The least reduced cost (lower bound, model units; inf without any schedule)
+        of order ``k`` whose own price is ``mu``, and up to ``keep`` schedules with
+        negative reduced cost, the best found of each (apheresis day, site), best
+        first. A (day, site, start) whose lower bound cannot beat the best schedule
+        found so far is skipped without routing its return."""
+        cs, w = self.cs, self.w
+        order = cs.book.orders[k]
+        if order.booked or order.status == OrderStatus.CANCELLED or k not in self.options:
+            return INF, []
+        net, cn = cs.network, cs.cn
+        therapy = net.therapies[order.therapy]
+        prio = w.priority_weight(order.priority)
+        tw = prio * w.v2v_per_h / 3600  # per second of vein to vein
+        shift = (w.unserved_penalty * prio * SCALE - mu + 0.5) / SCALE  # rc = value - shift
+        centre = cn.index[order.treatment_centre]
+        sites = tuple(sorted(cn.index[s] for s in therapy.sites))
+        to_site = self._lower_to(sites, therapy.inbound_temperature)
+        home = self._lower_to((centre,), therapy.outbound_temperature)
+        hold_s = therapy.outbound_max_h * 3600
+        was = self.previous.get(order.order_id)
+        best: dict[tuple[date, str], Schedule] = {}
+        least = INF  # least value found, weight units
+        for day, ready in self.options[k]:
+            p_day = self._price((_APHERESIS, order.treatment_centre, day))
+            if p_day == INF:
+                continue
+            wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
+            fresh = ready + therapy.inbound_max_h * 3600
+            labels = self._inbound_labels(
+                centre, ready, therapy.inbound_temperature, fresh, to_site
+            )
+            for site in therapy.sites:
+                v = cn.index[site]
+                stay = w.stability if was is not None and was != (site, day) else 0.0
+                base = prio * w.wait_per_h * wait_h + p_day + stay - tw * ready
+                for lab in labels[v]:
+                    for start in start_options(cn, site, int(lab.time), fresh):
+                        release = (
+                            start + (therapy.manufacturing_days + therapy.release_days) * DAY_S
+                        )
+                        floor = base + lab.value + tw * (release + home[v])
+                        if floor >= least:
+                            break  # later starts only deliver later
+                        p_mfg = self._batch_price(site, start, therapy.manufacturing_days)
+                        if floor + p_mfg >= least:
+                            continue
+                        out = self._delivery(site, release, therapy, centre, tw, home, hold_s)
+                        if out is None:
+                            continue
+                        value = base + lab.value + p_mfg + tw * out.time + out.value
+                        least = min(least, value)
+                        rc = (value - shift) * SCALE
+                        key = (day, site)
+                        if key not in best or rc < best[key].rc:
+                            best[key] = Schedule(k, rc, day, ready, site, start, release, lab, out)
+        found = sorted((s for s in best.values() if s.rc < -1.0), key=lambda s: s.rc)
+        return (least - shift) * SCALE, found[:keep]
+
+    def _lower_to(self, targets: tuple[int, ...], temp: str) -> list[float]:
+        key = (targets, temp)
+        if key not in self._lower:
+            self._lower[key] = lower_bounds(self.cs.cn, targets, temp)
+        return self._lower[key]
+
+    def _inbound_labels(self, centre: int, ready: int, temp: str, fresh: float, lower):
+        key = (centre, ready, temp, fresh)
+        if key not in self._inbound:
+            self._inbound[key] = pareto(
+                self.cs.cn,
+                centre,
+                float(ready),
+                temp,
+                fresh,
+                cost_weight=self.w.cost_per_eur,
+                price=self._lane_price,
+                limited=self.limited,
+                lower=lower,
+            )
+        return self._inbound[key]
+
+    def _delivery(self, site: str, release: int, therapy, centre: int, tw: float, home, hold_s):
+        """The outbound label at ``centre`` least in ``tw x delivery + value``.
+
+        The earliest itinerary (scalar search) bounds it: no label handed over later
+        than its delivery plus its value over ``tw`` can beat it, so that is the
+        deadline of the search."""
+        key = (site, release, therapy.outbound_temperature, hold_s, centre, tw)
+        if key not in self._outbound:
+            cn, temp = self.cs.cn, therapy.outbound_temperature
+            origin = cn.index[site]
+            labels, pred = search(
+                cn, origin, float(release), temp, targets=(centre,), deadline=release + hold_s
+            )
+            found = None
+            if labels[centre] < INF:
+                value = self._value_of(origin, centre, float(release), pred)
+                deadline = min(release + hold_s, labels[centre] + value / tw + 1.0)
+                found = cheapest(
+                    cn,
+                    origin,
+                    float(release),
+                    temp,
+                    deadline,
+                    centre,
+                    time_weight=tw,
+                    cost_weight=self.w.cost_per_eur,
+                    price=self._lane_price,
+                    limited=self.limited,
+                    lower=home,
+                )
+            self._outbound[key] = found
+        return self._outbound[key]
+
+    def _value_of(self, origin: int, target: int, t: float, pred) -> float:
+        """Weighted cost plus shipper prices of the earliest itinerary in ``pred``."""
+        cn = self.cs.cn
+        chain = []
+        v = target
+        while v != origin:
+            cl = pred[v]
+            chain.append(cl)
+            v = cl.u
+        value = 0.0
+        for cl in reversed(chain):
+            depart, _, _, hand = cn.traverse(cl, t)
+            value += self.w.cost_per_eur * cl.cost
+            if cl.cid in self.limited:
+                value += self._lane_price(cl.lane_id, int(depart))
+            t = hand
+        return value
+
+    def _batch_price(self, site: str, start: int, days: int) -> float:
+        zone = ZoneInfo(self.cs.network.sites[site].timezone)
+        first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
+        total = 0.0
+        for d in range(days):
+            total += self._price((_MANUFACTURING, site, first + timedelta(days=d)))
+            if total == INF:
+                return INF
+        return total
