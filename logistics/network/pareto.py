@@ -36,6 +36,7 @@ class Label:
 
     time: float  # handover at the site, UTC seconds
     value: float  # cost_weight x lane costs + departure prices, so far
+    paid: float  # the departure prices in ``value``
     site: int
     lane: CompiledLane | None  # the last lane taken (None at the origin)
     hold: float  # when the material was presented to that lane (waits included)
@@ -81,7 +82,7 @@ def pareto(
     kept: list[list[Label]] = [[] for _ in range(n)]
     best = [INF] * n  # least value among the kept labels of each site
     end_point = cn.end_point
-    start = Label(ready, 0.0, origin, None, ready, None)
+    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
     heap: list[tuple[float, float, int, Label]] = [(ready, 0.0, 0, start)]
     seq = 1
     while heap:
@@ -103,7 +104,7 @@ def pareto(
                     break
                 v_value = value + cost_weight * cl.cost + extra
                 if v_value < best[cl.v]:
-                    nxt = Label(hand, v_value, cl.v, cl, hold, label)
+                    nxt = Label(hand, v_value, label.paid + extra, cl.v, cl, hold, label)
                     heapq.heappush(heap, (hand, v_value, seq, nxt))
                     seq += 1
     return kept
@@ -158,7 +159,7 @@ def cheapest(
     bit = TEMP_BIT[temperature]
     kept: list[list[Label]] = [[] for _ in cn.site_ids]
     end_point = cn.end_point
-    start = Label(ready, 0.0, origin, None, ready, None)
+    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
     heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
@@ -180,7 +181,7 @@ def cheapest(
                 if hand > slack:
                     break
                 v_value = value + cost_weight * cl.cost + extra
-                nxt = Label(hand, v_value, cl.v, cl, hold, label)
+                nxt = Label(hand, v_value, label.paid + extra, cl.v, cl, hold, label)
                 key = time_weight * (hand + ahead[cl.v]) + v_value
                 heapq.heappush(heap, (key, seq, nxt))
                 seq += 1

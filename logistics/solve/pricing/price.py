@@ -16,6 +16,7 @@ the order's centre, both in :mod:`logistics.network.pareto`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -108,7 +109,7 @@ class Pricer:
         therapy = net.therapies[order.therapy]
         prio = w.priority_weight(order.priority)
         tw = prio * w.v2v_per_h / 3600  # per second of vein to vein
-        shift = (w.unserved_penalty * prio * SCALE - mu + 0.5) / SCALE  # rc = value - shift
+        shift = round(w.unserved_penalty * prio * SCALE) - mu  # rc = coefficient + prices - shift
         centre = cn.index[order.treatment_centre]
         sites = tuple(sorted(cn.index[s] for s in therapy.sites))
         to_site = self._lower_to(sites, therapy.inbound_temperature)
@@ -117,6 +118,7 @@ class Pricer:
         was = self.previous.get(order.order_id)
         best: dict[tuple[date, str], Schedule] = {}
         least = INF  # least value found, weight units
+        least_rc = INF
         for day, ready in self.options[k]:
             p_day = self._price((_APHERESIS, order.treatment_centre, day))
             if p_day == INF:
@@ -145,13 +147,19 @@ class Pricer:
                         if out is None:
                             continue
                         value = base + lab.value + p_mfg + tw * out.time + out.value
-                        least = min(least, value)
-                        rc = (value - shift) * SCALE
+                        if value >= least:
+                            continue
+                        least = value
+                        paid = p_day + p_mfg + lab.paid + out.paid
+                        # the coefficient is an integer no less than its value rounded
+                        coef = math.ceil((value - paid) * SCALE - 0.5 - 1e-9)
+                        rc = coef + paid * SCALE - shift
+                        least_rc = min(least_rc, rc)
                         key = (day, site)
                         if key not in best or rc < best[key].rc:
                             best[key] = Schedule(k, rc, day, ready, site, start, release, lab, out)
         found = sorted((s for s in best.values() if s.rc < -1.0), key=lambda s: s.rc)
-        return (least - shift) * SCALE, found[:keep]
+        return least_rc, found[:keep]
 
     def _lower_to(self, targets: tuple[int, ...], temp: str) -> list[float]:
         key = (targets, temp)
