@@ -161,9 +161,7 @@ def test_uncapacitated_lanes_match_the_contract_optimum(orders, apheresis_slots)
 
 @_settings
 @given(orders=_books, manufacturing_slots=st.integers(1, 2))
-def test_shuttle_and_scarce_slots_bound_and_plan_bracket_the_optimum(
-    orders, manufacturing_slots
-):
+def test_shuttle_and_scarce_slots_bound_and_plan_bracket_the_optimum(orders, manufacturing_slots):
     """With the one-shipper shuttle and scarce manufacturing slots, bound <= contract
     optimum <= plan, and a plan proven optimal is the contract optimum."""
     with tempfile.TemporaryDirectory() as tmp:
