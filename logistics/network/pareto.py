@@ -19,7 +19,7 @@ every earlier one (waiting for any other lane gains nothing on a FIFO network).
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -79,14 +79,17 @@ def pareto(
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
+    ahead = lower if lower is not None else [0.0] * n
     kept: list[list[Label]] = [[] for _ in range(n)]
     best = [INF] * n  # least value among the kept labels of each site
     end_point = cn.end_point
+    adjacency = cn.adjacency()
+    push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, None, ready, None)
     heap: list[tuple[float, float, int, Label]] = [(ready, 0.0, 0, start)]
     seq = 1
     while heap:
-        t, value, _, label = heapq.heappop(heap)
+        t, value, _, label = pop(heap)
         u = label.site
         if value >= best[u]:
             continue  # an earlier (or as early) label is at least as cheap
@@ -94,44 +97,69 @@ def pareto(
         kept[u].append(label)
         if end_point[u] and u != origin:
             continue
-        for cl in cn.out_lanes[u]:
-            if not cl.temps & bit:
+        for lane in adjacency[u]:
+            if not lane[0] & bit:
                 continue
-            slack = deadline if lower is None else deadline - lower[cl.v]
-            for hold, extra in _takes(cn, cl, t, slack, price, cl.cid in limited):
-                hand = cn.traverse(cl, hold)[3]
-                if hand > slack:
-                    break
-                v_value = value + cost_weight * cl.cost + extra
-                if v_value < best[cl.v]:
-                    nxt = Label(hand, v_value, label.paid + extra, cl.v, cl, hold, label)
-                    heapq.heappush(heap, (hand, v_value, seq, nxt))
+            v, cl = lane[2], lane[9]
+            slack = deadline - ahead[v]
+            base = value + cost_weight * cl.cost
+            for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
+                if base + extra < best[v]:
+                    nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
+                    push(heap, (hand, base + extra, seq, nxt))
                     seq += 1
     return kept
 
 
-def _takes(cn: CompiledNetwork, cl: CompiledLane, t: float, deadline: float, price, limited):
-    """(presented at, price) of each departure of ``cl`` worth taking from ``t``."""
-    if not limited or cl.departures is None:
-        depart = cn.traverse(cl, t)[0]
-        if depart == INF:
-            return
-        extra = price(cl.lane_id, int(depart)) if limited else 0.0
-        if extra < INF:
-            yield t, extra
-        return
-    deps = cl.departures
+def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> list:
+    """(handover at the lane's end, presented at, price) of each departure of one
+    adjacency entry (see ``CompiledNetwork.adjacency``) worth taking from ``t`` and
+    handed over by ``slack``: the first one, or for a limited timetabled lane each
+    later one priced lower than every earlier one."""
+    _temps, _index, _v, lead, deps, src, office, clear, dst, cl = lane
+    x = t + lead
+    if deps is None:  # on demand: the first open instant of its window
+        if not src.always:
+            i = bisect_right(src.ends, x)
+            if i == len(src.ends):
+                return []
+            x = max(x, src.starts[i])
+        hand = _arrive(x + cl.duration, office, clear, dst)
+        if hand > slack:
+            return []
+        extra = price(cl.lane_id, int(x)) if limited else 0.0
+        return [(hand, t, extra)] if extra < INF else []
+    out = []
     lowest = INF
-    for i in range(bisect_left(deps, t + cl.lead), len(deps)):
+    for i in range(bisect_left(deps, x), len(deps)):
         depart = deps[i]
-        if depart + cl.duration > deadline:
-            return
-        extra = price(cl.lane_id, int(depart))
+        hand = _arrive(depart + cl.duration, office, clear, dst)
+        if hand > slack:
+            break
+        extra = price(cl.lane_id, int(depart)) if limited else 0.0
         if extra < lowest:
             lowest = extra
-            yield max(t, depart - cl.lead), extra
+            out.append((hand, max(t, depart - lead), extra))
             if extra <= 0.0:
-                return
+                break
+    return out
+
+
+def _arrive(x: float, office, clear: float, dst) -> float:
+    """Handover at a lane's destination of material physically arriving at ``x``."""
+    if office is not None:
+        if not office.always:
+            i = bisect_right(office.ends, x)
+            if i == len(office.ends):
+                return INF
+            x = max(x, office.starts[i])
+        x += clear
+    if not dst.always:
+        i = bisect_right(dst.ends, x)
+        if i == len(dst.ends):
+            return INF
+        x = max(x, dst.starts[i])
+    return x
 
 
 def cheapest(
@@ -155,35 +183,35 @@ def cheapest(
     not given) as the estimate: the key never decreases along an itinerary, so the
     first label popped at the target is the least.
     """
-    ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
     bit = TEMP_BIT[temperature]
-    kept: list[list[Label]] = [[] for _ in cn.site_ids]
+    ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
+    kept: list[list[tuple[float, float]]] = [[] for _ in cn.site_ids]
     end_point = cn.end_point
+    adjacency = cn.adjacency()
+    push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, None, ready, None)
     heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
-        _, _, label = heapq.heappop(heap)
+        _, _, label = pop(heap)
         u, t, value = label.site, label.time, label.value
         if u == target:
             return label
-        if any(k.time <= t and k.value <= value for k in kept[u]):
+        if any(kt <= t and kv <= value for kt, kv in kept[u]):
             continue
-        kept[u].append(label)
+        kept[u].append((t, value))
         if end_point[u] and u != origin:
             continue
-        for cl in cn.out_lanes[u]:
-            if not cl.temps & bit:
+        for lane in adjacency[u]:
+            if not lane[0] & bit:
                 continue
-            slack = deadline - ahead[cl.v]
-            for hold, extra in _takes(cn, cl, t, slack, price, cl.cid in limited):
-                hand = cn.traverse(cl, hold)[3]
-                if hand > slack:
-                    break
-                v_value = value + cost_weight * cl.cost + extra
-                nxt = Label(hand, v_value, label.paid + extra, cl.v, cl, hold, label)
-                key = time_weight * (hand + ahead[cl.v]) + v_value
-                heapq.heappush(heap, (key, seq, nxt))
+            v, cl = lane[2], lane[9]
+            if ahead[v] == INF:
+                continue
+            base = value + cost_weight * cl.cost
+            for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
+                nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
+                push(heap, (time_weight * (hand + ahead[v]) + base + extra, seq, nxt))
                 seq += 1
     return None
 

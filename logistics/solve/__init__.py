@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -105,13 +106,17 @@ def solve(
         if progress:
             progress(f"pricing schedules against capacity ({first} candidates)", 1.0)
         budget = params.pricing_time_s
+        if budget is None:
+            # A deterministic solve prices by rounds only: wall time would change the plan.
+            deterministic = params.deterministic_time_s is not None
+            budget = math.inf if deterministic else params.time_limit_s / 2
         pricing = grow(
             cs,
             params,
             previous,
             cs.stress,
             max_rounds=params.pricing_rounds,
-            time_limit_s=params.time_limit_s / 2 if budget is None else budget,
+            time_limit_s=budget,
         )
         simulate_candidates(cs, samples, params.seed, first)
         if params.max_breach is not None:
@@ -129,6 +134,9 @@ def solve(
         # The engine's bound holds over the candidates only; pricing's over every schedule.
         bound = pricing.lp_bound if sol.status is not Status.INFEASIBLE else None
         termination = _over_every_schedule(termination, objective, bound, params, pricing)
+    elif pricing is not None:
+        # No pricing round completed: the engine's bound holds over the candidates only.
+        termination = _over_every_schedule(termination, objective, None, params, pricing)
     elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
     if sol.status is Status.UNKNOWN and problem.feasible(start):
@@ -222,9 +230,15 @@ def _over_every_schedule(
     pricing: PricingStats,
 ) -> Termination:
     """An engine's proof covers the candidates; the plan is optimal over every
-    schedule only when pricing's bound proves it too."""
-    if termination.status is not Status.OPTIMAL or objective is None or bound is None:
+    schedule only when pricing's bound (None: no round completed) proves it too."""
+    if termination.status is not Status.OPTIMAL or objective is None:
         return termination
+    if bound is None:
+        return Termination(
+            reason=TerminationReason.CANDIDATES_OPTIMAL,
+            detail=f"pricing stopped ({pricing.stopped}) before every order was priced; "
+            "the bound is over the candidates only",
+        )
     if proven(objective, bound):
         return Termination(reason=TerminationReason.OPTIMAL)
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:

@@ -23,10 +23,12 @@ TIGHT = DATA / "plan" / "tight"
 PARALLEL = DATA / "plan" / "parallel"
 START = date(2026, 12, 7)  # a Monday
 
-# What the brief asks of every solve in tests: one worker, a 10 s wall limit.
-PARAMS = SolveParams(workers=1, time_limit_s=10)
+# What the brief asks of every solve in tests: one worker, a 10 s wall limit. These
+# test the engines over build_candidates' model, so pricing is off; the model over
+# every schedule (pricing on) is test_brute_force.py's and test_pricing.py's.
+PARAMS = SolveParams(workers=1, time_limit_s=10, pricing_rounds=0)
 # The same, proving optimality exactly (no relative gap).
-EXACT = SolveParams(workers=1, time_limit_s=10, relative_gap=0.0)
+EXACT = SolveParams(workers=1, time_limit_s=10, relative_gap=0.0, pricing_rounds=0)
 
 
 def bundle(path: Path) -> tuple[Network, OrderBook]:

@@ -54,6 +54,7 @@ class PricingStats:
             "added": self.added,
             "closed": self.closed,
             "stopped": self.stopped,
+            "bound_over": "the candidates" if self.lp_bound is None else "every schedule",
             "seconds": round(self.seconds, 3),
         }
 
@@ -72,7 +73,11 @@ def grow(
     options = phases.apheresis_options(cs)
     pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
     seen = {_signature(c) for c in cs.candidates}
-    plannable = [k for k in options if not cs.book.orders[k].booked]
+    # the most urgent orders first, so a cut-short round has priced those
+    plannable = sorted(
+        (k for k in options if not cs.book.orders[k].booked),
+        key=lambda k: (-cs.book.orders[k].priority, k),
+    )
     w = params.weights
     penalty = {
         k: 0
@@ -95,7 +100,7 @@ def grow(
         new = 0
         complete = True
         for k in todo:
-            if rounds and time.perf_counter() - t0 > time_limit_s:
+            if time.perf_counter() - t0 > time_limit_s:
                 complete = False
                 break
             rc, found = pricer.price(k, mu.get(k, 0.0))

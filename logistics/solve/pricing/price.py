@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.orders import OrderStatus
-from logistics.network.earliest import search
-from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
+from logistics.network.pareto import Label, lower_bounds, pareto
 from logistics.network.timebase import INF
 from logistics.solve.candidates import CandidateSet
 from logistics.solve.candidates.candidate import DAY_S
@@ -74,7 +73,7 @@ class Pricer:
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
         self._inbound: dict[tuple, list[list[Label]]] = {}
-        self._outbound: dict[tuple, Label | None] = {}
+        self._outbound: dict[tuple, list[list[Label]]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); searches whose lane prices changed are
@@ -114,7 +113,6 @@ class Pricer:
         sites = tuple(sorted(cn.index[s] for s in therapy.sites))
         to_site = self._lower_to(sites, therapy.inbound_temperature)
         home = self._lower_to((centre,), therapy.outbound_temperature)
-        hold_s = therapy.outbound_max_h * 3600
         was = self.previous.get(order.order_id)
         best: dict[tuple[date, str], Schedule] = {}
         least = INF  # least value found, weight units
@@ -143,7 +141,7 @@ class Pricer:
                         p_mfg = self._batch_price(site, start, therapy.manufacturing_days)
                         if floor + p_mfg >= least:
                             continue
-                        out = self._delivery(site, release, therapy, centre, tw, home, hold_s)
+                        out = self._delivery(site, release, therapy, centre, tw)
                         if out is None:
                             continue
                         value = base + lab.value + p_mfg + tw * out.time + out.value
@@ -183,56 +181,24 @@ class Pricer:
             )
         return self._inbound[key]
 
-    def _delivery(self, site: str, release: int, therapy, centre: int, tw: float, home, hold_s):
-        """The outbound label at ``centre`` least in ``tw x delivery + value``.
-
-        The earliest itinerary (scalar search) bounds it: no label handed over later
-        than its delivery plus its value over ``tw`` can beat it, so that is the
-        deadline of the search."""
-        key = (site, release, therapy.outbound_temperature, hold_s, centre, tw)
+    def _delivery(self, site: str, release: int, therapy, centre: int, tw: float) -> Label | None:
+        """The outbound label at ``centre`` least in ``tw x delivery + value``, from the
+        one-to-all Pareto search of (site, release), shared by every order."""
+        hold_s = therapy.outbound_max_h * 3600
+        key = (site, release, therapy.outbound_temperature, hold_s)
         if key not in self._outbound:
-            cn, temp = self.cs.cn, therapy.outbound_temperature
-            origin = cn.index[site]
-            labels, pred = search(
-                cn, origin, float(release), temp, targets=(centre,), deadline=release + hold_s
+            self._outbound[key] = pareto(
+                self.cs.cn,
+                self.cs.cn.index[site],
+                float(release),
+                therapy.outbound_temperature,
+                release + hold_s,
+                cost_weight=self.w.cost_per_eur,
+                price=self._lane_price,
+                limited=self.limited,
             )
-            found = None
-            if labels[centre] < INF:
-                value = self._value_of(origin, centre, float(release), pred)
-                deadline = min(release + hold_s, labels[centre] + value / tw + 1.0)
-                found = cheapest(
-                    cn,
-                    origin,
-                    float(release),
-                    temp,
-                    deadline,
-                    centre,
-                    time_weight=tw,
-                    cost_weight=self.w.cost_per_eur,
-                    price=self._lane_price,
-                    limited=self.limited,
-                    lower=home,
-                )
-            self._outbound[key] = found
-        return self._outbound[key]
-
-    def _value_of(self, origin: int, target: int, t: float, pred) -> float:
-        """Weighted cost plus shipper prices of the earliest itinerary in ``pred``."""
-        cn = self.cs.cn
-        chain = []
-        v = target
-        while v != origin:
-            cl = pred[v]
-            chain.append(cl)
-            v = cl.u
-        value = 0.0
-        for cl in reversed(chain):
-            depart, _, _, hand = cn.traverse(cl, t)
-            value += self.w.cost_per_eur * cl.cost
-            if cl.cid in self.limited:
-                value += self._lane_price(cl.lane_id, int(depart))
-            t = hand
-        return value
+        labels = self._outbound[key][centre]
+        return min(labels, key=lambda lab: tw * lab.time + lab.value, default=None)
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
