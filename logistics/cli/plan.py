@@ -133,7 +133,7 @@ def plan(
         err.print(f"checker: {v}", markup=False, highlight=False)
     result = nightly.result
     out.print(f"Plan written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
-    out.print(result.summary(), markup=False, highlight=False)
+    out.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
     if result.plan is None:
         err.print(f"no plan: solver status {result.status} ({result.termination})")
         raise typer.Exit(1)

@@ -175,9 +175,10 @@ def cheapest(
     price: Price = _free,
     limited: frozenset[int] = frozenset(),
     lower: list[float] | None = None,
+    cutoff: float = INF,
 ) -> Label | None:
     """The label at ``target`` least in ``time_weight x handover + value`` (None when
-    the target cannot be reached by ``deadline``).
+    the target cannot be reached by ``deadline``, or not below ``cutoff``).
 
     A* on that key with ``lower`` (the :func:`lower_bounds` to the target, zero when
     not given) as the estimate: the key never decreases along an itinerary, so the
@@ -193,7 +194,9 @@ def cheapest(
     heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
-        _, _, label = pop(heap)
+        key, _, label = pop(heap)
+        if key >= cutoff:
+            return None
         u, t, value = label.site, label.time, label.value
         if u == target:
             return label
@@ -211,15 +214,20 @@ def cheapest(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
                 nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
-                push(heap, (time_weight * (hand + ahead[v]) + base + extra, seq, nxt))
+                key = time_weight * (hand + ahead[v]) + base + extra
+                if key < cutoff:
+                    push(heap, (key, seq, nxt))
                 seq += 1
     return None
 
 
-def lower_bounds(cn: CompiledNetwork, targets: Collection[int], temperature: str) -> list[float]:
+def lower_bounds(
+    cn: CompiledNetwork, targets: Collection[int], temperature: str, *, cost: bool = False
+) -> list[float]:
     """Per site, the least seconds any itinerary needs to reach one of ``targets``
-    (lead, flight or drive, clearance; waits left out), inf when none can: a reverse
-    Dijkstra over the lanes carrying ``temperature``, never through an end point."""
+    (lead, flight or drive, clearance; waits left out), or with ``cost`` its least
+    lane cost; inf when none can: a reverse Dijkstra over the lanes carrying
+    ``temperature``, never through an end point."""
     bit = TEMP_BIT[temperature]
     into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
     for cl in cn.lanes:
@@ -231,12 +239,15 @@ def lower_bounds(cn: CompiledNetwork, targets: Collection[int], temperature: str
         dist[v] = 0.0
     while heap:
         d, v = heapq.heappop(heap)
-        if d > dist[v] or (cn.end_point[v] and d > 0):
+        if d > dist[v] or (cn.end_point[v] and v not in targets):
             continue
         for cl in into[v]:
-            x = d + cl.lead + cl.duration
-            if cl.customs >= 0:
-                x += cl.clearance + cl.release
+            if cost:
+                x = d + cl.cost
+            else:
+                x = d + cl.lead + cl.duration
+                if cl.customs >= 0:
+                    x += cl.clearance + cl.release
             if x < dist[cl.u]:
                 dist[cl.u] = x
                 heapq.heappush(heap, (x, cl.u))

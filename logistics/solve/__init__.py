@@ -236,17 +236,15 @@ def _over_every_schedule(
     if bound is None:
         return Termination(
             reason=TerminationReason.CANDIDATES_OPTIMAL,
-            detail=f"pricing stopped ({pricing.stopped}) before every order was priced; "
-            "the bound is over the candidates only",
+            detail=f"{pricing.stopped} before every order was priced",
         )
     if proven(objective, bound):
         return Termination(reason=TerminationReason.OPTIMAL)
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:
         return Termination(reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP)
-    why = "pricing closed" if pricing.closed else f"pricing stopped: {pricing.stopped}"
     return Termination(
         reason=TerminationReason.CANDIDATES_OPTIMAL,
-        detail=f"{why}; the LP bound over every schedule is lower",
+        detail="" if pricing.closed else f"pricing stopped: {pricing.stopped}",
     )
 
 

@@ -102,8 +102,9 @@ class SolveResult:
         return json.dumps(json_safe(self.to_dict()), indent=2, allow_nan=False)
 
     def summary(self) -> str:
-        """A two-column text table: status, objective, bound and gap, wall time,
-        candidates, served and unserved orders, vein-to-vein, cost, checker verdict."""
+        """A two-column text table: status, objective, bound and gap, what the bound
+        holds over (every schedule, or the candidates only), wall time, candidates
+        and pricing, served and unserved orders, vein-to-vein, cost, checker verdict."""
         k = self.kpis
         gap = self.gap
         checked = self.stats.checker_violations
@@ -114,8 +115,9 @@ class SolveResult:
                 f"{_num(self.bounds.primal)} / {_num(self.bounds.dual)} / "
                 f"{'-' if gap is None else f'{gap:.4%}'}",
             ),
+            ("bound holds over", self._bound_scope()),
             ("wall time", f"{self.wall_s:.1f} s"),
-            ("candidates", str(self.stats.candidates)),
+            ("candidates", self._candidates()),
             (
                 "orders served / unserved",
                 "-" if k is None else f"{k.served} (frozen {k.frozen}) / {k.unserved}",
@@ -128,8 +130,23 @@ class SolveResult:
             ("checker violations", "-" if checked is None else str(checked)),
         ]
         left = max(len(name) for name, _ in rows)
-        right = max(len(value) for _, value in rows)
-        return "\n".join(f"{name:<{left}}  {value:>{right}}" for name, value in rows)
+        return "\n".join(f"{name:<{left}}  {value}" for name, value in rows)
+
+    def _bound_scope(self) -> str:
+        pricing = self.stats.pricing
+        if self.bounds.dual is None:
+            return "-"
+        return "the candidates" if pricing is None else str(pricing["bound_over"])
+
+    def _candidates(self) -> str:
+        pricing = self.stats.pricing
+        if pricing is None:
+            return str(self.stats.candidates)
+        state = "closed" if pricing["closed"] else str(pricing["stopped"])
+        return (
+            f"{self.stats.candidates} ({pricing['added']} priced in "
+            f"{pricing['rounds']} rounds, {state})"
+        )
 
     def __repr__(self) -> str:
         k = self.kpis

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.orders import OrderStatus
-from logistics.network.pareto import Label, lower_bounds, pareto
+from logistics.network.earliest import search
+from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF
 from logistics.solve.candidates import CandidateSet
 from logistics.solve.candidates.candidate import DAY_S
@@ -69,11 +70,12 @@ class Pricer:
         for c in cs.frozen.values():
             self.ledger.take(held(cs, c))
         self._room: dict[Key, bool] = {}
-        self._lower: dict[tuple[tuple[int, ...], str], list[float]] = {}
+        self._lower: dict[tuple[tuple[int, ...], str, bool], list[float]] = {}
+        self._first: dict[tuple[int, int, str, tuple[int, ...]], list[float]] = {}
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
         self._inbound: dict[tuple, list[list[Label]]] = {}
-        self._outbound: dict[tuple, list[list[Label]]] = {}
+        self._outbound: dict[tuple, tuple[Label | None, float]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); searches whose lane prices changed are
@@ -98,76 +100,109 @@ class Pricer:
         """The least reduced cost (lower bound, model units; inf without any schedule)
         of order ``k`` whose own price is ``mu``, and up to ``keep`` schedules with
         negative reduced cost, the best found of each (apheresis day, site), best
-        first. A (day, site, start) whose lower bound cannot beat the best schedule
-        found so far is skipped without routing its return."""
+        first.
+
+        Each (day, site), and within it each manufacturing start, is first bounded
+        from below (earliest arrivals, which no itinerary beats on a FIFO network,
+        and the least lane costs); one whose bound cannot beat the best schedule
+        found so far is never searched."""
         cs, w = self.cs, self.w
         order = cs.book.orders[k]
         if order.booked or order.status == OrderStatus.CANCELLED or k not in self.options:
             return INF, []
         net, cn = cs.network, cs.cn
         therapy = net.therapies[order.therapy]
+        t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
         prio = w.priority_weight(order.priority)
         tw = prio * w.v2v_per_h / 3600  # per second of vein to vein
         shift = round(w.unserved_penalty * prio * SCALE) - mu  # rc = coefficient + prices - shift
         centre = cn.index[order.treatment_centre]
-        sites = tuple(sorted(cn.index[s] for s in therapy.sites))
-        to_site = self._lower_to(sites, therapy.inbound_temperature)
-        home = self._lower_to((centre,), therapy.outbound_temperature)
+        plants = tuple(sorted(cn.index[s] for s in therapy.sites))
+        cost_in = self._bounds((plants, t_in, True))
+        cost_out = self._bounds(((centre,), t_out, True))
+        to_centre = self._bounds(((centre,), t_out, False))
+        making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
         was = self.previous.get(order.order_id)
-        best: dict[tuple[date, str], Schedule] = {}
-        least = INF  # least value found, weight units
-        least_rc = INF
+        options = []  # (floor, day, ready, site, base)
         for day, ready in self.options[k]:
             p_day = self._price((_APHERESIS, order.treatment_centre, day))
             if p_day == INF:
                 continue
             wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
-            fresh = ready + therapy.inbound_max_h * 3600
-            labels = self._inbound_labels(
-                centre, ready, therapy.inbound_temperature, fresh, to_site
-            )
+            first = self._earliest(centre, ready, t_in, plants)
             for site in therapy.sites:
                 v = cn.index[site]
+                if first[v] - ready > therapy.inbound_max_h * 3600:
+                    continue  # no itinerary reaches the site in the fresh window
                 stay = w.stability if was is not None and was != (site, day) else 0.0
                 base = prio * w.wait_per_h * wait_h + p_day + stay - tw * ready
-                for lab in labels[v]:
-                    for start in start_options(cn, site, int(lab.time), fresh):
-                        release = (
-                            start + (therapy.manufacturing_days + therapy.release_days) * DAY_S
-                        )
-                        floor = base + lab.value + tw * (release + home[v])
-                        if floor >= least:
-                            break  # later starts only deliver later
-                        p_mfg = self._batch_price(site, start, therapy.manufacturing_days)
-                        if floor + p_mfg >= least:
-                            continue
-                        out = self._delivery(site, release, therapy, centre, tw)
-                        if out is None:
-                            continue
-                        value = base + lab.value + p_mfg + tw * out.time + out.value
-                        if value >= least:
-                            continue
-                        least = value
-                        paid = p_day + p_mfg + lab.paid + out.paid
-                        # the coefficient is an integer no less than its value rounded
-                        coef = math.ceil((value - paid) * SCALE - 0.5 - 1e-9)
-                        rc = coef + paid * SCALE - shift
-                        least_rc = min(least_rc, rc)
-                        key = (day, site)
-                        if key not in best or rc < best[key].rc:
-                            best[key] = Schedule(k, rc, day, ready, site, start, release, lab, out)
+                home = self._earliest(v, int(first[v]) + making, t_out, (centre,))[centre]
+                if home == INF:
+                    continue
+                cheap = w.cost_per_eur * (cost_in[centre] + cost_out[v])
+                options.append((base + cheap + tw * home, day, ready, site, base))
+        options.sort(key=lambda o: o[0])
+        best: dict[tuple[date, str], Schedule] = {}
+        least = INF  # least value found, weight units
+        least_rc = INF
+        for floor, day, ready, site, base in options:
+            if floor >= least:
+                break
+            v = cn.index[site]
+            fresh = ready + therapy.inbound_max_h * 3600
+            p_day = self._price((_APHERESIS, order.treatment_centre, day))
+            for lab in self._inbound_labels(centre, ready, t_in, fresh, plants)[v]:
+                for start in start_options(cn, site, int(lab.time), fresh):
+                    release = start + making
+                    home = self._earliest(v, release, t_out, (centre,))[centre]
+                    bound = base + lab.value + tw * home + w.cost_per_eur * cost_out[v]
+                    if bound >= least:
+                        break  # later starts only deliver later
+                    p_mfg = self._batch_price(site, start, therapy.manufacturing_days)
+                    if bound + p_mfg >= least:
+                        continue
+                    spent = base + lab.value + p_mfg
+                    out = self._delivery(
+                        site, release, therapy, centre, tw, to_centre, least - spent
+                    )
+                    if out is None:
+                        continue
+                    value = base + lab.value + p_mfg + tw * out.time + out.value
+                    if value >= least:
+                        continue
+                    least = value
+                    paid = p_day + p_mfg + lab.paid + out.paid
+                    # the coefficient is an integer no less than its value rounded
+                    coef = math.ceil((value - paid) * SCALE - 0.5 - 1e-9)
+                    rc = coef + paid * SCALE - shift
+                    least_rc = min(least_rc, rc)
+                    best[(day, site)] = Schedule(k, rc, day, ready, site, start, release, lab, out)
         found = sorted((s for s in best.values() if s.rc < -1.0), key=lambda s: s.rc)
         return least_rc, found[:keep]
 
-    def _lower_to(self, targets: tuple[int, ...], temp: str) -> list[float]:
-        key = (targets, temp)
+    def _bounds(self, key: tuple[tuple[int, ...], str, bool]) -> list[float]:
+        """Static least time (or cost) to the targets, cached."""
         if key not in self._lower:
-            self._lower[key] = lower_bounds(self.cs.cn, targets, temp)
+            targets, temp, cost = key
+            self._lower[key] = lower_bounds(self.cs.cn, targets, temp, cost=cost)
         return self._lower[key]
 
-    def _inbound_labels(self, centre: int, ready: int, temp: str, fresh: float, lower):
-        key = (centre, ready, temp, fresh)
+    def _earliest(self, origin: int, t: int, temp: str, targets: tuple[int, ...]) -> list[float]:
+        """Earliest handover at ``targets`` from ``origin`` at ``t``, no deadline (a
+        lower bound on every itinerary's handover there), cached."""
+        key = (origin, t, temp, targets)
+        if key not in self._first:
+            self._first[key] = search(self.cs.cn, origin, float(t), temp, targets=targets)[0]
+        return self._first[key]
+
+    def _inbound_labels(
+        self, centre: int, ready: int, temp: str, fresh: float, plants: tuple[int, ...]
+    ) -> list[list[Label]]:
+        """Pareto labels from the centre at ``ready``, pruned to those that can still
+        reach one of ``plants`` by ``fresh``, cached."""
+        key = (centre, ready, temp, fresh, plants)
         if key not in self._inbound:
+            lower = self._bounds((plants, temp, False))
             self._inbound[key] = pareto(
                 self.cs.cn,
                 centre,
@@ -181,24 +216,31 @@ class Pricer:
             )
         return self._inbound[key]
 
-    def _delivery(self, site: str, release: int, therapy, centre: int, tw: float) -> Label | None:
-        """The outbound label at ``centre`` least in ``tw x delivery + value``, from the
-        one-to-all Pareto search of (site, release), shared by every order."""
-        hold_s = therapy.outbound_max_h * 3600
-        key = (site, release, therapy.outbound_temperature, hold_s)
-        if key not in self._outbound:
-            self._outbound[key] = pareto(
-                self.cs.cn,
-                self.cs.cn.index[site],
-                float(release),
-                therapy.outbound_temperature,
-                release + hold_s,
-                cost_weight=self.w.cost_per_eur,
-                price=self._lane_price,
-                limited=self.limited,
-            )
-        labels = self._outbound[key][centre]
-        return min(labels, key=lambda lab: tw * lab.time + lab.value, default=None)
+    def _delivery(
+        self, site: str, release: int, therapy, centre: int, tw: float, lower, cutoff: float
+    ) -> Label | None:
+        """The outbound label at ``centre`` least in ``tw x delivery + value`` if that
+        is below ``cutoff`` (else None): A* to the centre, cached."""
+        key = (site, release, therapy.outbound_temperature, centre, tw)
+        found, tried = self._outbound.get(key, (None, -INF))
+        if found is not None or cutoff <= tried:
+            return found
+        found = cheapest(
+            self.cs.cn,
+            self.cs.cn.index[site],
+            float(release),
+            therapy.outbound_temperature,
+            release + therapy.outbound_max_h * 3600,
+            centre,
+            time_weight=tw,
+            cost_weight=self.w.cost_per_eur,
+            price=self._lane_price,
+            limited=self.limited,
+            lower=lower,
+            cutoff=cutoff,
+        )
+        self._outbound[key] = (found, cutoff)
+        return found
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
