@@ -104,14 +104,22 @@ def test_to_json_is_summary_json(solved, tmp_path):
 
 def test_summary_is_the_plan_table(solved):
     """summary() is a text table with the status, termination and engine, the
-    objective, bound and gap, the counts and the checker's verdict."""
+    objective, bound and gap, what the bound holds over, the counts and the
+    checker's verdict; the values start in one column."""
     _net, result = solved
     text = result.summary()
     lines = text.splitlines()
     assert lines[0].split()[0] == "status" and "OPTIMAL (optimal, cp-sat)" in lines[0]
-    for label in ("objective / bound / gap", "orders served / unserved", "checker violations"):
+    labels = (
+        "objective / bound / gap",
+        "bound holds over",
+        "orders served / unserved",
+        "checker violations",
+    )
+    for label in labels:
         assert any(line.startswith(label) for line in lines), label
-    assert len({len(line) for line in lines}) == 1  # aligned columns
+    column = len(lines[0]) - len(lines[0][len("status") :].lstrip())
+    assert all(line[column - 2 : column] == "  " and line[column] != " " for line in lines)
 
 
 def test_unserved_orders_carry_their_kind(tight):

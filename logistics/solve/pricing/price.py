@@ -72,6 +72,14 @@ class Pricer:
         self._room: dict[Key, bool] = {}
         self._lower: dict[tuple[tuple[int, ...], str, bool], list[float]] = {}
         self._first: dict[tuple[int, int, str, tuple[int, ...]], list[float]] = {}
+        # earliest deliveries the candidates already know (their returns are earliest)
+        self._home: dict[tuple[int, int, int], float] = {
+            (cn.index[c.site], c.release, cn.index[cs.book.orders[c.order].treatment_centre]): (
+                c.delivery
+            )
+            for c in cs.candidates
+            if not c.outbound_hold
+        }
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
         self._inbound: dict[tuple, list[list[Label]]] = {}
@@ -136,7 +144,7 @@ class Pricer:
                     continue  # no itinerary reaches the site in the fresh window
                 stay = w.stability if was is not None and was != (site, day) else 0.0
                 base = prio * w.wait_per_h * wait_h + p_day + stay - tw * ready
-                home = self._earliest(v, int(first[v]) + making, t_out, (centre,))[centre]
+                home = self._home_at(v, int(first[v]) + making, t_out, centre)
                 if home == INF:
                     continue
                 cheap = w.cost_per_eur * (cost_in[centre] + cost_out[v])
@@ -154,7 +162,7 @@ class Pricer:
             for lab in self._inbound_labels(centre, ready, t_in, fresh, plants)[v]:
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
-                    home = self._earliest(v, release, t_out, (centre,))[centre]
+                    home = self._home_at(v, release, t_out, centre)
                     bound = base + lab.value + tw * home + w.cost_per_eur * cost_out[v]
                     if bound >= least:
                         break  # later starts only deliver later
@@ -186,6 +194,13 @@ class Pricer:
             targets, temp, cost = key
             self._lower[key] = lower_bounds(self.cs.cn, targets, temp, cost=cost)
         return self._lower[key]
+
+    def _home_at(self, site: int, release: int, temp: str, centre: int) -> float:
+        """Earliest delivery at ``centre`` of a product released at ``site``."""
+        known = self._home.get((site, release, centre))
+        if known is not None:
+            return known
+        return self._earliest(site, release, temp, (centre,))[centre]
 
     def _earliest(self, origin: int, t: int, temp: str, targets: tuple[int, ...]) -> list[float]:
         """Earliest handover at ``targets`` from ``origin`` at ``t``, no deadline (a
