@@ -69,13 +69,16 @@ def pareto(
     price: Price = _free,
     limited: frozenset[int] = frozenset(),
     lower: list[float] | None = None,
+    target: int | None = None,
 ) -> list[list[Label]]:
     """Per site, its non-dominated labels in increasing time (decreasing value).
 
     ``limited`` are the compiled lane ids with a shipper limit; ``price`` gives the
     price of a shipper on one of their departures (inf: none may be booked);
     ``lower`` (see :func:`lower_bounds`) drops labels that cannot reach a target by
-    the deadline.
+    the deadline. With a ``target`` only its labels are sought: a label that a
+    label already at the target beats on value, and on time even with the least
+    time still to go, is dropped.
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
@@ -86,13 +89,18 @@ def pareto(
     adjacency = cn.adjacency()
     push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, None, ready, None)
-    heap: list[tuple[float, float, int, Label]] = [(ready, 0.0, 0, start)]
+    # A* on time: keyed by time plus the least time still to go (one site's labels
+    # still pop in time order, so the first popped at a site is its earliest)
+    heap: list[tuple[float, float, int, Label]] = [(ready + ahead[origin], 0.0, 0, start)]
+    at_target = kept[target] if target is not None else []
     seq = 1
     while heap:
-        t, value, _, label = pop(heap)
-        u = label.site
+        _, value, _, label = pop(heap)
+        u, t = label.site, label.time
         if value >= best[u]:
             continue  # an earlier (or as early) label is at least as cheap
+        if target is not None and u != target and _beaten(at_target, t + ahead[u], value):
+            continue
         best[u] = value
         kept[u].append(label)
         if end_point[u] and u != origin:
@@ -104,11 +112,22 @@ def pareto(
             slack = deadline - ahead[v]
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
+                if at_target and _beaten(at_target, hand + ahead[v], base + extra):
+                    continue
                 if base + extra < best[v]:
                     nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
-                    push(heap, (hand, base + extra, seq, nxt))
+                    push(heap, (hand + ahead[v], base + extra, seq, nxt))
                     seq += 1
     return kept
+
+
+def _beaten(labels: list[Label], time: float, value: float) -> bool:
+    """True when one of ``labels`` (increasing time, decreasing value) is handed over
+    by ``time`` for at most ``value``."""
+    for label in reversed(labels):
+        if label.time <= time:
+            return label.value <= value
+    return False
 
 
 def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> list:

@@ -106,7 +106,9 @@ def grow(
             rc, found = pricer.price(k, mu.get(k, 0.0))
             least[k] = rc
             if rounds == 0:
-                floor[k] = rc + penalty[k]  # the least coefficient over every schedule
+                # the least coefficient over every schedule, or inf when it is no
+                # less than the penalty (then no price can make serving pay)
+                floor[k] = rc + penalty[k]
             for s in found:
                 new += _add(cs, stress, s, seen)
         rounds += 1

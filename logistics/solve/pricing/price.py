@@ -70,6 +70,8 @@ class Pricer:
         for c in cs.frozen.values():
             self.ledger.take(held(cs, c))
         self._room: dict[Key, bool] = {}
+        self._seen: set[str] = set()  # limited lanes priced by the running search
+        self._touched: dict[tuple, frozenset[str]] = {}  # per cached search
         self._lower: dict[tuple[tuple[int, ...], str, bool], list[float]] = {}
         self._first: dict[tuple[int, int, str, tuple[int, ...]], list[float]] = {}
         # earliest deliveries the candidates already know (their returns are earliest)
@@ -82,16 +84,18 @@ class Pricer:
         }
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
-        self._inbound: dict[tuple, list[list[Label]]] = {}
+        self._inbound: dict[tuple, list[Label]] = {}
         self._outbound: dict[tuple, tuple[Label | None, float]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
-        """New capacity prices (model units); searches whose lane prices changed are
-        forgotten."""
+        """New capacity prices (model units); a cached search that priced a departure
+        of a lane whose prices changed is forgotten."""
         lane_pi = {(k[1], k[2]): v for k, v in pi.items() if isinstance(k[2], int)}
-        if lane_pi != self._lane_pi:
-            self._inbound.clear()
-            self._outbound.clear()
+        changed = {key[0] for key, _ in lane_pi.items() ^ self._lane_pi.items()}
+        if changed:
+            for cache in (self._inbound, self._outbound):
+                for key in [k for k in cache if self._touched[k] & changed]:
+                    del cache[key]
         self.pi, self._lane_pi = pi, lane_pi
 
     def _price(self, key: Key) -> float:
@@ -102,13 +106,14 @@ class Pricer:
         return self.pi.get(key, 0.0) / SCALE if room else INF
 
     def _lane_price(self, lane_id: str, depart: int) -> float:
+        self._seen.add(lane_id)
         return self._price((_LANE, lane_id, depart))
 
     def price(self, k: int, mu: float, keep: int = 3) -> tuple[float, list[Schedule]]:
-        """The least reduced cost (lower bound, model units; inf without any schedule)
-        of order ``k`` whose own price is ``mu``, and up to ``keep`` schedules with
-        negative reduced cost, the best found of each (apheresis day, site), best
-        first.
+        """The least reduced cost (lower bound, model units) of order ``k`` whose own
+        price is ``mu`` when it is negative (inf when no schedule has a negative one),
+        and up to ``keep`` schedules with negative reduced cost, the best found of
+        each (apheresis day, site), best first.
 
         Each (day, site), and within it each manufacturing start, is first bounded
         from below (earliest arrivals, which no itinerary beats on a FIFO network,
@@ -130,6 +135,7 @@ class Pricer:
         cost_out = self._bounds(((centre,), t_out, True))
         to_centre = self._bounds(((centre,), t_out, False))
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+        fresh_s = therapy.inbound_max_h * 3600
         was = self.previous.get(order.order_id)
         options = []  # (floor, day, ready, site, base)
         for day, ready in self.options[k]:
@@ -148,10 +154,15 @@ class Pricer:
                 if home == INF:
                     continue
                 cheap = w.cost_per_eur * (cost_in[centre] + cost_out[v])
-                options.append((base + cheap + tw * home, day, ready, site, base))
+                slots = self._least_batch_price(site, first[v], ready + fresh_s, therapy)
+                if slots == INF:
+                    continue
+                options.append((base + cheap + slots + tw * home, day, ready, site, base))
         options.sort(key=lambda o: o[0])
         best: dict[tuple[date, str], Schedule] = {}
-        least = INF  # least value found, weight units
+        # A schedule is worth finding only below the least value found so far and
+        # below the value whose reduced cost is 0 (the bound needs min(0, rc) only).
+        least = (shift + 0.5) / SCALE
         least_rc = INF
         for floor, day, ready, site, base in options:
             if floor >= least:
@@ -159,7 +170,7 @@ class Pricer:
             v = cn.index[site]
             fresh = ready + therapy.inbound_max_h * 3600
             p_day = self._price((_APHERESIS, order.treatment_centre, day))
-            for lab in self._inbound_labels(centre, ready, t_in, fresh, plants)[v]:
+            for lab in self._inbound_labels(centre, ready, t_in, fresh, v):
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
                     home = self._home_at(v, release, t_out, centre)
@@ -211,13 +222,13 @@ class Pricer:
         return self._first[key]
 
     def _inbound_labels(
-        self, centre: int, ready: int, temp: str, fresh: float, plants: tuple[int, ...]
-    ) -> list[list[Label]]:
-        """Pareto labels from the centre at ``ready``, pruned to those that can still
-        reach one of ``plants`` by ``fresh``, cached."""
-        key = (centre, ready, temp, fresh, plants)
+        self, centre: int, ready: int, temp: str, fresh: float, plant: int
+    ) -> list[Label]:
+        """Pareto labels at ``plant`` from the centre at ``ready``, handed over by
+        ``fresh``, cached."""
+        key = (centre, ready, temp, fresh, plant)
         if key not in self._inbound:
-            lower = self._bounds((plants, temp, False))
+            self._seen = set()
             self._inbound[key] = pareto(
                 self.cs.cn,
                 centre,
@@ -227,8 +238,10 @@ class Pricer:
                 cost_weight=self.w.cost_per_eur,
                 price=self._lane_price,
                 limited=self.limited,
-                lower=lower,
-            )
+                lower=self._bounds(((plant,), temp, False)),
+                target=plant,
+            )[plant]
+            self._touched[key] = frozenset(self._seen)
         return self._inbound[key]
 
     def _delivery(
@@ -240,6 +253,7 @@ class Pricer:
         found, tried = self._outbound.get(key, (None, -INF))
         if found is not None or cutoff <= tried:
             return found
+        self._seen = set()
         found = cheapest(
             self.cs.cn,
             self.cs.cn.index[site],
@@ -255,7 +269,21 @@ class Pricer:
             cutoff=cutoff,
         )
         self._outbound[key] = (found, cutoff)
+        self._touched[key] = frozenset(self._seen)
         return found
+
+    def _least_batch_price(self, site: str, first: float, last: float, therapy) -> float:
+        """The least price of a batch at ``site`` starting between ``first`` and
+        ``last`` (on any local date in between)."""
+        zone = ZoneInfo(self.cs.network.sites[site].timezone)
+        day = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
+        end = datetime.fromtimestamp(last, UTC).astimezone(zone).date()
+        least = INF
+        while day <= end:
+            noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone).timestamp()
+            least = min(least, self._batch_price(site, int(noon), therapy.manufacturing_days))
+            day += timedelta(days=1)
+        return least
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
