@@ -21,6 +21,7 @@ from logistics.solve.greedy import greedy
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.pricing import PricingStats, grow
 from logistics.solve.problem import SCALE, build_problem, previous_selection
+from logistics.solve.reasons import check_capacity_reasons
 from logistics.solve.result import SolveResult
 from logistics.solve.solution import Improvement, Solution
 from logistics.solve.stats import ObjectiveBounds, SolveStats
@@ -144,6 +145,14 @@ def solve(
         chosen, termination = start, heuristic(termination.limit)
         objective = problem.objective(start)
     plan = assemble(problem, chosen) if termination.has_plan else None
+    if plan is not None:
+        if pricing is None:
+            why = "it is not among the candidates (pricing is off)"
+        elif termination.status is Status.OPTIMAL:
+            why = "serving it would cost more than leaving it (check the weights)"
+        else:
+            why = f"the plan is not proven optimal over every schedule ({termination})"
+        plan = check_capacity_reasons(plan, cs, chosen, params, why)
     stats = SolveStats(
         engine=sol.engine or str(engine),
         orders=len(book),

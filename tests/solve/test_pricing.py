@@ -76,3 +76,21 @@ def test_without_pricing_the_earliest_itineraries_drop_a_patient(tmp_path):
     priced = _solve(folder)
     assert (len(fixed.plan.served), len(priced.plan.served)) == (1, 2)
     assert priced.stats.pricing is not None and priced.stats.pricing["closed"]
+
+
+def test_capacity_reason_only_when_no_schedule_fits(tmp_path):
+    """Without pricing, the second order wanting the one-shipper 14:00 shuttle is left
+    unserved, and its reason says a schedule still fits (the 20:00 departure); with
+    one manufacturing slot whose batch outlasts the fresh window, no schedule fits
+    and the reason names the manufacturing capacity."""
+    shuttle = make_bundle(tmp_path / "shuttle", [(0, 0, 3), (0, 0, 3)])
+    fixed = _solve(shuttle, dataclasses.replace(PARAMS, pricing_rounds=0))
+    (unserved,) = [o for o in fixed.plan.orders if o.status == "unserved"]
+    assert unserved.reason.startswith("not planned, though a schedule fits the capacity left")
+    assert unserved.reason.endswith("it is not among the candidates (pricing is off)")
+    slots = make_bundle(
+        tmp_path / "slots", [(0, 0, 3), (0, 0, 3)], shuttle_capacity=None, manufacturing_slots=1
+    )
+    result = _solve(slots)
+    (unserved,) = [o for o in result.plan.orders if o.status == "unserved"]
+    assert unserved.reason.startswith("capacity: manufacturing slots at MFG-M")

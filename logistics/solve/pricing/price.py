@@ -60,15 +60,19 @@ class Pricer:
         weights: Weights,
         options: Mapping[int, list[tuple[date, int]]],
         previous: Mapping[str, tuple[str, date]],
+        used: Ledger | None = None,
     ) -> None:
+        """``used`` is the capacity already taken (default: the frozen orders')."""
         self.cs, self.w, self.options, self.previous = cs, weights, options, previous
         net, cn = cs.network, cs.cn
         self.limited = frozenset(
             cl.cid for cl in cn.lanes if net.lanes[cl.index].capacity is not None
         )
-        self.ledger = Ledger(net)
-        for c in cs.frozen.values():
-            self.ledger.take(held(cs, c))
+        if used is None:
+            used = Ledger(net)
+            for c in cs.frozen.values():
+                used.take(held(cs, c))
+        self.ledger = used
         self._room: dict[Key, bool] = {}
         self._seen: set[str] = set()  # limited lanes priced by the running search
         self._touched: dict[tuple, frozenset[str]] = {}  # per cached search
@@ -198,6 +202,15 @@ class Pricer:
                     best[(day, site)] = Schedule(k, rc, day, ready, site, start, release, lab, out)
         found = sorted((s for s in best.values() if s.rc < -1.0), key=lambda s: s.rc)
         return least_rc, found[:keep]
+
+    def fits(self, k: int) -> Schedule | None:
+        """The best schedule of order ``k`` that fits the capacity left, whatever it
+        costs (prices are ignored), or None when none does."""
+        pi = self.pi
+        self.set_prices({})
+        found = self.price(k, -INF, keep=1)[1]
+        self.set_prices(pi)
+        return found[0] if found else None
 
     def _bounds(self, key: tuple[tuple[int, ...], str, bool]) -> list[float]:
         """Static least time (or cost) to the targets, cached."""
