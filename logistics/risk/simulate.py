@@ -5,7 +5,9 @@ itineraries are replayed leg by leg with the delay distributions of
 :mod:`logistics.risk.distributions`. The plan fixes the lanes, not the times:
 
 - the material is handed over at a leg's from_site at ``t``; a timetabled leg takes
-  the first departure of the same lane at or after ``t + lead`` (over every
+  the first departure of the same lane at or after ``t + lead``, and on a lane with a
+  shipper limit not before the planned departure (the shipper is booked on it; a
+  plan may wait for a later departure when an earlier one is full) (over every
   disruption stretch of the lane, so closed departures are skipped), and a cancelled
   departure sends the sample to the next one of that lane (again while cancelled); an
   on-demand leg leaves at the first instant at or after ``t + lead`` at which it can
@@ -291,9 +293,17 @@ def simulate(
     for m in models.values():
         m.bind(hours, deps)
 
+    booked = {
+        lane.lane_id for lane in network.lanes if lane.capacity is not None and lane.departures
+    }
+
     def replay(itinerary: Itinerary | None, t: Times, order_id: str, direction: int) -> Times:
         for j, leg in enumerate(itinerary.legs if itinerary is not None else ()):
-            t = models[leg.lane_id].step(t, stream(seed, order_id, direction, j), samples)
+            model = models[leg.lane_id]
+            if leg.lane_id in booked:
+                # a shipper booked on this departure waits for it when early
+                t = np.maximum(t, to_s(leg.depart) - model.owners[0])
+            t = model.step(t, stream(seed, order_id, direction, j), samples)
         return t
 
     v2v = np.empty((len(served), samples), dtype=np.float32)
