@@ -94,3 +94,21 @@ def test_capacity_reason_only_when_no_schedule_fits(tmp_path):
     result = _solve(slots)
     (unserved,) = [o for o in result.plan.orders if o.status == "unserved"]
     assert unserved.reason.startswith("capacity: manufacturing slots at MFG-M")
+
+
+def test_generated_1000_order_book_plans_with_zero_violations():
+    """A generated 1,000-order book on data/europe plans (pricing on, a short limit)
+    with every order's plan passing the independent checker, transit rule included,
+    and a bound never above the plan."""
+    from datetime import date
+
+    from logistics.synth import generate_orders
+
+    net = lg.read_network()
+    book = generate_orders(net, 1000, start=date(2026, 12, 7), days=28, seed=7)
+    params = dataclasses.replace(PARAMS, time_limit_s=20, relative_gap=1e-4)
+    result = solve(net, book, params, engine="auto")
+    assert result.plan is not None and len(result.plan.served) > 300
+    assert lg.check(result.plan, net, book) == []
+    assert result.bounds.dual is not None
+    assert result.bounds.dual <= result.objective_value() + 1e-6
