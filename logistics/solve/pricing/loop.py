@@ -123,7 +123,11 @@ def grow(
             closed, stopped = True, "closed"
             break
         problem = build_problem(cs, params, previous)
-        duals = solve_master(problem, params.workers)
+        left = time_limit_s - (time.perf_counter() - t0)
+        if left <= 0:
+            stopped = "time limit"
+            break
+        duals = solve_master(problem, params.workers, left)
         mu, master_value = duals.mu, duals.value
         pricer.set_prices(duals.pi)
     return PricingStats(
