@@ -26,6 +26,12 @@ def search(
     Returns labels (UTC seconds, inf when unreachable) and the lane used to reach each
     site. Stops once every site in ``targets`` is settled; ignores ``banned`` lanes
     (indices) and labels later than ``deadline``.
+
+    Labels are (handover, lane cost so far), least first in that order: among lanes
+    handing over at a site at the same time the one that brings the material there
+    for less wins, so cost breaks ties and never changes a handover time. The cost
+    is that of the site's own label extended by the lane (a site is not reached
+    later for less in order to save on the next lane).
     """
     # The inner loop is the hot path of every route query: it inlines the scalar
     # CompiledNetwork.traverse (the documented exception to network/traversal.py) on the
@@ -33,19 +39,22 @@ def search(
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     label = [INF] * n
+    cost = [INF] * n  # lane cost of the label's chain: breaks ties on handover time
     pred: list[CompiledLane | None] = [None] * n
     label[origin] = ready
-    heap = [(ready, origin)]
+    cost[origin] = 0.0
+    heap = [(ready, 0.0, origin)]
     remaining = set(targets)
     done = [False] * n
     adjacency = cn.adjacency()
     end_point = cn.end_point
     push, pop = heapq.heappush, heapq.heappop
     while heap:
-        t, u = pop(heap)
+        t, _, u = pop(heap)
         if done[u]:
             continue
         done[u] = True
+        c = cost[u]
         remaining.discard(u)
         if targets and not remaining:
             break
@@ -85,10 +94,20 @@ def search(
                 s = dst.starts[i]
                 if s > x:
                     x = s
-            if x < label[v] and x <= deadline:
-                label[v] = x
-                pred[v] = cl
-                push(heap, (x, v))
+            if x <= label[v] and x <= deadline:
+                y = c + cl.cost
+                if x < label[v]:
+                    label[v] = x
+                    cost[v] = y
+                    pred[v] = cl
+                    push(heap, (x, y, v))
+                elif y < cost[v] and not done[v]:
+                    # as early for less: its heap entry at x stands and the cost is
+                    # read when it pops, after every site handed over before x; only
+                    # those can lower it (a lane takes at least a second: durations
+                    # are positive, whole seconds rounded up)
+                    cost[v] = y
+                    pred[v] = cl
     return label, pred
 
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
+from logistics.network.earliest import search
 from logistics.network.timebase import INF
 
 # (lane id, departure in UTC seconds) -> price of one shipper on it (inf: no room)
@@ -70,6 +71,7 @@ def pareto(
     limited: frozenset[int] = frozenset(),
     lower: list[float] | None = None,
     target: int | None = None,
+    banned: Collection[int] = (),
 ) -> list[list[Label]]:
     """Per site, its non-dominated labels in increasing time (decreasing value).
 
@@ -78,7 +80,8 @@ def pareto(
     ``lower`` (see :func:`lower_bounds`) drops labels that cannot reach a target by
     the deadline. With a ``target`` only its labels are sought: a label that a
     label already at the target beats on value, and on time even with the least
-    time still to go, is dropped.
+    time still to go, is dropped. ``banned`` lanes (network lane indices) are not
+    taken.
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
@@ -106,7 +109,7 @@ def pareto(
         if end_point[u] and u != origin:
             continue
         for lane in adjacency[u]:
-            if not lane[0] & bit:
+            if not lane[0] & bit or (banned and lane[1] in banned):
                 continue
             v, cl = lane[2], lane[9]
             slack = deadline - ahead[v]
@@ -238,6 +241,34 @@ def cheapest(
                     push(heap, (key, seq, nxt))
                 seq += 1
     return None
+
+
+def earliest_cheapest(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    target: int,
+    *,
+    banned: Iterable[int] = (),
+) -> Label | None:
+    """The label of the itinerary handing over at ``target`` first, the cheapest of
+    those that hand over then (None when unreachable): the earliest handover from the
+    scalar search, then every itinerary reaching the target by then."""
+    bans = set(banned)
+    label, _pred = search(cn, origin, ready, temperature, targets=(target,), banned=bans)
+    if label[target] == INF:
+        return None
+    return pareto(
+        cn,
+        origin,
+        ready,
+        temperature,
+        label[target],
+        lower=lower_bounds(cn, (target,), temperature),
+        target=target,
+        banned=bans,
+    )[target][0]
 
 
 def lower_bounds(

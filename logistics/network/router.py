@@ -5,16 +5,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from itertools import count
 
 from logistics.model.constants import TEMPERATURES
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
-from logistics.network.compiled import TEMP_BIT, CompiledNetwork
+from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import build_itinerary, replay, search
+from logistics.network.pareto import earliest_cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF, to_s
-
-_MAX_LABELS = 40  # Pareto labels kept per site in the cheapest search
 
 
 class Router:
@@ -68,15 +66,18 @@ class Router:
         *,
         banned: Iterable[int] = (),
     ) -> Itinerary | None:
-        """The earliest-arriving itinerary, or None when the destination is unreachable."""
+        """The earliest-arriving itinerary, the cheapest of those handing over at that
+        time, or None when the destination is unreachable (``banned``: network lane
+        indices not to take)."""
         self._check(origin, destination, temperature=temperature)
         cn = self.compiled(ready)
         o, d = cn.index[origin], cn.index[destination]
         r = float(to_s(ready))
-        label, pred = search(cn, o, r, temperature, targets=(d,), banned=set(banned))
-        if label[d] == INF:
+        best = earliest_cheapest(cn, o, r, temperature, d, banned=banned)
+        if best is None:
             return None
-        return build_itinerary(cn, o, d, r, temperature, pred)
+        lanes, hold = best.chain()
+        return replay(cn, o, r, temperature, [cn.lanes[k] for k in lanes], hold)
 
     def earliest_all(self, origin: str, ready: datetime, temperature: str) -> dict[str, Itinerary]:
         """The earliest itinerary to every reachable site (the origin excluded)."""
@@ -141,39 +142,24 @@ class Router:
         self, origin: str, destination: str, ready: datetime, temperature: str, budget_h: float
     ) -> Itinerary | None:
         """The cheapest itinerary handing over within ``budget_h`` hours of ``ready``
-        (ties: the earlier one), by Pareto label setting on (time, cost)."""
+        (ties: the earlier one), from the Pareto search on (time, cost)."""
         self._check(origin, destination, temperature=temperature)
         cn = self.compiled(ready)
         o, d = cn.index[origin], cn.index[destination]
         r = float(to_s(ready))
-        deadline = r + budget_h * 3600
-        bit = TEMP_BIT[temperature]
-        # label: (time, cost, tie-breaker, site, chain of lanes); the counter keeps
-        # heapq from comparing chains (CompiledLane has no order) on equal labels
-        tie = count()
-        heap: list[tuple[float, float, int, int, tuple]] = [(r, 0.0, next(tie), o, ())]
-        front: dict[int, list[tuple[float, float]]] = {}
-        best: tuple[float, float, tuple] | None = None
-        while heap:
-            t, cost, _, u, chain = heapq.heappop(heap)
-            if best is not None and cost >= best[1]:
-                continue
-            labels = front.setdefault(u, [])
-            if any(ct <= t and cc <= cost for ct, cc in labels) or len(labels) >= _MAX_LABELS:
-                continue
-            labels.append((t, cost))
-            if u == d:
-                best = (t, cost, chain)
-                continue
-            for cl in cn.out_lanes[u]:
-                if not cl.temps & bit:
-                    continue
-                hand = cn.traverse(cl, t)[3]
-                if hand <= deadline:
-                    heapq.heappush(heap, (hand, cost + cl.cost, next(tie), cl.v, (*chain, cl)))
-        if best is None:
+        labels = pareto(
+            cn,
+            o,
+            r,
+            temperature,
+            r + budget_h * 3600,
+            lower=lower_bounds(cn, (d,), temperature),
+            target=d,
+        )[d]
+        if not labels:
             return None
-        return replay(cn, o, r, temperature, list(best[2]))
+        lanes, hold = labels[-1].chain()  # least cost; the earliest of equal costs
+        return replay(cn, o, r, temperature, [cn.lanes[k] for k in lanes], hold)
 
 
 def earliest_arrival(

@@ -1,4 +1,6 @@
-"""Booked orders: kept as booked, with the earliest itineraries from their booking."""
+"""Booked orders: kept as booked, with the earliest itineraries from their booking
+(the cheapest of those handing over first, as the router and the order generator
+give them)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from logistics.model.orders import Order
 from logistics.network.compiled import CompiledNetwork
-from logistics.network.earliest import search
-from logistics.network.timebase import INF, to_s
+from logistics.network.pareto import earliest_cheapest
+from logistics.network.timebase import to_s
 from logistics.solve.candidates.candidate import DAY_S, CandidateSet
-from logistics.solve.candidates.chains import chain_of, cids, make_candidate
+from logistics.solve.candidates.chains import make_candidate
 
 
 def freeze(cs: CandidateSet, stress: CompiledNetwork | None, k: int, order: Order) -> None:
@@ -22,36 +24,39 @@ def freeze(cs: CandidateSet, stress: CompiledNetwork | None, k: int, order: Orde
     ready = to_s(order.committed_apheresis)
     site = order.committed_site
     centre = net.sites[order.treatment_centre]
-    labels, pred = search(
-        cn,
-        cn.index[centre.site_id],
-        float(ready),
-        therapy.inbound_temperature,
-        targets=(cn.index[site],),
+    inbound = earliest_cheapest(
+        cn, cn.index[centre.site_id], float(ready), therapy.inbound_temperature, cn.index[site]
     )
-    arrival = labels[cn.index[site]]
-    if arrival == INF:
+    if inbound is None:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.inbound_temperature} itinerary"
         return
-    chain_in = chain_of(cn, cids(pred), cn.index[centre.site_id], cn.index[site])
-    start_s = int(arrival)
+    chain_in, hold_in = inbound.chain()
+    start_s = int(inbound.time)
     release = start_s + (therapy.manufacturing_days + therapy.release_days) * DAY_S
-    labels, pred = search(
-        cn,
-        cn.index[site],
-        float(release),
-        therapy.outbound_temperature,
-        targets=(cn.index[centre.site_id],),
+    outbound = earliest_cheapest(
+        cn, cn.index[site], float(release), therapy.outbound_temperature, cn.index[centre.site_id]
     )
-    delivery = labels[cn.index[centre.site_id]]
-    if delivery == INF:
+    if outbound is None:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.outbound_temperature} return"
         return
-    chain_out = chain_of(cn, cids(pred), cn.index[site], cn.index[centre.site_id])
+    chain_out, hold_out = outbound.chain()
+    delivery = outbound.time
     zone = ZoneInfo(centre.timezone)
     day = datetime.fromtimestamp(ready, UTC).astimezone(zone).date()
     cand = make_candidate(
-        cs, stress, k, day, ready, site, start_s, release, int(delivery), chain_in, chain_out
+        cs,
+        stress,
+        k,
+        day,
+        ready,
+        site,
+        start_s,
+        release,
+        int(delivery),
+        chain_in,
+        chain_out,
+        hold_in,
+        hold_out,
     )
     notes = []
     if (start_s - ready) > therapy.inbound_max_h * 3600:
