@@ -131,13 +131,10 @@ def solve(
     sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
     candidate_bound = bound
-    if pricing is not None and pricing.lp_bound is not None:
+    if pricing is not None:
         # The engine's bound holds over the candidates only; pricing's over every schedule.
         bound = pricing.lp_bound if sol.status is not Status.INFEASIBLE else None
         termination = _over_every_schedule(termination, objective, bound, params, pricing)
-    elif pricing is not None:
-        # No pricing round completed: the engine's bound holds over the candidates only.
-        termination = _over_every_schedule(termination, objective, None, params, pricing)
     elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
     if sol.status is Status.UNKNOWN and problem.feasible(start):
@@ -239,14 +236,9 @@ def _over_every_schedule(
     pricing: PricingStats,
 ) -> Termination:
     """An engine's proof covers the candidates; the plan is optimal over every
-    schedule only when pricing's bound (None: no round completed) proves it too."""
-    if termination.status is not Status.OPTIMAL or objective is None:
+    schedule only when pricing's bound proves it too."""
+    if termination.status is not Status.OPTIMAL or objective is None or bound is None:
         return termination
-    if bound is None:
-        return Termination(
-            reason=TerminationReason.CANDIDATES_OPTIMAL,
-            detail=f"{pricing.stopped} before every order was priced",
-        )
     if proven(objective, bound):
         return Termination(reason=TerminationReason.OPTIMAL)
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:

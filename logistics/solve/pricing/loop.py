@@ -8,14 +8,16 @@ penalty plus their own price is negative; the others provably cannot), and adds 
 schedules that do. It stops when none is left (pricing closed), or at the round or
 time limit.
 
-After every complete round the Lagrangian bound
-``master dual value + sum over orders of min(0, least reduced cost)`` is a lower
-bound on every plan over every schedule (risk counted as 0): with pricing closed it
-is the LP optimum itself.
+After every round the Lagrangian bound ``master dual value + sum over orders of
+min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
+counted as 0): an order not priced in the round counts with a lower bound of its
+reduced cost (its least coefficient, or 0, less its penalty plus its price). With
+pricing closed it is the LP optimum itself.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -37,14 +39,14 @@ class PricingStats:
     """What column generation did: ``rounds`` (round 0, at zero prices, included),
     ``added`` candidates, ``closed`` (no schedule of any order prices out: the LP
     bound holds over every schedule), ``stopped`` (why it stopped), ``lp_bound``
-    (model units: the best Lagrangian bound of a complete round, valid over every
-    schedule with risk counted as 0; None when no round completed) and ``seconds``."""
+    (model units: the best Lagrangian bound of the rounds, valid over every schedule
+    with risk counted as 0) and ``seconds``."""
 
     rounds: int
     added: int
     closed: bool
     stopped: str
-    lp_bound: float | None
+    lp_bound: float
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,7 +56,7 @@ class PricingStats:
             "added": self.added,
             "closed": self.closed,
             "stopped": self.stopped,
-            "bound_over": "the candidates" if self.lp_bound is None else "every schedule",
+            "bound_over": "every schedule",
             "seconds": round(self.seconds, 3),
         }
 
@@ -86,7 +88,7 @@ def grow(
         for k, o in enumerate(cs.book.orders)
     }
     floor: dict[int, float] = {}
-    added, rounds, bound = 0, 0, None
+    added, rounds, bound = 0, 0, -math.inf
     mu: dict[int, float] = {}
     master_value = float(sum(penalty.values()))  # every plannable order unserved
     stopped = "round limit"
@@ -112,9 +114,14 @@ def grow(
             for s in found:
                 new += _add(cs, stress, s, seen)
         rounds += 1
-        if complete:
-            lagrange = master_value + sum(min(0.0, rc) for rc in least.values())
-            bound = lagrange if bound is None else max(bound, lagrange)
+        # An order not priced this round (skipped, or the time ran out) has no
+        # schedule below its least coefficient (0 before round 0 priced it), so its
+        # reduced cost is at least that less its penalty plus its price.
+        lagrange = master_value + sum(
+            min(0.0, least[k] if k in least else floor.get(k, 0.0) - penalty[k] + mu.get(k, 0.0))
+            for k in plannable
+        )
+        bound = max(bound, lagrange)
         added += new
         if not complete:
             stopped = "time limit"
