@@ -17,7 +17,7 @@ from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
-from logistics.solve.greedy import greedy
+from logistics.solve.greedy import greedy, rounded
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.pricing import PricingStats, grow
 from logistics.solve.problem import SCALE, build_problem, previous_selection
@@ -101,7 +101,7 @@ def solve(
         simulate_candidates(cs, samples, params.seed)
     if params.max_breach is not None:
         cap_breach(cs, params.max_breach)
-    pricing = None
+    pricing, lp_x = None, None
     if params.pricing_rounds > 0 and engine is not Engine.GREEDY:
         first = len(cs.candidates)
         if progress:
@@ -111,7 +111,7 @@ def solve(
             # A deterministic solve prices by rounds only: wall time would change the plan.
             deterministic = params.deterministic_time_s is not None
             budget = math.inf if deterministic else params.time_limit_s / 2
-        pricing = grow(
+        pricing, lp_x = grow(
             cs,
             params,
             previous,
@@ -126,7 +126,12 @@ def solve(
     if progress:
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
-    hint = previous_selection(previous, cs) or start
+    first_plan = start  # the plan the engine starts from
+    if lp_x is not None and params.max_breach is None:  # (the cap renumbers candidates)
+        lp_plan = rounded(problem, lp_x.tolist())
+        if problem.objective(lp_plan) < problem.objective(start):
+            first_plan = lp_plan
+    hint = previous_selection(previous, cs) or first_plan
     left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
     sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
@@ -137,10 +142,10 @@ def solve(
         termination = _over_every_schedule(termination, objective, bound, params, pricing)
     elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
-    if sol.status is Status.UNKNOWN and problem.feasible(start):
-        # A limit came before the engine found a plan: keep the greedy one.
-        chosen, termination = start, heuristic(termination.limit)
-        objective = problem.objective(start)
+    if sol.status is Status.UNKNOWN and problem.feasible(first_plan):
+        # A limit came before the engine found a plan: keep the one it started from.
+        chosen, termination = first_plan, heuristic(termination.limit)
+        objective = problem.objective(first_plan)
     plan = assemble(problem, chosen) if termination.has_plan else None
     if plan is not None:
         if pricing is None:

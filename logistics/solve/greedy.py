@@ -1,22 +1,60 @@
-"""Greedy first-come baseline: what a planner does by hand."""
+"""Greedy first-come baseline (what a planner does by hand), and the rounding of an
+LP solution into a first plan."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from logistics.solve.problem import Problem
 
 
-def greedy(problem: Problem) -> list[int]:
-    """Orders by earliest apheresis date then priority (most urgent first); each takes
-    its best remaining candidate (lowest objective coefficient) that fits."""
-    cs = problem.cs
+def rounded(problem: Problem, x: Sequence[float]) -> list[int]:
+    """The LP solution ``x`` (per candidate) rounded: candidates by decreasing value
+    (then coefficient) each taken when its order is not served yet, it is worth
+    serving (coefficient below the penalty) and it fits; then every order left takes
+    its best candidate that still fits, as in :func:`greedy`."""
+    free, rows_of = _capacity(problem)
+    served: set[int] = set()
+    chosen: list[int] = []
+
+    def take(c: int) -> None:
+        for key in rows_of[c]:
+            free[key] -= 1
+        chosen.append(c)
+        served.add(problem.orders[c])
+
+    lp = [c for c in range(len(problem.coef)) if c < len(x) and x[c] > 1e-6]
+    for c in sorted(lp, key=lambda c: (-x[c], problem.coef[c], c)):
+        k = problem.orders[c]
+        worth = problem.coef[c] < problem.penalty[k]
+        if k not in served and worth and all(free[key] > 0 for key in rows_of[c]):
+            take(c)
+    for k, cands in enumerate(problem.by_order):
+        if k in served:
+            continue
+        for c in sorted(cands, key=lambda c: (problem.coef[c], c)):
+            if problem.coef[c] < problem.penalty[k] and all(free[key] > 0 for key in rows_of[c]):
+                take(c)
+                break
+    return chosen
+
+
+def _capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:
     free: dict[tuple, int] = {}
     rows_of: dict[int, list[tuple]] = defaultdict(list)
     for key, cap, cands in problem.rows:
         free[key] = cap
         for c in cands:
             rows_of[c].append(key)
+    return free, rows_of
+
+
+def greedy(problem: Problem) -> list[int]:
+    """Orders by earliest apheresis date then priority (most urgent first); each takes
+    its best remaining candidate (lowest objective coefficient) that fits."""
+    cs = problem.cs
+    free, rows_of = _capacity(problem)
     order_ids = sorted(
         (k for k, cands in enumerate(problem.by_order) if cands),
         key=lambda k: (

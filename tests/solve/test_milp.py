@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.model.capacity import Capacity
@@ -205,3 +207,23 @@ def test_auto_engine_runs_highs_then_cp_sat_when_highs_stops_short(tiny_net, mon
         assert result.objective_value() == pytest.approx(alone.objective_value())
         assert result.bounds.dual is not None
         assert result.bounds.dual <= result.objective_value() + 1e-6
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 50), noise=st.lists(st.floats(0, 1), min_size=1, max_size=400))
+def test_rounding_an_lp_solution_gives_a_feasible_plan(tiny_net, seed, noise):
+    """Any LP values round to a feasible selection; an optimal selection given as
+    0/1 values rounds to a plan as good as it."""
+    from logistics.solve.greedy import rounded
+
+    book = generate_orders(tiny_net, 6, date(2026, 12, 7), 5, seed, committed_share=0)
+    problem = _problem(tiny_net, book)
+    x = [noise[i % len(noise)] for i in range(len(problem.coef))]
+    assert problem.feasible(rounded(problem, x))
+    best = solve_cpsat(problem, EXACT)
+    exact = [1.0 if i in set(best.chosen) else 0.0 for i in range(len(problem.coef))]
+    plan = rounded(problem, exact)
+    assert problem.feasible(plan)
+    assert problem.objective(plan) == best.objective

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from logistics.model.orders import OrderStatus
 from logistics.model.plan import Plan
 from logistics.network.compiled import CompiledNetwork
@@ -69,8 +71,10 @@ def grow(
     *,
     max_rounds: int,
     time_limit_s: float,
-) -> PricingStats:
-    """Add to ``cs`` every schedule that prices out, round after round."""
+) -> tuple[PricingStats, np.ndarray]:
+    """Add to ``cs`` every schedule that prices out, round after round. Returns what
+    pricing did and the last master LP's solution (per candidate, 0 for those added
+    after it), which rounds to a good first plan."""
     t0 = time.perf_counter()
     options = phases.apheresis_options(cs)
     pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
@@ -90,6 +94,7 @@ def grow(
     floor: dict[int, float] = {}
     added, rounds, bound = 0, 0, -math.inf
     mu: dict[int, float] = {}
+    x = np.zeros(0)
     master_value = float(sum(penalty.values()))  # every plannable order unserved
     stopped = "round limit"
     closed = False
@@ -135,9 +140,9 @@ def grow(
             stopped = "time limit"
             break
         duals = solve_master(problem, params.workers, left)
-        mu, master_value = duals.mu, duals.value
+        mu, master_value, x = duals.mu, duals.value, duals.x
         pricer.set_prices(duals.pi)
-    return PricingStats(
+    stats = PricingStats(
         rounds=rounds,
         added=added,
         closed=closed,
@@ -145,6 +150,7 @@ def grow(
         lp_bound=bound,
         seconds=time.perf_counter() - t0,
     )
+    return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
 
 
 def _add(cs: CandidateSet, stress, s: Schedule, seen: set) -> int:

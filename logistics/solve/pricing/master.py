@@ -21,12 +21,13 @@ from logistics.solve.problem import Problem
 @dataclass(frozen=True, slots=True)
 class Duals:
     """Prices of one master solve: ``value`` the dual objective of the prices (model
-    units, penalties of all orders included; the LP optimum up to the solver's
-    tolerance), ``mu`` per order index, ``pi`` per capacity key."""
+    units, penalties of all orders included), ``mu`` per order index, ``pi`` per
+    capacity key, and ``x`` the LP solution (per candidate)."""
 
     value: float
     mu: dict[int, float]
     pi: dict[Key, float]
+    x: np.ndarray  # the LP's value of each candidate
 
 
 def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.inf) -> Duals:
@@ -37,7 +38,7 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
     n = len(problem.coef)
     offset = float(sum(problem.penalty))
     if n == 0:
-        return Duals(offset, {}, {})
+        return Duals(offset, {}, {}, np.zeros(0))
     orders = np.asarray(problem.orders, dtype=np.int64)
     weights = (
         np.asarray(problem.coef, dtype=float) - np.asarray(problem.penalty, dtype=float)[orders]
@@ -86,7 +87,8 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
         _set(h, "time_limit", max(1.0, float(time_limit_s)))
     _check(h.passModel(lp), highspy, "passModel")
     _check(h.run(), highspy, "run")
-    dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual))
+    solution = h.getSolution()
+    dual = np.maximum(0.0, -np.asarray(solution.row_dual))
     m = len(order_rows)
     return Duals(
         # the dual objective of these (non-negative) prices: with the least reduced
@@ -94,4 +96,5 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
         value=offset - float(np.dot(dual, np.asarray(upper))),
         mu={k: float(d) for k, d in zip(order_rows, dual[:m], strict=True)},
         pi={key: float(d) for key, d in zip(keys, dual[m:], strict=True) if d > 0.0},
+        x=np.asarray(solution.col_value, dtype=float),
     )
