@@ -30,7 +30,7 @@ class TerminationReason(StrEnum):
     NO_SOLUTION_FOUND = "no solution found"  # a limit stopped the search without a plan
     INFEASIBLE = "infeasible"  # no plan keeps the fixed commitments
     MODEL_INVALID = "model invalid"  # the engine rejected the model
-    HEURISTIC = "heuristic"  # the greedy baseline's plan: no proof of anything
+    HEURISTIC = "heuristic"  # a heuristic plan (greedy, or a rounded LP): no proof
     # the engine proved the plan best over the candidates, not over every schedule
     CANDIDATES_OPTIMAL = "optimal over the candidates"
 
@@ -86,14 +86,15 @@ class Termination:
     def __str__(self) -> str:
         """Short words for summary.json and tables: ``optimal``, ``gap limit``, ``time
         limit``, ``time limit, no plan``, ``greedy`` (the greedy engine), ``time limit,
-        greedy plan`` (the engine found none), ``infeasible``..."""
+        starting plan`` (the engine found none; the plan it started from is kept),
+        ``optimal over the candidates``, ``infeasible``..."""
         limit = f"{self.limit} limit"
         if self.reason is TerminationReason.FEASIBLE:
             text = limit
         elif self.reason is TerminationReason.NO_SOLUTION_FOUND:
             text = f"{limit}, no plan"
         elif self.reason is TerminationReason.HEURISTIC:
-            text = "greedy" if self.limit is Limit.NONE else f"{limit}, greedy plan"
+            text = "greedy" if self.limit is Limit.NONE else f"{limit}, starting plan"
         else:
             text = str(self.reason)
         return f"{text} ({self.detail})" if self.detail else text
@@ -106,8 +107,9 @@ def proven(objective: int, bound: float | None) -> bool:
 
 
 def heuristic(limit: Limit = Limit.NONE, detail: str = "") -> Termination:
-    """The greedy plan: asked for (``limit`` NONE) or kept because the engine found
-    none before ``limit`` stopped it."""
+    """A heuristic plan: the greedy one asked for (``limit`` NONE), or the plan the
+    engine started from (greedy, or the rounded LP of pricing) kept because the engine
+    found none before ``limit`` stopped it."""
     return Termination(reason=TerminationReason.HEURISTIC, limit=limit, detail=detail)
 
 

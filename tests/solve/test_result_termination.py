@@ -91,7 +91,7 @@ def test_status_and_words_follow_the_reason():
             "time limit, no plan",
         ),
         (heuristic(), Status.FEASIBLE, "greedy"),
-        (heuristic(Limit.TIME), Status.FEASIBLE, "time limit, greedy plan"),
+        (heuristic(Limit.TIME), Status.FEASIBLE, "time limit, starting plan"),
         (Termination(reason=R.INFEASIBLE), Status.INFEASIBLE, "infeasible"),
         (Termination(reason=R.MODEL_INVALID), Status.UNKNOWN, "model invalid"),
     ]
