@@ -56,6 +56,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("logistics")
+# Pricing's share of the time limit when not set. Measured on the generated 1,000-order
+# book (60 s limit): round 1 of pricing ends at about 31 s; the integer solve after it
+# takes 2-3 s there and about 15 s on the 5,000-order tight book (120 s limit).
+PRICING_SHARE = 0.6
 
 
 def solve(
@@ -110,7 +114,7 @@ def solve(
         if budget is None:
             # A deterministic solve prices by rounds only: wall time would change the plan.
             deterministic = params.deterministic_time_s is not None
-            budget = math.inf if deterministic else params.time_limit_s / 2
+            budget = math.inf if deterministic else PRICING_SHARE * params.time_limit_s
         pricing, lp_x = grow(
             cs,
             params,

@@ -63,7 +63,7 @@ class SolveParams:
     max_breach: float | None = None  # drop candidates whose breach probability exceeds it
     risk_samples: int = 0  # Monte Carlo draws per candidate (0: the p90 stress test)
     pricing_rounds: int = 30  # column generation rounds (0: the earliest-itinerary set only)
-    # pricing's share of the time (None: half the limit; no limit but the rounds when
+    # pricing's share of the time (None: 60 % of the limit; no limit but the rounds when
     # deterministic_time_s is set, so the plan does not depend on the machine's speed)
     pricing_time_s: float | None = None
     weights: Weights = field(default_factory=Weights)

@@ -5,8 +5,8 @@ schedule (``floor``), and its best schedules join the candidates. Each later rou
 solves the LP of the grown candidate model (:mod:`.master`), prices the orders that
 can still have a schedule of negative reduced cost (those whose ``floor`` less their
 penalty plus their own price is negative; the others provably cannot), and adds the
-schedules that do. It stops when none is left (pricing closed), or at the round or
-time limit.
+schedules that do. It stops when none is left (pricing closed), when the bound is
+within the relative gap asked of the master LP, or at the round or time limit.
 
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
@@ -133,6 +133,10 @@ def grow(
             break
         if rounds > 1 and new == 0:
             closed, stopped = True, "closed"
+            break
+        if rounds > 1 and master_value - bound <= params.relative_gap * max(1.0, master_value):
+            # the LP over the candidates is within the gap asked of every schedule's
+            stopped = "within the gap"
             break
         problem = build_problem(cs, params, previous)
         left = time_limit_s - (time.perf_counter() - t0)

@@ -89,7 +89,17 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
     _check(h.run(), highspy, "run")
     solution = h.getSolution()
     dual = np.maximum(0.0, -np.asarray(solution.row_dual))
+    # Reduced costs under these prices; the simplex leaves part of the duals on the
+    # column bounds (x <= 1), so a chosen column can price below 0. Its order's price
+    # takes that part back (the order row holds at most one unit), which gives the
+    # prices of the LP without column bounds and keeps every column at rc >= 0.
+    idx = np.concatenate(index).astype(np.int64)
+    rows = np.repeat(np.arange(len(upper)), np.diff(np.asarray(start)))
+    rc = weights.copy()
+    np.add.at(rc, idx, dual[rows] * np.concatenate(value))
     m = len(order_rows)
+    for i, k in enumerate(order_rows):
+        dual[i] += max(0.0, -float(rc[problem.by_order[k]].min()))
     return Duals(
         # the dual objective of these (non-negative) prices: with the least reduced
         # costs it makes the Lagrangian bound, valid whatever the LP's accuracy
