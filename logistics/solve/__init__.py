@@ -119,7 +119,6 @@ def solve(
             cs,
             params,
             previous,
-            cs.stress,
             max_rounds=params.pricing_rounds,
             time_limit_s=budget,
         )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from logistics.model.ledger import Ledger
 from logistics.model.plan import Plan, PlanStatus
-from logistics.solve.candidates import CandidateSet, phases
+from logistics.solve.candidates import CandidateSet
 from logistics.solve.params import SolveParams
 from logistics.solve.pricing.price import Pricer
 from logistics.solve.problem import held
@@ -35,8 +35,7 @@ def check_capacity_reasons(
     used = Ledger(cs.network)
     for cand in [cs.candidates[i] for i in chosen] + list(cs.frozen.values()):
         used.take(held(cs, cand))
-    options = phases.apheresis_options(cs)
-    pricer = Pricer(cs, params.weights, options, {}, used=used)
+    pricer = Pricer(cs, params.weights, cs.options, {}, used=used)
     rows = list(plan.orders)
     for k in blocked:
         found = pricer.fits(k)

@@ -67,7 +67,7 @@ def build_candidates(
     cs = CandidateSet(
         network=network, book=book, cn=cn, by_order=[[] for _ in book.orders], stress=stress
     )
-    options = phases.apheresis_options(cs)
+    options = cs.options = phases.apheresis_options(cs)
     say("routing inbound shipments", 0.1)
     inbound = phases.route_inbound(cs, engine, options)
     pending = phases.manufacturing_starts(cs, options, inbound)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
@@ -58,6 +58,8 @@ class CandidateSet:
     frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
     frozen_notes: dict[int, str] = field(default_factory=dict)
     stress: CompiledNetwork | None = None  # the p90 network of the stress test risk
+    # per open order, its allowed (local apheresis day, ready time in UTC seconds)
+    options: dict[int, list[tuple[date, int]]] = field(default_factory=dict)
 
     def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
         """The legs of a candidate's inbound or outbound itinerary."""
@@ -86,24 +88,3 @@ class CandidateSet:
                 origin=origin, destination=origin, ready=from_s(ready), temperature=temp, legs=()
             )
         return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes, hold)
-
-
-def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:
-    """The time span candidates can touch: from the first apheresis to the last
-    possible delivery of the latest order."""
-    if not book.orders:
-        now = datetime(2026, 1, 1, tzinfo=UTC)
-        return now, now + timedelta(days=1)
-    first = min(
-        min(o.apheresis_earliest, o.committed_apheresis or o.apheresis_earliest)
-        for o in book.orders
-    )
-    last = max(o.apheresis_latest for o in book.orders)
-    longest = max(
-        (
-            t.inbound_max_h / 24 + t.manufacturing_days + t.release_days + t.outbound_max_h / 24
-            for t in network.therapies.values()
-        ),
-        default=30,
-    )
-    return first - timedelta(days=2), last + timedelta(days=longest + 3)

@@ -17,11 +17,6 @@ def group_keys(pairs) -> dict[str, list[tuple[str, int]]]:
     return {t: list(keys) for t, keys in out.items()}
 
 
-def cids(pred: list[CompiledLane | None]) -> list[int]:
-    """The scalar search's predecessor lanes as compiled lane ids (-1: none)."""
-    return [-1 if cl is None else cl.cid for cl in pred]
-
-
 def chain_of(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
     """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (per site, the
     compiled lane id that reached it)."""

@@ -27,8 +27,7 @@ import numpy as np
 
 from logistics.model.orders import OrderStatus
 from logistics.model.plan import Plan
-from logistics.network.compiled import CompiledNetwork
-from logistics.solve.candidates import CandidateSet, phases
+from logistics.solve.candidates import CandidateSet
 from logistics.solve.candidates.chains import make_candidate
 from logistics.solve.params import SolveParams
 from logistics.solve.pricing.master import solve_master
@@ -67,7 +66,6 @@ def grow(
     cs: CandidateSet,
     params: SolveParams,
     previous: Plan | None,
-    stress: CompiledNetwork | None,
     *,
     max_rounds: int,
     time_limit_s: float,
@@ -76,7 +74,7 @@ def grow(
     pricing did and the last master LP's solution (per candidate, 0 for those added
     after it), which rounds to a good first plan."""
     t0 = time.perf_counter()
-    options = phases.apheresis_options(cs)
+    options = cs.options
     pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
     seen = {_signature(c) for c in cs.candidates}
     # the most urgent orders first, so a cut-short round has priced those
@@ -117,7 +115,7 @@ def grow(
                 # less than the penalty (then no price can make serving pay)
                 floor[k] = rc + penalty[k]
             for s in found:
-                new += _add(cs, stress, s, seen)
+                new += _add(cs, s, seen)
         rounds += 1
         # An order not priced this round (skipped, or the time ran out) has no
         # schedule below its least coefficient (0 before round 0 priced it), so its
@@ -157,12 +155,12 @@ def grow(
     return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
 
 
-def _add(cs: CandidateSet, stress, s: Schedule, seen: set) -> int:
+def _add(cs: CandidateSet, s: Schedule, seen: set) -> int:
     chain_in, hold_in = s.inbound.chain()
     chain_out, hold_out = s.outbound.chain()
     cand = make_candidate(
         cs,
-        stress,
+        cs.stress,
         s.order,
         s.day,
         s.ready,

@@ -141,7 +141,7 @@ class Pricer:
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
         fresh_s = therapy.inbound_max_h * 3600
         was = self.previous.get(order.order_id)
-        options = []  # (floor, day, ready, site, base)
+        options = []  # (floor, day, ready, site, base, apheresis price)
         for day, ready in self.options[k]:
             p_day = self._price((_APHERESIS, order.treatment_centre, day))
             if p_day == INF:
@@ -161,19 +161,19 @@ class Pricer:
                 slots = self._least_batch_price(site, first[v], ready + fresh_s, therapy)
                 if slots == INF:
                     continue
-                options.append((base + cheap + slots + tw * home, day, ready, site, base))
+                floor = base + cheap + slots + tw * home
+                options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
         best: dict[tuple[date, str], Schedule] = {}
         # A schedule is worth finding only below the least value found so far and
         # below the value whose reduced cost is 0 (the bound needs min(0, rc) only).
         least = (shift + 0.5) / SCALE
         least_rc = INF
-        for floor, day, ready, site, base in options:
+        for floor, day, ready, site, base, p_day in options:
             if floor >= least:
                 break
             v = cn.index[site]
             fresh = ready + therapy.inbound_max_h * 3600
-            p_day = self._price((_APHERESIS, order.treatment_centre, day))
             for lab in self._inbound_labels(centre, ready, t_in, fresh, v):
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
