@@ -31,6 +31,10 @@ violation is listed (the violation kind in brackets).
    - outbound likewise from the site, ready at release, in the outbound class; delivery
      is the last leg's handover [delivery], within ``outbound_max_h`` of release
      [outbound_window];
+   - infusion: lymphodepletion starts no earlier than the delivery (less the therapy's
+     ``lymphodepletion_before_delivery_h``) [lymphodepletion], at least
+     ``infusion_prep_days`` x 24 h before the infusion [infusion_prep], both while the
+     centre is open [treatment_closed];
    - ``cost_eur`` is the sum of the lanes' costs within 0.01 EUR [cost].
    A missing itinerary (None) stands for "no legs" when centre and site are the same
    place (a plan read back from files has no leg rows then).
@@ -100,6 +104,9 @@ KINDS = (
     "durations",
     "delivery",
     "outbound_window",
+    "lymphodepletion",
+    "infusion_prep",
+    "treatment_closed",
     "cost",
     "manufacturing_capacity",
     "apheresis_capacity",
@@ -114,6 +121,8 @@ _SCHEDULE = (
     "manufacturing_end",
     "release_time",
     "delivery_time",
+    "lymphodepletion_start",
+    "infusion_time",
 )
 
 
@@ -311,6 +320,8 @@ class _PlanCheck:
             self._inbound(p, order, therapy, site)
             self._manufacturing(p, therapy)
             self._outbound(p, order, therapy)
+            if centre is not None:
+                self._infusion(p, therapy, centre)
         self._cost(p, order)
         return True
 
@@ -522,6 +533,41 @@ class _PlanCheck:
                 f"{_utc(delivery)}), over the {therapy.outbound_max_h:g} h hold time of "
                 f"the {therapy.outbound_temperature} shipper",
             )
+
+    def _infusion(self, p: PlannedOrder, therapy: Therapy, centre: Site) -> None:
+        oid = p.order_id
+        delivery, treat, infuse = p.delivery_time, p.lymphodepletion_start, p.infusion_time
+        assert delivery is not None and treat is not None and infuse is not None
+        early = timedelta(hours=therapy.lymphodepletion_before_delivery_h)
+        if treat < delivery - early - TOLERANCE:
+            allowed = f"{therapy.lymphodepletion_before_delivery_h:g} h before it" if early else ""
+            self.add(
+                "lymphodepletion",
+                oid,
+                "infusion",
+                f"lymphodepletion starts at {_utc(treat)}, before the product is delivered "
+                f"({_utc(delivery)}{', ' + allowed if allowed else ''})",
+            )
+        gap = span_h(infuse - treat)
+        if gap < 24 * therapy.infusion_prep_days - TOL_H:
+            self.add(
+                "infusion_prep",
+                oid,
+                "infusion",
+                f"infusion at {_utc(infuse)} only {gap:.2f} h after lymphodepletion starts "
+                f"({_utc(treat)}); {therapy.therapy_id} needs "
+                f"{therapy.infusion_prep_days} days",
+            )
+        for what, t in (("lymphodepletion starts", treat), ("infusion", infuse)):
+            if not centre.calendar.is_open(t):
+                self.add(
+                    "treatment_closed",
+                    oid,
+                    "infusion",
+                    f"{what} at {_when(t, centre)}, when {centre.site_id} is closed "
+                    f"(opening hours {centre.calendar.opening_hours}"
+                    f"{holiday_note(centre, t)})",
+                )
 
     def _cost(self, p: PlannedOrder, order: Order) -> None:
         total = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
     "outbound_temperature": (f"one of {', '.join(TEMPERATURES)}", True),
     "outbound_max_h": ("a number of hours > 0", True),
     "infusion_prep_days": ("a whole number of days >= 0", False),
+    "lymphodepletion_before_delivery_h": (
+        "a number of hours from 0 to 24 x infusion_prep_days",
+        False,
+    ),
     "sites": ("a non-empty list of manufacturing site ids", True),
     "markets": ("a non-empty list of customs territories", True),
     "dropout_per_day": ("a probability per day from 0 to below 1", False),
@@ -37,11 +42,13 @@ def _valid_therapy_value(key: str, value: Any) -> bool:
     if key == "dropout_per_day":
         return number and 0 <= value < 1
     if key == "hold_cv":
-        return number and value >= 0
+        return number and math.isfinite(value) and value >= 0
     if key.endswith("_temperature"):
         return value in TEMPERATURES
+    if key == "lymphodepletion_before_delivery_h":
+        return number and math.isfinite(value) and value >= 0
     if key.endswith("_h"):
-        return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+        return number and math.isfinite(value) and value > 0
     if key.endswith("_days"):
         minimum = 1 if key == "manufacturing_days" else 0
         return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
@@ -94,6 +101,17 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                     f"{name}:{line_of(f'therapy.{tid}', key)}:therapy.{tid}.{key}: "
                     "unknown setting kept and ignored"
                 )
+        early = spec.get("lymphodepletion_before_delivery_h", 0)
+        if ok and early > 24 * spec.get("infusion_prep_days", 0):
+            line = line_of(f"therapy.{tid}", "lymphodepletion_before_delivery_h")
+            issues.add(
+                name,
+                line,
+                f"therapy.{tid}.lymphodepletion_before_delivery_h",
+                "at most 24 x infusion_prep_days hours",
+                repr(early),
+            )
+            ok = False
         if ok:
             therapies[tid] = Therapy(
                 therapy_id=tid,
@@ -107,7 +125,11 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                 infusion_prep_days=spec.get("infusion_prep_days", 0),
                 sites=tuple(spec["sites"]),
                 markets=tuple(spec["markets"]),
-                **{k: float(spec[k]) for k in ("dropout_per_day", "hold_cv") if k in spec},
+                **{
+                    k: float(spec[k])
+                    for k in ("dropout_per_day", "hold_cv", "lymphodepletion_before_delivery_h")
+                    if k in spec
+                },
             )
     return therapies, where
 

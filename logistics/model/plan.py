@@ -36,7 +36,10 @@ ORDER_COLUMNS = (
     "manufacturing_end",
     "release_time",
     "delivery_time",
+    "lymphodepletion_start",
+    "infusion_time",
     "v2v_h",
+    "apheresis_to_delivery_h",
     "cost_eur",
     "p_breach",
     "reason",
@@ -50,7 +53,8 @@ class PlannedOrder:
     ``status`` is ``scheduled`` (planned tonight), ``frozen`` (booked earlier, kept as
     it is) or ``unserved`` (then only ids, ``reason`` and possibly nothing else).
     ``apheresis_time`` is the end of collection, when the viability clock starts;
-    ``delivery_time`` the handover at the treatment centre. All times aware UTC.
+    ``delivery_time`` the handover at the treatment centre, ``lymphodepletion_start``
+    and ``infusion_time`` when the patient is treated there. All times aware UTC.
     """
 
     order_id: str
@@ -63,6 +67,8 @@ class PlannedOrder:
     manufacturing_end: datetime | None = None
     release_time: datetime | None = None
     delivery_time: datetime | None = None
+    lymphodepletion_start: datetime | None = None
+    infusion_time: datetime | None = None
     cost_eur: float = 0.0
     p_breach: float | None = None
     reason: str = ""
@@ -80,6 +86,8 @@ class PlannedOrder:
                 self.manufacturing_end,
                 self.release_time,
                 self.delivery_time,
+                self.lymphodepletion_start,
+                self.infusion_time,
             )
             if any(t is None for t in times) or self.manufacturing_site is None:
                 raise ValueError(f"order {self.order_id}: a served order needs its schedule")
@@ -91,7 +99,14 @@ class PlannedOrder:
 
     @property
     def v2v_h(self) -> float | None:
-        """Vein-to-vein hours: delivery minus apheresis."""
+        """Vein-to-vein hours as published: infusion minus apheresis."""
+        if self.infusion_time is None or self.apheresis_time is None:
+            return None
+        return (self.infusion_time - self.apheresis_time).total_seconds() / 3600
+
+    @property
+    def apheresis_to_delivery_h(self) -> float | None:
+        """Hours from apheresis to the product's delivery at the centre."""
         if self.delivery_time is None or self.apheresis_time is None:
             return None
         return (self.delivery_time - self.apheresis_time).total_seconds() / 3600
@@ -110,7 +125,10 @@ class PlannedOrder:
             "manufacturing_end": self.manufacturing_end,
             "release_time": self.release_time,
             "delivery_time": self.delivery_time,
+            "lymphodepletion_start": self.lymphodepletion_start,
+            "infusion_time": self.infusion_time,
             "v2v_h": self.v2v_h,
+            "apheresis_to_delivery_h": self.apheresis_to_delivery_h,
             "cost_eur": self.cost_eur,
             "p_breach": self.p_breach,
             "reason": self.reason,
@@ -152,8 +170,9 @@ class Plan:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanKpis:
     """Counts and figures of a plan, over its served orders: vein-to-vein hours
-    (median, p90, mean; None when nothing is served), transport cost (EUR) and the
-    expected number of breaches (sum of ``p_breach``; None before a Monte Carlo)."""
+    (apheresis to infusion: median, p90, mean; None when nothing is served), the
+    median hours from apheresis to delivery, transport cost (EUR) and the expected
+    number of breaches (sum of ``p_breach``; None before a Monte Carlo)."""
 
     orders: int
     served: int
@@ -163,6 +182,7 @@ class PlanKpis:
     v2v_median_h: float | None
     v2v_p90_h: float | None
     v2v_mean_h: float | None
+    to_delivery_median_h: float | None
     cost_eur: float
     expected_breaches: float | None
 
@@ -171,6 +191,8 @@ class PlanKpis:
         """The KPIs of ``plan`` (figures rounded as summary.json records them)."""
         served = plan.served
         v2v = sorted(p.v2v_h for p in served if p.v2v_h is not None)
+        to_delivery = [p.apheresis_to_delivery_h for p in served]
+        delivered = [h for h in to_delivery if h is not None]
         breach = [p.p_breach for p in served if p.p_breach is not None]
         return cls(
             orders=len(plan.orders),
@@ -181,6 +203,7 @@ class PlanKpis:
             v2v_median_h=round(statistics.median(v2v), 3) if v2v else None,
             v2v_p90_h=round(_p90(v2v), 3) if v2v else None,
             v2v_mean_h=round(statistics.fmean(v2v), 3) if v2v else None,
+            to_delivery_median_h=round(statistics.median(delivered), 3) if delivered else None,
             cost_eur=round(sum(p.cost_eur for p in served), 2),
             expected_breaches=round(sum(breach), 4) if breach else None,
         )

@@ -24,6 +24,8 @@ class Therapy:
     markets: tuple[str, ...]
     dropout_per_day: float = 0.005  # hazard of a patient dropping out while waiting
     hold_cv: float = 0.1  # coefficient of variation of the dry-shipper hold time
+    # how long before delivery lymphodepletion may start (0: once the product is on site)
+    lymphodepletion_before_delivery_h: float = 0.0
 
     def __post_init__(self) -> None:
         for t in (self.inbound_temperature, self.outbound_temperature):
@@ -35,6 +37,8 @@ class Therapy:
             raise ValueError("viability windows must be positive")
         if self.manufacturing_days < 1 or self.release_days < 0 or self.infusion_prep_days < 0:
             raise ValueError("durations in days out of range")
+        if not 0 <= self.lymphodepletion_before_delivery_h <= 24 * self.infusion_prep_days:
+            raise ValueError("need 0 <= lymphodepletion_before_delivery_h <= prep days")
         if not 0 <= self.dropout_per_day < 1 or self.hold_cv < 0:
             raise ValueError("need 0 <= dropout_per_day < 1 and hold_cv >= 0")
         if not self.sites or not self.markets:

@@ -59,6 +59,10 @@ def _free(_lane: str, _depart: int) -> float:
     return 0.0
 
 
+def _same(t: float) -> float:
+    return t
+
+
 def pareto(
     cn: CompiledNetwork,
     origin: int,
@@ -198,14 +202,18 @@ def cheapest(
     limited: frozenset[int] = frozenset(),
     lower: list[float] | None = None,
     cutoff: float = INF,
+    finish: Callable[[float], float] | None = None,
 ) -> Label | None:
-    """The label at ``target`` least in ``time_weight x handover + value`` (None when
-    the target cannot be reached by ``deadline``, or not below ``cutoff``).
+    """The label at ``target`` least in ``time_weight x finish(handover) + value``
+    (None when the target cannot be reached by ``deadline``, or not below
+    ``cutoff``); ``finish`` is a non-decreasing map of the handover (the infusion it
+    allows, say), the handover itself when not given.
 
     A* on that key with ``lower`` (the :func:`lower_bounds` to the target, zero when
     not given) as the estimate: the key never decreases along an itinerary, so the
     first label popped at the target is the least.
     """
+    done = finish if finish is not None else _same
     bit = TEMP_BIT[temperature]
     ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
     kept: list[list[tuple[float, float]]] = [[] for _ in cn.site_ids]
@@ -213,7 +221,7 @@ def cheapest(
     adjacency = cn.adjacency()
     push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, None, ready, None)
-    heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
+    heap: list[tuple[float, int, Label]] = [(time_weight * done(ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
         key, _, label = pop(heap)
@@ -236,7 +244,7 @@ def cheapest(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
                 nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
-                key = time_weight * (hand + ahead[v]) + base + extra
+                key = time_weight * done(hand + ahead[v]) + base + extra
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1

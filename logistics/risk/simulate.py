@@ -26,7 +26,10 @@ Per order and sample: the inbound window is broken when manufacturing starts mor
 than ``inbound_max_h`` after apheresis (the contract's window; with a plan that keeps
 its own windows this is exactly "inbound handover later than ``inbound_max_h``"); the
 hold is broken when delivery comes more than the sampled hold after release; a breach
-is either. Late: delivery on a later local date at the centre than planned. Dropout
+is either. Late: delivery on a later local date at the centre than planned. The
+infusion is the planned one, or, when the delivery comes too late for the planned
+lymphodepletion, the first one the simulated delivery allows
+(:mod:`logistics.network.infusion`); v2v is apheresis to that infusion. Dropout
 probability ``1 - exp(-dropout_per_day x (v2v days + days waited from
 apheresis_earliest to apheresis_time))``.
 
@@ -56,6 +59,7 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlannedOrder
 from logistics.network.compiled import CompiledNetwork
+from logistics.network.infusion import infusion_at, prep_s
 from logistics.network.timebase import INF, from_s, to_s
 from logistics.network.traversal import LaneTraversal, TableBuilder, TimeTable
 from logistics.risk.distributions import (
@@ -93,7 +97,7 @@ class OrderRisk:
     p_inbound: float  # manufacturing starts later than inbound_max_h after apheresis
     p_hold: float  # delivery later than the sampled hold after release
     p_late: float  # delivered on a later local date than planned
-    p_dropout: float  # patient drops out before delivery
+    p_dropout: float  # patient drops out before infusion
     v2v_median_h: float
     v2v_p90_h: float
 
@@ -280,7 +284,7 @@ def simulate(
     _check_legs(served, network, lane_index)
 
     first = min(p.apheresis_time for p in served if p.apheresis_time is not None)
-    last = max(p.delivery_time for p in served if p.delivery_time is not None)
+    last = max(p.infusion_time for p in served if p.infusion_time is not None)
     cn = CompiledNetwork(network, first - timedelta(days=2), last + timedelta(days=MARGIN_DAYS))
     tables = TableBuilder()
     models: dict[str, _LaneModel] = {}
@@ -332,9 +336,16 @@ def simulate(
         inbound, held = np.broadcast_to(inbound, (samples,)), np.broadcast_to(held, (samples,))
         breach = inbound | held
         late = delivery >= _day_end(po, network)
-        hours_v2v = (delivery - aph) / 3600
+        # the lymphodepletion was scheduled for the planned delivery: a product that
+        # comes early waits for it, a late one moves the infusion
+        prep, early = prep_s(therapy)
+        infused = np.maximum(
+            float(to_s(po.infusion_time)),  # type: ignore[arg-type]
+            infusion_at(cn.open[cn.index[po.treatment_centre]], delivery, prep, early),
+        )
+        hours_v2v = (infused - aph) / 3600
         v2v[r] = np.minimum(hours_v2v, _BIG)
-        stranded += int(np.count_nonzero(~np.isfinite(delivery)))
+        stranded += int(np.count_nonzero(~np.isfinite(infused)))
         wait_days = max(0.0, aph - to_s(book_by_id[po.order_id].apheresis_earliest)) / 86400
         dropout = -np.expm1(-therapy.dropout_per_day * (hours_v2v / 24 + wait_days))
         p_breach, p_late = float(breach.mean()), float(late.mean())

@@ -58,6 +58,8 @@ def served_row(cs: CandidateSet, c: Candidate, status: PlanStatus, reason: str) 
         manufacturing_end=from_s(c.end),
         release_time=from_s(c.release),
         delivery_time=from_s(c.delivery),
+        lymphodepletion_start=from_s(c.lymphodepletion),
+        infusion_time=from_s(c.infusion),
         cost_eur=c.cost,
         reason=reason,
         inbound=cs.itinerary(c, "inbound"),

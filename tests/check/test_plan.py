@@ -160,6 +160,9 @@ BOOK = OrderBook(
 # - RD-LHR-LON on demand, leaves 06:30Z (>= 01:30Z), 1.5 h -> TC-LON 08:00Z = 08:00
 #   London, the first opening after the holidays.
 # - delivery_time Tue 2026-12-29 08:00Z: 122 h after release (<= 216 h).
+# Infusion (5 prep days, TC-LON Mo-Fr 08:00-18:00): lymphodepletion could start at the
+#   delivery; 5 days later is Sun 2027-01-03, closed, so the infusion is Mon 2027-01-04
+#   08:00Z and lymphodepletion starts 5 days before it, Wed 2026-12-30 08:00Z (open).
 # Cost: 150 + 900 + 120 inbound, 120 + 900 + 150 outbound = 2340 EUR.
 
 P1_IN = (
@@ -199,6 +202,8 @@ P1 = PlannedOrder(
     manufacturing_end=utc("2026-12-17T06:00"),
     release_time=utc("2026-12-24T06:00"),
     delivery_time=utc("2026-12-29T08:00"),
+    lymphodepletion_start=utc("2026-12-30T08:00"),
+    infusion_time=utc("2027-01-04T08:00"),
     cost_eur=2340.0,
     reason="inbound 17.0 h",
     inbound=itinerary("TC-LON", "MFG-LEI", "2026-12-07T13:00", "2-8C", P1_IN),
@@ -216,6 +221,9 @@ P1 = PlannedOrder(
 # - RD-LEI-MUC on demand, lead 1 h: leaves 07:00Z (08:00 Leiden), 10 h -> 17:00Z = 18:00
 #   Munich, closed (open until 18:00, exclusive) and the weekend: handed over Mon
 #   2026-12-21 08:00 Munich = 07:00Z. 73 h after release.
+# - infusion: 5 days after the delivery is Sat 12-26 (a holiday too); the first opening
+#   after is Mon 2026-12-28 08:00 Munich = 07:00Z; lymphodepletion starts Wed 12-23
+#   07:00Z.
 # Cost: 1400 + 1400 = 2800 EUR.
 
 P2 = PlannedOrder(
@@ -229,6 +237,8 @@ P2 = PlannedOrder(
     manufacturing_end=utc("2026-12-11T06:00"),
     release_time=utc("2026-12-18T06:00"),
     delivery_time=utc("2026-12-21T07:00"),
+    lymphodepletion_start=utc("2026-12-23T07:00"),
+    infusion_time=utc("2026-12-28T07:00"),
     cost_eur=2800.0,
     reason="booked: kept as it is",
     inbound=itinerary(
@@ -544,6 +554,42 @@ def test_outbound_window(net):
     found = check(VALID, therapy_variant(net, outbound_max_h=100.0), BOOK)
     assert kinds(found) == ["outbound_window"]
     assert [v.order_id for v in found] == ["P-1"]
+
+
+def test_lymphodepletion_before_delivery(net):
+    """Lymphodepletion on Tue 12-29 07:00Z, an hour before the 08:00Z delivery (and
+    before TC-LON opens) is 'lymphodepletion' and 'treatment_closed'; starting at the
+    delivery passes; with 24 h allowed before delivery, Thu 12-24 10:00Z (open, but
+    118 h early) is still 'lymphodepletion'."""
+    early = with_p1(lymphodepletion_start=utc("2026-12-29T07:00"))
+    assert kinds(check(early, net, BOOK)) == ["lymphodepletion", "treatment_closed"]
+    at_delivery = with_p1(
+        lymphodepletion_start=utc("2026-12-29T08:00"), infusion_time=utc("2027-01-04T08:00")
+    )
+    assert check(at_delivery, net, BOOK) == []
+    allowed = therapy_variant(net, lymphodepletion_before_delivery_h=24.0)
+    before = with_p1(lymphodepletion_start=utc("2026-12-24T10:00"))
+    assert kinds(check(before, allowed, BOOK)) == ["lymphodepletion"]
+
+
+def test_infusion_prep(net):
+    """An infusion Mon 2027-01-04 08:00Z after lymphodepletion on Thu 12-31 08:00Z
+    (4 days) is 'infusion_prep' for 5 prep days; with 4 it passes."""
+    short = with_p1(lymphodepletion_start=utc("2026-12-31T08:00"))
+    assert kinds(check(short, net, BOOK)) == ["infusion_prep"]
+    assert check(short, therapy_variant(net, infusion_prep_days=4), BOOK) == []
+
+
+def test_infusion_on_a_closed_day(net):
+    """An infusion on Sun 2027-01-03 (TC-LON Mo-Fr) is 'treatment_closed'."""
+    found = check(
+        with_p1(
+            lymphodepletion_start=utc("2026-12-29T08:00"), infusion_time=utc("2027-01-03T08:00")
+        ),
+        net,
+        BOOK,
+    )
+    assert kinds(found) == ["treatment_closed"]
 
 
 def test_cost(net):

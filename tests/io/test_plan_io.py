@@ -48,7 +48,8 @@ TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
 CONTRACT_ORDER_COLUMNS = [
     "order_id", "therapy", "treatment_centre", "status", "apheresis_time",
     "manufacturing_site", "manufacturing_start", "manufacturing_end", "release_time",
-    "delivery_time", "v2v_h", "cost_eur", "p_breach", "reason",
+    "delivery_time", "lymphodepletion_start", "infusion_time", "v2v_h",
+    "apheresis_to_delivery_h", "cost_eur", "p_breach", "reason",
 ]  # fmt: skip
 CONTRACT_LEG_COLUMNS = [
     "order_id", "direction", "seq", "lane_id", "carrier", "mode", "from_site", "to_site",
@@ -112,6 +113,8 @@ def _plan() -> Plan:
         manufacturing_end=_t("2026-12-18T06:00:00"),
         release_time=_t("2026-12-25T08:00:00"),
         delivery_time=_t("2026-12-29T08:00:00"),
+        lymphodepletion_start=_t("2026-12-30T08:00:00"),
+        infusion_time=_t("2027-01-04T08:00:00"),
         cost_eur=2340.0,
         p_breach=0.0123,
         reason="outbound waits for TC-LON to reopen after Christmas",
@@ -187,7 +190,8 @@ def test_files_have_the_contract_columns_in_order(tmp_path: Path, network: Netwo
     row = dict(zip(orders[0], orders[1], strict=True))
     assert row["apheresis_time"] == "2026-12-08T13:00:00Z"
     assert row["delivery_time"] == "2026-12-29T08:00:00Z"
-    assert row["v2v_h"] == "499.000"
+    assert row["v2v_h"] == "643.000"  # 12-08 13:00 -> 01-04 08:00, to the infusion
+    assert row["apheresis_to_delivery_h"] == "499.000"
     assert row["cost_eur"] == "2340.00"
     assert row["p_breach"] == "0.0123"
     unserved = dict(zip(orders[0], orders[2], strict=True))
@@ -312,7 +316,8 @@ def test_summary_json(tmp_path: Path, network: Network) -> None:
     assert math.isclose(summary["gap"], 40 / 2340)
     assert summary["wall_time_s"] == 1.235
     assert summary["kpis"]["served"] == 1 and summary["kpis"]["unserved"] == 1
-    assert summary["kpis"]["v2v_median_h"] == 499.0
+    assert summary["kpis"]["v2v_median_h"] == 643.0  # to the infusion
+    assert summary["kpis"]["to_delivery_median_h"] == 499.0
     assert summary["settings"]["horizon"] == ["2026-12-07", "2027-01-31"]
     assert summary["input_hashes"] == {"sites.csv": "ab12", "orders.csv": "cd34"}
     assert summary["stats"]["risk"]["lower_bound_gap"] is None

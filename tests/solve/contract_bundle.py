@@ -60,6 +60,8 @@ class CTherapy:
     outbound_max_h: float
     sites: tuple[str, ...]
     markets: tuple[str, ...]
+    infusion_prep_days: int
+    lymphodepletion_before_delivery_h: float
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def read_bundle(folder: Path, orders: Path | None = None) -> Bundle:
             float(t["outbound_max_h"]),
             tuple(t["sites"]),
             tuple(t["markets"]),
+            int(t.get("infusion_prep_days", 0)),
+            float(t.get("lymphodepletion_before_delivery_h", 0)),
         )
         for key, t in doc["therapy"].items()
     }

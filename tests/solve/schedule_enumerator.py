@@ -9,13 +9,16 @@ handed over at the site; a manufacturing start at the handover or at the start o
 later local day, within ``inbound_max_h`` of apheresis; a batch holding one slot on
 each of ``manufacturing_days`` local dates from the start; release after
 ``release_days``; an outbound itinerary (any departures) handed over at the centre
-within ``outbound_max_h`` of release. Capacity: apheresis slots per centre-day,
+within ``outbound_max_h`` of release; the infusion ``infusion_prep_days`` after the
+lymphodepletion, which starts ``lymphodepletion_before_delivery_h`` before the
+delivery at the earliest (the sites are open 24/7, so both start as early as that).
+Capacity: apheresis slots per centre-day,
 manufacturing slots per site-day, shippers per lane departure.
 
 The objective is the one the solver documents (docs and ``Weights``): per served
 order ``priority_weight x (v2v_per_h x v2v h + wait_per_h x wait h) + cost_per_eur x
-cost``, per unserved order ``unserved_penalty x priority_weight``, each term rounded
-to hundredths (the solver's integer units).
+cost`` (v2v: apheresis to infusion), per unserved order ``unserved_penalty x
+priority_weight``, each term rounded to hundredths (the solver's integer units).
 """
 
 from __future__ import annotations
@@ -144,7 +147,12 @@ def schedules(bundle: Bundle, k: int, w: Weights) -> list[Schedule]:
                     ):
                         lanes = [("lane", lane, dep) for lane, dep in lanes_in + lanes_out]
                         holds = frozenset([day_key, *batch, *lanes])
-                        v2v_h = (delivery - ready).total_seconds() / 3600
+                        infusion = (
+                            delivery
+                            - timedelta(hours=therapy.lymphodepletion_before_delivery_h)
+                            + timedelta(days=therapy.infusion_prep_days)
+                        )
+                        v2v_h = (infusion - ready).total_seconds() / 3600
                         wait_h = max(0.0, (ready - order.earliest).total_seconds() / 3600)
                         value = round(
                             (

@@ -37,8 +37,9 @@ def test_cp_sat_finds_the_same_better_plan_twice(example, case):
     """Two solves with workers=1, seed 7 and the same deterministic limit return equal
     plans (order, site, apheresis, itineraries) and objectives; the plan is CP-SAT's:
     proven optimal over its candidates (pricing's bound over every schedule may stay
-    below it) and strictly below the greedy objective (so the test would fail if both
-    runs merely returned the greedy plan)."""
+    below it), never above the starting plan's objective, and on the example strictly
+    below it (so the test would fail if both runs merely returned the starting plan;
+    the tight book's LP-rounded start may already be optimal)."""
     net, book = example if case == "example-200" else bundle(TIGHT)
     params = SolveParams(
         workers=1, time_limit_s=60, seed=7, deterministic_time_s=5.0, relative_gap=0.0
@@ -52,7 +53,9 @@ def test_cp_sat_finds_the_same_better_plan_twice(example, case):
     assert result.bounds.dual is not None
     assert result.bounds.dual <= result.objective_value() + 1e-6
     assert result.stats.greedy_objective is not None
-    assert result.objective_value() < result.stats.greedy_objective
+    assert result.objective_value() <= result.stats.greedy_objective
+    if case == "example-200":
+        assert result.objective_value() < result.stats.greedy_objective
 
 
 def test_limit_before_first_solution_keeps_greedy_plan(example):

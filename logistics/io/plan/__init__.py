@@ -5,8 +5,9 @@ A plan folder holds ``orders.csv``, ``legs.csv``, ``summary.json`` and
 ``Z`` to the second. Euros have 2 decimals, and leg hours as few digits as needed,
 but never fewer than it takes to read the same float back; so
 ``read_plan(write_plan(...))`` gives a plan equal to the written one when its times
-are whole seconds and ``p_breach`` has at most 4 decimals. ``v2v_h`` is derived from
-the times and not read back.
+are whole seconds and ``p_breach`` has at most 4 decimals. ``v2v_h`` (apheresis to
+infusion) and ``apheresis_to_delivery_h`` are derived from the times and not read
+back.
 
 Modules: ``layout`` (file names, columns), ``cells`` (cell text both ways),
 ``writer``, ``reader``.

@@ -33,4 +33,6 @@ SCHEDULE_COLUMNS = (
     "manufacturing_end",
     "release_time",
     "delivery_time",
+    "lymphodepletion_start",
+    "infusion_time",
 )

@@ -59,7 +59,7 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str,
 def _order_row(o: PlannedOrder) -> dict[str, str]:
     """The order's cells of orders.csv, from its typed record."""
     r = o.record()
-    v2v, p_breach = r["v2v_h"], r["p_breach"]
+    v2v, p_breach, to_delivery = r["v2v_h"], r["p_breach"], r["apheresis_to_delivery_h"]
     return {
         **{c: time_text(r[c]) for c in _TIME_COLUMNS},
         "order_id": r["order_id"],
@@ -68,6 +68,7 @@ def _order_row(o: PlannedOrder) -> dict[str, str]:
         "status": r["status"],
         "manufacturing_site": r["manufacturing_site"] or "",
         "v2v_h": "" if v2v is None else f"{v2v:.3f}",
+        "apheresis_to_delivery_h": "" if to_delivery is None else f"{to_delivery:.3f}",
         "cost_eur": money_text(r["cost_eur"]),
         "p_breach": "" if p_breach is None else f"{p_breach:.4f}",
         "reason": r["reason"],
@@ -80,6 +81,8 @@ _TIME_COLUMNS = (
     "manufacturing_end",
     "release_time",
     "delivery_time",
+    "lymphodepletion_start",
+    "infusion_time",
 )
 
 

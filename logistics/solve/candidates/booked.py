@@ -58,6 +58,12 @@ def freeze(cs: CandidateSet, stress: CompiledNetwork | None, k: int, order: Orde
         hold_in,
         hold_out,
     )
+    if cand is None:
+        cs.frozen_notes[k] = (
+            f"booked at {site}, but {centre.site_id} does not open for the infusion "
+            "inside the planning horizon"
+        )
+        return
     notes = []
     if (start_s - ready) > therapy.inbound_max_h * 3600:
         notes.append(

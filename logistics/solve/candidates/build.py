@@ -27,7 +27,8 @@ Progress = Callable[[str, float], None]
 
 def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:
     """The time span candidates can touch: from the first apheresis to the last
-    possible delivery of the latest order."""
+    possible infusion of the latest order (delivery, then a week to open and the
+    lymphodepletion)."""
     if not book.orders:
         now = datetime(2026, 1, 1, tzinfo=UTC)
         return now, now + timedelta(days=1)
@@ -38,7 +39,12 @@ def horizon(book: OrderBook, network: Network) -> tuple[datetime, datetime]:
     last = max(o.apheresis_latest for o in book.orders)
     longest = max(
         (
-            t.inbound_max_h / 24 + t.manufacturing_days + t.release_days + t.outbound_max_h / 24
+            t.inbound_max_h / 24
+            + t.manufacturing_days
+            + t.release_days
+            + t.outbound_max_h / 24
+            + t.infusion_prep_days
+            + 7
             for t in network.therapies.values()
         ),
         default=30,

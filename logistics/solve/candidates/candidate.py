@@ -27,6 +27,8 @@ class Candidate:
     end: int
     release: int
     delivery: int
+    lymphodepletion: int  # start of lymphodepleting chemotherapy at the centre
+    infusion: int
     cost: float
     risk: float  # breach probability (Monte Carlo), or the p90 stress test's share of
     # the two windows broken if every leg ran at its p90 (0, 0.5 or 1)
@@ -41,8 +43,8 @@ class Candidate:
 
     @property
     def v2v_h(self) -> float:
-        """Vein-to-vein hours."""
-        return (self.delivery - self.ready) / 3600
+        """Vein-to-vein hours, apheresis to infusion (as published)."""
+        return (self.infusion - self.ready) / 3600
 
 
 @dataclass(slots=True)

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.network.compiled import CompiledLane, CompiledNetwork
+from logistics.network.infusion import infusion, prep_s
+from logistics.network.timebase import INF
 from logistics.solve.candidates.candidate import DAY_S, Candidate, CandidateSet
 
 
@@ -43,9 +45,10 @@ def make_candidate(
     chain_out: tuple[int, ...],
     hold_in: tuple[float, ...] = (),
     hold_out: tuple[float, ...] = (),
-) -> Candidate:
+) -> Candidate | None:
     """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
-    test's share of the two windows broken when ``stress`` is given."""
+    test's share of the two windows broken when ``stress`` is given. None when the
+    centre does not open for the lymphodepletion and infusion inside the horizon."""
     net, cn = cs.network, cs.cn
     order = cs.book.orders[k]
     therapy = net.therapies[order.therapy]
@@ -64,6 +67,10 @@ def make_candidate(
         t_out = replay_time(stress, cn, chain_out, release, hold_out)
         broke += t_out - release > therapy.outbound_max_h * 3600
         risk = broke / 2
+    prep, early = prep_s(therapy)
+    treat, infuse = infusion(cn.open[cn.index[order.treatment_centre]], delivery, prep, early)
+    if infuse == INF:
+        return None
     return Candidate(
         order=k,
         ready=ready,
@@ -73,6 +80,8 @@ def make_candidate(
         end=start_s + therapy.manufacturing_days * DAY_S,
         release=release,
         delivery=delivery,
+        lymphodepletion=int(treat),
+        infusion=int(infuse),
         cost=round(sum(cl.cost for cl in lanes), 2),
         risk=risk,
         mfg_days=tuple(first + timedelta(days=d) for d in range(therapy.manufacturing_days)),

@@ -163,6 +163,9 @@ def assemble(
         cand = make_candidate(
             cs, stress, k, day, ready, site, start_s, release, int(delivery), chain_in, chain_out
         )
+        if cand is None:
+            misses.setdefault(k, (INF, site))
+            continue
         cs.by_order[k].append(len(cs.candidates))
         cs.candidates.append(cand)
     for k, (hours, site) in misses.items():

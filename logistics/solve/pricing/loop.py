@@ -173,6 +173,8 @@ def _add(cs: CandidateSet, s: Schedule, seen: set) -> int:
         hold_in,
         hold_out,
     )
+    if cand is None:
+        return 0
     sig = _signature(cand)
     if sig in seen:
         return 0

@@ -17,7 +17,7 @@ the order's centre, both in :mod:`logistics.network.pareto`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.orders import OrderStatus
 from logistics.network.earliest import search
+from logistics.network.infusion import infusion, prep_s
 from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF
 from logistics.solve.candidates import CandidateSet
@@ -139,6 +140,7 @@ class Pricer:
         cost_out = self._bounds(((centre,), t_out, True))
         to_centre = self._bounds(((centre,), t_out, False))
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+        finish = self._finish(centre, therapy)
         fresh_s = therapy.inbound_max_h * 3600
         was = self.previous.get(order.order_id)
         options = []  # (floor, day, ready, site, base, apheresis price)
@@ -161,7 +163,7 @@ class Pricer:
                 slots = self._least_batch_price(site, first[v], ready + fresh_s, therapy)
                 if slots == INF:
                     continue
-                floor = base + cheap + slots + tw * home
+                floor = base + cheap + slots + tw * finish(home)
                 options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
         best: dict[tuple[date, str], Schedule] = {}
@@ -178,7 +180,7 @@ class Pricer:
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
                     home = self._home_at(v, release, t_out, centre)
-                    bound = base + lab.value + tw * home + w.cost_per_eur * cost_out[v]
+                    bound = base + lab.value + tw * finish(home) + w.cost_per_eur * cost_out[v]
                     if bound >= least:
                         break  # later starts only deliver later
                     p_mfg = self._batch_price(site, start, therapy.manufacturing_days)
@@ -186,11 +188,11 @@ class Pricer:
                         continue
                     spent = base + lab.value + p_mfg
                     out = self._delivery(
-                        site, release, therapy, centre, tw, to_centre, least - spent
+                        site, release, therapy, centre, tw, to_centre, least - spent, finish
                     )
                     if out is None:
                         continue
-                    value = base + lab.value + p_mfg + tw * out.time + out.value
+                    value = base + lab.value + p_mfg + tw * finish(out.time) + out.value
                     if value >= least:
                         continue
                     least = value
@@ -257,12 +259,26 @@ class Pricer:
             self._touched[key] = frozenset(self._seen)
         return self._inbound[key]
 
+    def _finish(self, centre: int, therapy) -> Callable[[float], float]:
+        """The infusion time of a delivery at ``centre`` (non-decreasing)."""
+        hours = self.cs.cn.open[centre]
+        prep, early = prep_s(therapy)
+        return lambda t: infusion(hours, t, prep, early)[1]
+
     def _delivery(
-        self, site: str, release: int, therapy, centre: int, tw: float, lower, cutoff: float
+        self,
+        site: str,
+        release: int,
+        therapy,
+        centre: int,
+        tw: float,
+        lower,
+        cutoff: float,
+        finish: Callable[[float], float],
     ) -> Label | None:
-        """The outbound label at ``centre`` least in ``tw x delivery + value`` if that
-        is below ``cutoff`` (else None): A* to the centre, cached."""
-        key = (site, release, therapy.outbound_temperature, centre, tw)
+        """The outbound label at ``centre`` least in ``tw x infusion + value`` if
+        that is below ``cutoff`` (else None): A* to the centre, cached."""
+        key = (site, release, therapy.therapy_id, centre, tw)
         found, tried = self._outbound.get(key, (None, -INF))
         if found is not None or cutoff <= tried:
             return found
@@ -280,6 +296,7 @@ class Pricer:
             limited=self.limited,
             lower=lower,
             cutoff=cutoff,
+            finish=finish,
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
