@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model import ledger
-from logistics.model.constants import OrderStatus
+from logistics.model.constants import Material, OrderStatus
 from logistics.model.ledger import Kind, Ledger
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
@@ -113,7 +113,9 @@ class _Bookings:
         if self.ledger.full([collection]) is not None:
             return None
         for site_id in rng.sample(therapy.sites, len(therapy.sites)):
-            inbound = self.router.earliest(centre, site_id, ready, therapy.inbound_temperature)
+            inbound = self.router.with_material(Material.STARTING).earliest(
+                centre, site_id, ready, therapy.inbound_temperature
+            )
             if inbound is None or inbound.hours > therapy.inbound_max_h:
                 continue
             release = inbound.arrival + timedelta(

@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.check.violations import Violation
 from logistics.model.calendar import WEEKDAYS, OpeningHours, SiteCalendar
+from logistics.model.constants import Material
 from logistics.model.disruptions import effect_at
 from logistics.model.itinerary import Itinerary, Leg
 from logistics.model.lanes import Lane
@@ -73,6 +74,7 @@ def check_itinerary(
     *,
     order_id: str | None = None,
     direction: str | None = None,
+    material: str | None = None,
 ) -> list[Violation]:
     """Violations of one itinerary (its origin, destination, ready time and class)."""
     return check_legs(
@@ -85,6 +87,7 @@ def check_itinerary(
         quantile=quantile,
         order_id=order_id,
         direction=direction,
+        material=material,
     )
 
 
@@ -99,13 +102,17 @@ def check_legs(
     quantile: float | None = None,
     order_id: str | None = None,
     direction: str | None = None,
+    material: str | None = None,
 ) -> list[Violation]:
     """Every violated rule of ``legs`` carrying ``temperature`` material handed over at
     ``origin`` at ``ready`` (aware) to ``destination``; an empty list when feasible.
 
     ``quantile`` is the planning quantile of durations and clearance (None: nominal).
-    ``order_id`` and ``direction`` ("inbound" / "outbound") only label the violations.
+    ``order_id`` and ``direction`` ("inbound" / "outbound") label the violations;
+    ``material`` (``starting`` / ``finished``) chooses the customs rules, by default
+    starting material inbound and the finished product otherwise.
     """
+    goods = material or ("starting" if direction == "inbound" else "finished")
     if ready.tzinfo is None:
         raise ValueError(f"ready must be an aware datetime, got {ready.isoformat()}")
     if quantile is not None and not 0 < quantile < 1:
@@ -176,7 +183,7 @@ def check_legs(
                 _check_timetable(lane, sites[0], leg.depart, here)
         # Rule 7: duration and customs.
         if sites is not None:
-            _check_transit(network, lane if fits else None, leg, sites, quantile, here)
+            _check_transit(network, lane if fits else None, leg, sites, quantile, goods, here)
         # Rule 8: handover.
         if sites is not None and not sites[1].calendar.is_open(leg.arrive):
             here(
@@ -322,6 +329,7 @@ def _check_transit(
     leg: Leg,
     sites: tuple[Site, Site],
     quantile: float | None,
+    material: str,
     here: Report,
 ) -> None:
     """Customs fields and rule (any leg between known sites); the earliest possible
@@ -336,7 +344,9 @@ def _check_transit(
             here(
                 "customs_fields", f"customs {_pair(customs)}, but the leg crosses {_pair(expected)}"
             )
-        rule = network.customs_rule(start.site_id, end.site_id, lane.mode if lane else leg.mode)
+        rule = network.customs_rule(
+            start.site_id, end.site_id, lane.mode if lane else leg.mode, Material(material)
+        )
         if rule is None:
             here(
                 "customs_missing",

@@ -23,7 +23,7 @@ from logistics.errors import InputError, Issue
 from logistics.io import read_network
 from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
-from logistics.model.constants import TEMPERATURES
+from logistics.model.constants import TEMPERATURES, Material, SiteKind
 from logistics.model.itinerary import Itinerary
 from logistics.network.explain import why_not
 from logistics.network.router import Router
@@ -60,6 +60,14 @@ def route(
         float | None,
         typer.Option("--within", help="Window in hours: explain when the best arrival misses it."),
     ] = None,
+    material: Annotated[
+        Material | None,
+        typer.Option(
+            "--material",
+            help="starting (apheresis material) or finished (product); customs may differ. "
+            "Default: starting when TO is a manufacturing site, else finished.",
+        ),
+    ] = None,
     network_dir: NetworkOption = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
@@ -92,7 +100,10 @@ def route(
     if problems:
         raise InputError(problems)
     assert ready is not None
-    router = Router(network, quantile)
+    if material is None:
+        to_plant = network.sites[destination].kind == SiteKind.MANUFACTURING_SITE
+        material = Material.STARTING if to_plant else Material.FINISHED
+    router = Router(network, quantile, material=material)
     found = router.alternatives(origin, destination, ready, temperature, alternatives)
     reason = why_not(router, origin, destination, ready, temperature, within)
     if not found or reason:

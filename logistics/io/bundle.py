@@ -15,6 +15,7 @@ from logistics.io.table import Issues, Row, check_unique, read_csv
 from logistics.io.tomlfiles import read_network_toml, read_therapies
 from logistics.model.calendar import SiteCalendar, validate_subdivision
 from logistics.model.capacity import Capacity
+from logistics.model.constants import MATERIALS
 from logistics.model.customs import CustomsRule, TerritoryMap
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
@@ -212,13 +213,13 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
         v = row.values
         if row.bad:
             continue
-        key = (v["from_territory"], v["to_territory"], v["mode"])
+        key = (v["from_territory"], v["to_territory"], v["mode"], v["material"])
         if key in seen:
             issues.add(
                 path.name,
                 row.row,
                 "mode",
-                f"one rule per territory pair and mode (already on row {seen[key]})",
+                f"one rule per territory pair, mode and material (already on row {seen[key]})",
                 v["mode"] or "",
             )
             continue
@@ -246,6 +247,7 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
                 from_territory=v["from_territory"],
                 to_territory=v["to_territory"],
                 mode=v["mode"],
+                material=v["material"],
                 clearance_median_h=v["clearance_median_h"],
                 clearance_p90_h=v["clearance_p90_h"],
                 office_hours=v["office_hours"],
@@ -328,14 +330,19 @@ def _check_customs(
 ) -> None:
     a = network.sites[lane.from_site].territory
     b = network.sites[lane.to_site].territory
-    if a != b and network.customs_rule(lane.from_site, lane.to_site, lane.mode) is None:
-        issues.add(
-            file,
-            row,
-            column,
-            f"a customs.csv rule for {a}->{b} (mode {lane.mode} or all modes)",
-            f"lane {lane.lane_id}",
-        )
+    if a == b:
+        return
+    for material in MATERIALS:
+        if network.customs_rule(lane.from_site, lane.to_site, lane.mode, material) is None:
+            issues.add(
+                file,
+                row,
+                column,
+                f"a customs.csv rule for {a}->{b} (mode {lane.mode} or all modes, "
+                f"{material} material or both)",
+                f"lane {lane.lane_id}",
+            )
+            return
 
 
 def _check_therapies(

@@ -7,7 +7,7 @@ from functools import partial
 from logistics.io import parsers as p
 from logistics.io import places
 from logistics.io.table import Col
-from logistics.model.constants import MODES, ORDER_STATUSES, RESOURCES, SITE_KINDS
+from logistics.model.constants import MATERIALS, MODES, ORDER_STATUSES, RESOURCES, SITE_KINDS
 
 
 def _default_hours(raw: dict[str, str]) -> str:
@@ -79,6 +79,7 @@ CUSTOMS = {
     "from_territory": Col(p.ident, required=True),
     "to_territory": Col(p.ident, required=True),
     "mode": Col(p.choice(*MODES)),
+    "material": Col(p.choice(*MATERIALS)),
     "clearance_median_h": Col(p.number, required=True),
     "clearance_p90_h": Col(p.number, required=True),
     "office_hours": Col(p.opening_hours, default=lambda raw: p.opening_hours("24/7")),

@@ -25,6 +25,17 @@ class Mode(StrEnum):
     ONBOARD_COURIER = "onboard_courier"
 
 
+class Material(StrEnum):
+    """What a shipment carries: apheresis starting material (inbound, to the plant)
+    or the finished medicinal product (outbound, to the centre)."""
+
+    STARTING = "starting"
+    FINISHED = "finished"
+
+
+MATERIALS = tuple(Material)
+
+
 class Temperature(StrEnum):
     """Temperature class of a shipment or a lane."""
 

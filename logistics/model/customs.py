@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.model.calendar import OpeningHours
+from logistics.model.constants import Material
 from logistics.model.disruptions import Window
 
 
@@ -30,11 +31,16 @@ class TerritoryMap:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomsRule:
-    """Clearance for goods moving from one territory to another (optionally by mode)."""
+    """Clearance for goods moving from one territory to another, optionally only by
+    one mode or for one material. ``from_territory`` and ``to_territory`` name a
+    customs territory or, for a finer rule, an ISO 3166-2 subdivision (``GB-NIR``).
+    ``import_release_h`` is the importation testing / QP release of the material the
+    rule applies to."""
 
     from_territory: str
     to_territory: str
     mode: str | None
+    material: Material | None = None
     clearance_median_h: float
     clearance_p90_h: float
     office_hours: OpeningHours
@@ -42,6 +48,8 @@ class CustomsRule:
     windows: tuple[Window, ...] = ()  # scenario disruptions, by departure of the leg
 
     def __post_init__(self) -> None:
+        if self.material is not None:
+            object.__setattr__(self, "material", Material(self.material))
         if self.from_territory == self.to_territory:
             raise ValueError("a customs rule joins two different territories")
         if not 0 <= self.clearance_median_h <= self.clearance_p90_h:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from logistics.model.capacity import Capacity
+from logistics.model.constants import Material
 from logistics.model.customs import CustomsRule, TerritoryMap
 from logistics.model.lanes import Lane
 from logistics.model.sites import Site
@@ -69,25 +70,38 @@ class Network:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lane_index", {lane.lane_id: lane for lane in self.lanes})
 
-    def customs_rule(self, from_site: str, to_site: str, mode: str) -> CustomsRule | None:
-        """The clearance rule for a leg, or None when it crosses no customs border.
+    def customs_rule(
+        self, from_site: str, to_site: str, mode: str, material: Material
+    ) -> CustomsRule | None:
+        """The clearance rule for a leg carrying ``material``, or None when it crosses
+        no customs border (both ends in one territory).
 
-        A rule for the leg's mode wins over a rule for all modes.
+        A rule matches when each end is its territory or its subdivision, its mode is
+        the leg's or empty and its material the shipment's or empty. The most specific
+        match wins: subdivisions over territories, then a mode over all modes, then a
+        material over both.
         """
-        a = self.sites[from_site].territory
-        b = self.sites[to_site].territory
-        if a == b:
+        a, b = self.sites[from_site], self.sites[to_site]
+        if a.territory == b.territory:
             return None
-        generic = None
+        best, score = None, (-1, False, False)
         for rule in self.customs:
-            if rule.from_territory == a and rule.to_territory == b:
-                if rule.mode == mode:
-                    return rule
-                if rule.mode is None:
-                    generic = rule
-        return generic
+            ends = _end_match(rule.from_territory, a) * _end_match(rule.to_territory, b)
+            if not ends or rule.mode not in (None, mode) or rule.material not in (None, material):
+                continue
+            mine = (ends, rule.mode is not None, rule.material is not None)
+            if mine > score:
+                best, score = rule, mine
+        return best
 
     @property
     def lane_by_id(self) -> Mapping[str, Lane]:
         """Lanes indexed by id (built once per network)."""
         return self._lane_index
+
+
+def _end_match(name: str, site: Site) -> int:
+    """2 when a rule's end names the site's subdivision, 1 its territory, else 0."""
+    if site.subdivision and name == site.subdivision:
+        return 2
+    return 1 if name == site.territory else 0

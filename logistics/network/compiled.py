@@ -11,6 +11,8 @@ over a lane is the best over its stretches.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import itertools
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
-from logistics.model.constants import TEMPERATURES, SiteKind
+from logistics.model.constants import MATERIALS, TEMPERATURES, Material, SiteKind
 from logistics.model.customs import CustomsRule
 from logistics.model.disruptions import NO_EFFECT, Effect, effect_at
 from logistics.model.lanes import Lane
@@ -127,21 +129,25 @@ def _clip(hours: OpenTimes, lo: float, hi: float) -> OpenTimes:
     return OpenTimes(tuple(starts), tuple(ends), False)
 
 
-def _stretches(lane: Lane, rule: CustomsRule | None) -> list[tuple[float, float, Effect, Effect]]:
-    """Departure-time stretches [lo, hi) with constant lane and customs effects."""
-    windows = [*lane.windows, *(rule.windows if rule is not None else ())]
+def _stretches(lane: Lane, rules: list[CustomsRule]) -> list[tuple[float, float, Effect]]:
+    """Departure-time stretches [lo, hi) with constant lane and customs effects (the
+    windows of every rule the lane may clear under, so that each material's compiled
+    lanes are the same stretches)."""
+    windows = [*lane.windows, *(w for rule in rules for w in rule.windows)]
     if not windows:
-        return [(-INF, INF, NO_EFFECT, NO_EFFECT)]
+        return [(-INF, INF, NO_EFFECT)]
     cuts = sorted({to_s(t) for w in windows for t in (w.start, w.end)})
     bounds = [-INF, *cuts, INF]
     out = []
     for lo, hi in itertools.pairwise(bounds):
-        probe = from_s(lo if lo != -INF else cuts[0] - 1)
-        lane_fx = effect_at(lane.windows, probe)
-        rule_fx = effect_at(rule.windows, probe) if rule is not None else NO_EFFECT
+        lane_fx = effect_at(lane.windows, _probe(lo, cuts))
         if not lane_fx.closed:
-            out.append((lo, hi, lane_fx, rule_fx))
+            out.append((lo, hi, lane_fx))
     return out
+
+
+def _probe(lo: float, cuts: list[int]) -> datetime:
+    return from_s(lo if lo != -INF else cuts[0] - 1)
 
 
 @dataclass(slots=True)
@@ -176,15 +182,27 @@ class CompiledLane:
 
 
 class CompiledNetwork:
-    """Arrays for one network, horizon and planning quantile."""
+    """Arrays for one network, horizon and planning quantile, for shipments of one
+    ``material`` (customs rules may differ by material); :meth:`for_material` gives
+    the same network for the other material, with the same compiled lane ids."""
 
     def __init__(
-        self, network: Network, start: datetime, end: datetime, quantile: float | None = None
+        self,
+        network: Network,
+        start: datetime,
+        end: datetime,
+        quantile: float | None = None,
+        material: Material = Material.FINISHED,
     ) -> None:
         start = start.astimezone(UTC)
         end = end.astimezone(UTC)
         self.network = network
         self.start, self.end, self.quantile = start, end, quantile
+        self.material = Material(material)
+        self._views: dict[Material, CompiledNetwork] = {self.material: self}
+        # per compiled lane id crossing a border: (customs office, clearance, release)
+        # for each material
+        self._customs: dict[int, dict[Material, tuple[int, int, int]]] = {}
         self.site_ids = sorted(network.sites)
         self.index = {s: i for i, s in enumerate(self.site_ids)}
         # treatment centres and plants: an itinerary starts or ends there, never passes
@@ -202,14 +220,11 @@ class CompiledNetwork:
         for k, lane in enumerate(network.lanes):
             origin = network.sites[lane.from_site]
             dest = network.sites[lane.to_site]
-            rule = network.customs_rule(lane.from_site, lane.to_site, lane.mode)
-            office = -1
-            if rule is not None:
-                key = (rule.office_hours.text, dest.timezone)
-                if key not in office_index:
-                    office_index[key] = len(self.offices)
-                    self.offices.append(_office_times(rule.office_hours, dest, start, end))
-                office = office_index[key]
+            rules = {
+                m: network.customs_rule(lane.from_site, lane.to_site, lane.mode, m)
+                for m in MATERIALS
+            }
+            distinct = list({id(r): r for r in rules.values() if r is not None}.values())
             all_deps = (
                 _departures(lane, origin.timezone, first_day, last_day) if lane.departures else None
             )
@@ -217,9 +232,17 @@ class CompiledNetwork:
             if lane.on_demand and (len(lane.days) < 7 or lane.valid_from or lane.valid_to):
                 running = _running_window(lane, running, origin.timezone, first_day, last_day)
             self.by_lane.append([])
-            for lo, hi, lane_fx, rule_fx in _stretches(lane, rule):
+            for lo, hi, lane_fx in _stretches(lane, distinct):
+                cid = len(self.lanes)
+                fields = {
+                    m: self._customs_fields(rule, dest, lo, distinct, start, end, office_index)
+                    for m, rule in rules.items()
+                }
+                if distinct:
+                    self._customs[cid] = fields
+                office, clearance, release = fields[self.material]
                 cl = CompiledLane(
-                    cid=len(self.lanes),
+                    cid=cid,
                     index=k,
                     lane_id=lane.lane_id,
                     u=self.index[lane.from_site],
@@ -237,16 +260,8 @@ class CompiledNetwork:
                     ),
                     temps=sum(TEMP_BIT[t] for t in lane.temperatures),
                     customs=office,
-                    clearance=0
-                    if rule is None
-                    else seconds(
-                        quantile_h(
-                            rule_fx.hours(rule.clearance_median_h),
-                            rule_fx.hours(rule.clearance_p90_h),
-                            quantile,
-                        )
-                    ),
-                    release=0 if rule is None else seconds(rule.import_release_h),
+                    clearance=clearance,
+                    release=release,
                     cost=lane.cost_eur,
                     generated=lane.generated,
                 )
@@ -259,6 +274,56 @@ class CompiledNetwork:
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
+
+    def _customs_fields(
+        self,
+        rule: CustomsRule | None,
+        dest,
+        lo: float,
+        rules: list[CustomsRule],
+        start: datetime,
+        end: datetime,
+        office_index: dict[tuple[str, str], int],
+    ) -> tuple[int, int, int]:
+        """(customs office index, clearance s, release s) of one stretch under
+        ``rule`` (-1, 0, 0 without a rule)."""
+        if rule is None:
+            return -1, 0, 0
+        key = (rule.office_hours.text, dest.timezone)
+        if key not in office_index:
+            office_index[key] = len(self.offices)
+            self.offices.append(_office_times(rule.office_hours, dest, start, end))
+        cuts = sorted({to_s(t) for r in rules for w in r.windows for t in (w.start, w.end)})
+        rule_fx = effect_at(rule.windows, _probe(lo, cuts)) if cuts else NO_EFFECT
+        clearance = seconds(
+            quantile_h(
+                rule_fx.hours(rule.clearance_median_h),
+                rule_fx.hours(rule.clearance_p90_h),
+                self.quantile,
+            )
+        )
+        return office_index[key], clearance, seconds(rule.import_release_h)
+
+    def for_material(self, material: Material) -> CompiledNetwork:
+        """This network for shipments of ``material``: the same sites, open times and
+        compiled lane ids, the customs of that material (built once, then cached)."""
+        material = Material(material)
+        view = self._views.get(material)
+        if view is None:
+            view = copy.copy(self)
+            view.material = material
+            view.lanes = [
+                dataclasses.replace(cl, customs=f[0], clearance=f[1], release=f[2])
+                if (f := self._customs.get(cl.cid, {}).get(material)) is not None
+                else cl
+                for cl in self.lanes
+            ]
+            view.by_lane = [[view.lanes[cl.cid] for cl in lanes] for lanes in self.by_lane]
+            view.out_lanes = [[view.lanes[cl.cid] for cl in lanes] for lanes in self.out_lanes]
+            view._adjacency = None
+            view._views = self._views
+            self._views[material] = view
+        return view
 
     def traverse(self, cl: CompiledLane, t: float) -> tuple[float, float, float, float]:
         """Material handed over at the lane's origin at ``t``: returns (depart, physical

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from logistics.model.constants import Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.model.plan import Plan
@@ -18,11 +19,16 @@ def fallbacks(
     readies = [it.ready for p in plan.served for it in (p.inbound, p.outbound) if it is not None]
     if readies:
         router.compiled(min(readies), max(readies))  # one compilation for every question
+    routers = {
+        "inbound": router.with_material(Material.STARTING),
+        "outbound": router.with_material(Material.FINISHED),
+    }
     out: dict[tuple[str, str], list[Itinerary]] = {}
     for p in plan.served:
         for direction, it in (("inbound", p.inbound), ("outbound", p.outbound)):
             if it is None or not it.legs:
                 continue
+            router = routers[direction]
             found = router.alternatives(it.origin, it.destination, it.ready, it.temperature, n)
             planned = router.signature(it)
             others = [alt for alt in found if router.signature(alt) != planned][:n]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from logistics.model.constants import TEMPERATURES
+from logistics.model.constants import TEMPERATURES, Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.network.compiled import CompiledNetwork
@@ -19,14 +20,22 @@ class Router:
     """Answers itinerary questions on one network at one planning quantile.
 
     The network is compiled lazily for a time horizon that grows to cover the
-    questions asked (``margin_days`` beyond the latest ready time).
+    questions asked (``margin_days`` beyond the latest ready time). Shipments carry
+    ``material`` (customs rules may differ for apheresis starting material and the
+    finished product).
     """
 
     def __init__(
-        self, network: Network, quantile: float | None = None, *, margin_days: int = 30
+        self,
+        network: Network,
+        quantile: float | None = None,
+        *,
+        margin_days: int = 30,
+        material: Material = Material.FINISHED,
     ) -> None:
         self.network = network
         self.quantile = quantile
+        self.material = Material(material)
         self.margin = timedelta(days=margin_days)
         self._cn: CompiledNetwork | None = None
         self._gates = frozenset(s.site_id for s in network.sites.values() if s.kind == "crossing")
@@ -43,7 +52,13 @@ class Router:
             )
             hi = end if cn is None else max(cn.end, end)
             self._cn = cn = CompiledNetwork(self.network, lo, hi, self.quantile)
-        return cn
+        return cn.for_material(self.material)
+
+    def with_material(self, material: Material) -> Router:
+        """This router for shipments of ``material``, sharing what is compiled so far."""
+        other = copy.copy(self)
+        other.material = Material(material)
+        return other
 
     def _check(self, *sites: str, temperature: str) -> None:
         for s in sites:

@@ -54,6 +54,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from logistics.model.calendar import wall_to_utc
+from logistics.model.constants import Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -83,6 +84,7 @@ log = logging.getLogger("logistics")
 MARGIN_DAYS = 21
 """Days after the plan's last delivery that the simulation's timetables cover."""
 
+MATERIAL = {INBOUND: Material.STARTING, OUTBOUND: Material.FINISHED}
 _BIG = 1e12  # stands in for an infinite v2v inside quantiles (inf - inf is undefined)
 
 Times = np.ndarray | float
@@ -200,6 +202,7 @@ class _LaneModel:
     traversal: LaneTraversal  # set by bind, once the tables are built
 
     def __init__(self, cn: CompiledNetwork, k: int, tables: TableBuilder, network: Network) -> None:
+        """Lane ``k`` of ``network`` for the shipments of ``cn``'s material."""
         lane = network.lanes[k]
         stretches = cn.by_lane[k]
         deps, window, self.cancel = -1, -1, 0.0
@@ -210,7 +213,7 @@ class _LaneModel:
             window = tables.window(
                 [cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window] for cl in stretches]
             )
-        rule = network.customs_rule(lane.from_site, lane.to_site, lane.mode)
+        rule = network.customs_rule(lane.from_site, lane.to_site, lane.mode, cn.material)
         windows_all = (*lane.windows, *(rule.windows if rule is not None else ()))
         cuts = sorted({to_s(t) for w in windows_all for t in (w.start, w.end)})
         self.cuts = np.asarray(cuts, dtype=float) if cuts else None
@@ -287,12 +290,15 @@ def simulate(
     last = max(p.infusion_time for p in served if p.infusion_time is not None)
     cn = CompiledNetwork(network, first - timedelta(days=2), last + timedelta(days=MARGIN_DAYS))
     tables = TableBuilder()
-    models: dict[str, _LaneModel] = {}
+    models: dict[tuple[str, int], _LaneModel] = {}
     for po in served:
-        for it in (po.inbound, po.outbound):
+        for direction, it in ((INBOUND, po.inbound), (OUTBOUND, po.outbound)):
+            view = cn.for_material(MATERIAL[direction])
             for leg in it.legs if it is not None else ():
-                if leg.lane_id not in models:
-                    models[leg.lane_id] = _LaneModel(cn, lane_index[leg.lane_id], tables, network)
+                if (leg.lane_id, direction) not in models:
+                    models[(leg.lane_id, direction)] = _LaneModel(
+                        view, lane_index[leg.lane_id], tables, network
+                    )
     hours, deps = tables.build(float(cn.horizon_s()[0]))
     for m in models.values():
         m.bind(hours, deps)
@@ -303,7 +309,7 @@ def simulate(
 
     def replay(itinerary: Itinerary | None, t: Times, order_id: str, direction: int) -> Times:
         for j, leg in enumerate(itinerary.legs if itinerary is not None else ()):
-            model = models[leg.lane_id]
+            model = models[(leg.lane_id, direction)]
             if leg.lane_id in booked:
                 # a shipper booked on this departure waits for it when early
                 t = np.maximum(t, to_s(leg.depart) - model.owners[0])

@@ -33,8 +33,9 @@ def freeze(cs: CandidateSet, stress: CompiledNetwork | None, k: int, order: Orde
     chain_in, hold_in = inbound.chain()
     start_s = int(inbound.time)
     release = start_s + (therapy.manufacturing_days + therapy.release_days) * DAY_S
+    out = cs.cn_out
     outbound = earliest_cheapest(
-        cn, cn.index[site], float(release), therapy.outbound_temperature, cn.index[centre.site_id]
+        out, cn.index[site], float(release), therapy.outbound_temperature, cn.index[centre.site_id]
     )
     if outbound is None:
         cs.frozen_notes[k] = f"booked at {site}, but no {therapy.outbound_temperature} return"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from logistics.model.constants import Material
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.network.batch import BatchEngine
@@ -67,8 +68,10 @@ def build_candidates(
     start, end = horizon(book, network)
     say = progress or (lambda _msg, _frac: None)
     say("compiling the network over the horizon", 0.0)
-    cn = CompiledNetwork(network, start, end, quantile)
-    stress = CompiledNetwork(network, start, end, 0.9) if quantile != 0.9 else None
+    cn = CompiledNetwork(network, start, end, quantile, Material.STARTING)
+    stress = (
+        CompiledNetwork(network, start, end, 0.9, Material.STARTING) if quantile != 0.9 else None
+    )
     engine = BatchEngine(cn)
     cs = CandidateSet(
         network=network, book=book, cn=cn, by_order=[[] for _ in book.orders], stress=stress
@@ -78,7 +81,7 @@ def build_candidates(
     inbound = phases.route_inbound(cs, engine, options)
     pending = phases.manufacturing_starts(cs, options, inbound)
     say("routing outbound shipments", 0.4)
-    releases, outbound = phases.route_outbound(cs, engine, pending)
+    releases, outbound = phases.route_outbound(cs, BatchEngine(cs.cn_out), pending)
     say("assembling candidates", 0.8)
     phases.assemble(cs, stress, pending, releases, outbound)
     for k in options:

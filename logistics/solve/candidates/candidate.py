@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from logistics.model.constants import Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -53,15 +54,22 @@ class CandidateSet:
 
     network: Network
     book: OrderBook
-    cn: CompiledNetwork
+    cn: CompiledNetwork  # for starting material (inbound); cn_out for the product
     candidates: list[Candidate] = field(default_factory=list)
     by_order: list[list[int]] = field(default_factory=list)
     reasons: dict[int, str] = field(default_factory=dict)  # order index -> why no candidate
     frozen: dict[int, Candidate] = field(default_factory=dict)  # booked orders as booked
     frozen_notes: dict[int, str] = field(default_factory=dict)
     stress: CompiledNetwork | None = None  # the p90 network of the stress test risk
+    # (for starting material; its for_material view for the product)
     # per open order, its allowed (local apheresis day, ready time in UTC seconds)
     options: dict[int, list[tuple[date, int]]] = field(default_factory=dict)
+
+    @property
+    def cn_out(self) -> CompiledNetwork:
+        """The compiled network for the finished product (``cn`` is the one for
+        starting material): the same lane ids, the customs of the product."""
+        return self.cn.for_material(Material.FINISHED)
 
     def itinerary(self, cand: Candidate, direction: str) -> Itinerary:
         """The legs of a candidate's inbound or outbound itinerary."""
@@ -84,9 +92,10 @@ class CandidateSet:
                 cand.outbound_cids,
                 cand.outbound_hold,
             )
-        lanes = [self.cn.lanes[k] for k in chain]
+        cn = self.cn if direction == "inbound" else self.cn_out
+        lanes = [cn.lanes[k] for k in chain]
         if not lanes:
             return Itinerary(
                 origin=origin, destination=origin, ready=from_s(ready), temperature=temp, legs=()
             )
-        return replay(self.cn, self.cn.index[origin], float(ready), temp, lanes, hold)
+        return replay(cn, cn.index[origin], float(ready), temp, lanes, hold)

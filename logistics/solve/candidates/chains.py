@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from logistics.model.constants import Material
 from logistics.network.compiled import CompiledLane, CompiledNetwork
 from logistics.network.infusion import infusion, prep_s
 from logistics.network.timebase import INF
@@ -49,7 +50,7 @@ def make_candidate(
     """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
     test's share of the two windows broken when ``stress`` is given. None when the
     centre does not open for the lymphodepletion and infusion inside the horizon."""
-    net, cn = cs.network, cs.cn
+    net, cn, cn_out = cs.network, cs.cn, cs.cn_out
     order = cs.book.orders[k]
     therapy = net.therapies[order.therapy]
     zone = ZoneInfo(net.sites[site].timezone)
@@ -57,14 +58,15 @@ def make_candidate(
     lanes = [cn.lanes[i] for i in chain_in + chain_out]
     departures = tuple(
         departures_of(cn, chain_in, ready, hold_in)
-        + departures_of(cn, chain_out, release, hold_out)
+        + departures_of(cn_out, chain_out, release, hold_out)
     )
     risk = 0.0
     if stress is not None:
         broke = 0
         t_in = replay_time(stress, cn, chain_in, ready, hold_in)
         broke += t_in - ready > therapy.inbound_max_h * 3600
-        t_out = replay_time(stress, cn, chain_out, release, hold_out)
+        stress_out = stress.for_material(Material.FINISHED)
+        t_out = replay_time(stress_out, cn_out, chain_out, release, hold_out)
         broke += t_out - release > therapy.outbound_max_h * 3600
         risk = broke / 2
     prep, early = prep_s(therapy)

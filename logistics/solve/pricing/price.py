@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.orders import OrderStatus
+from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import search
 from logistics.network.infusion import infusion, prep_s
 from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
@@ -77,8 +78,8 @@ class Pricer:
         self._room: dict[Key, bool] = {}
         self._seen: set[str] = set()  # limited lanes priced by the running search
         self._touched: dict[tuple, frozenset[str]] = {}  # per cached search
-        self._lower: dict[tuple[tuple[int, ...], str, bool], list[float]] = {}
-        self._first: dict[tuple[int, int, str, tuple[int, ...]], list[float]] = {}
+        self._lower: dict[tuple[tuple[int, ...], str, bool, bool], list[float]] = {}
+        self._first: dict[tuple[str, int, int, str, tuple[int, ...]], list[float]] = {}
         # earliest deliveries the candidates already know (their returns are earliest)
         self._home: dict[tuple[int, int, int], float] = {
             (cn.index[c.site], c.release, cn.index[cs.book.orders[c.order].treatment_centre]): (
@@ -138,7 +139,7 @@ class Pricer:
         plants = tuple(sorted(cn.index[s] for s in therapy.sites))
         cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
-        to_centre = self._bounds(((centre,), t_out, False))
+        to_centre = self._bounds(((centre,), t_out, False), outbound=True)
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
         finish = self._finish(centre, therapy)
         fresh_s = therapy.inbound_max_h * 3600
@@ -149,7 +150,7 @@ class Pricer:
             if p_day == INF:
                 continue
             wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
-            first = self._earliest(centre, ready, t_in, plants)
+            first = self._earliest(cn, centre, ready, t_in, plants)
             for site in therapy.sites:
                 v = cn.index[site]
                 if first[v] - ready > therapy.inbound_max_h * 3600:
@@ -214,26 +215,33 @@ class Pricer:
         self.set_prices(pi)
         return found[0] if found else None
 
-    def _bounds(self, key: tuple[tuple[int, ...], str, bool]) -> list[float]:
-        """Static least time (or cost) to the targets, cached."""
-        if key not in self._lower:
+    def _bounds(
+        self, key: tuple[tuple[int, ...], str, bool], outbound: bool = False
+    ) -> list[float]:
+        """Static least time (or cost) to the targets, cached (``outbound``: of the
+        finished product, whose customs may differ)."""
+        cache = (*key, outbound)
+        if cache not in self._lower:
             targets, temp, cost = key
-            self._lower[key] = lower_bounds(self.cs.cn, targets, temp, cost=cost)
-        return self._lower[key]
+            cn = self.cs.cn_out if outbound else self.cs.cn
+            self._lower[cache] = lower_bounds(cn, targets, temp, cost=cost)
+        return self._lower[cache]
 
     def _home_at(self, site: int, release: int, temp: str, centre: int) -> float:
         """Earliest delivery at ``centre`` of a product released at ``site``."""
         known = self._home.get((site, release, centre))
         if known is not None:
             return known
-        return self._earliest(site, release, temp, (centre,))[centre]
+        return self._earliest(self.cs.cn_out, site, release, temp, (centre,))[centre]
 
-    def _earliest(self, origin: int, t: int, temp: str, targets: tuple[int, ...]) -> list[float]:
-        """Earliest handover at ``targets`` from ``origin`` at ``t``, no deadline (a
-        lower bound on every itinerary's handover there), cached."""
-        key = (origin, t, temp, targets)
+    def _earliest(
+        self, cn: CompiledNetwork, origin: int, t: int, temp: str, targets: tuple[int, ...]
+    ) -> list[float]:
+        """Earliest handover at ``targets`` from ``origin`` at ``t`` in ``cn``, no
+        deadline (a lower bound on every itinerary's handover there), cached."""
+        key = (cn.material, origin, t, temp, targets)
         if key not in self._first:
-            self._first[key] = search(self.cs.cn, origin, float(t), temp, targets=targets)[0]
+            self._first[key] = search(cn, origin, float(t), temp, targets=targets)[0]
         return self._first[key]
 
     def _inbound_labels(
@@ -284,7 +292,7 @@ class Pricer:
             return found
         self._seen = set()
         found = cheapest(
-            self.cs.cn,
+            self.cs.cn_out,
             self.cs.cn.index[site],
             float(release),
             therapy.outbound_temperature,
