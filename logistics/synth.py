@@ -46,7 +46,7 @@ def generate_orders(
             sharing[s] = sharing.get(s, 0) + 1
     therapies, weights, centres_of = [], [], {}
     for tid, therapy in sorted(network.therapies.items()):
-        eligible = [c for c in centres if network.sites[c].territory in therapy.markets]
+        eligible = [c for c in centres if network.sites[c].markets & set(therapy.markets)]
         weight = sum(
             sum(
                 network.capacity.slots(s, "manufacturing", start + timedelta(days=d))

@@ -335,18 +335,21 @@ def _check_transit(
     """Customs fields and rule (any leg between known sites); the earliest possible
     arrival when the lane is known and fits the leg."""
     start, end = sites
-    crossing = start.territory != end.territory
+    rule = network.customs_rule(
+        start.site_id, end.site_id, lane.mode if lane else leg.mode, Material(material)
+    )
+    crossing = start.territory != end.territory or rule is not None
     customs = (leg.customs_from or None, leg.customs_to or None)
-    rule = None
     if crossing:
-        expected = (start.territory, end.territory)
+        expected = (
+            (rule.from_territory, rule.to_territory)
+            if rule is not None
+            else (start.territory, end.territory)
+        )
         if customs != expected:
             here(
                 "customs_fields", f"customs {_pair(customs)}, but the leg crosses {_pair(expected)}"
             )
-        rule = network.customs_rule(
-            start.site_id, end.site_id, lane.mode if lane else leg.mode, Material(material)
-        )
         if rule is None:
             here(
                 "customs_missing",

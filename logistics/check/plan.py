@@ -15,8 +15,9 @@ violation is listed (the violation kind in brackets).
 3. Every served order (scheduled or frozen), whatever its status violation:
    - the book's therapy and centre exist [unknown_therapy, unknown_site], and so does
      the manufacturing site [unknown_site]; the plan's times are aware [naive_time];
-   - licensing: the site is licensed for the therapy and the centre's customs territory
-     is one of its markets [licence];
+   - licensing: the site is licensed for the therapy and one of the centre's markets
+     (its customs territory unless territories.csv says otherwise) is one of the
+     therapy's [licence];
    - apheresis, scheduled orders only (frozen ones keep their booked time): the
      centre's ``apheresis_ready`` local time on some local date [apheresis_time],
      within the order's window [apheresis_window], while the centre is open
@@ -335,13 +336,14 @@ class _PlanCheck:
                 f"{therapy.therapy_id} is not licensed for manufacture at "
                 f"{p.manufacturing_site} (licensed: {', '.join(therapy.sites)})",
             )
-        if centre is not None and centre.territory not in therapy.markets:
+        if centre is not None and not centre.markets & set(therapy.markets):
             self.add(
                 "licence",
                 oid,
                 "treatment centre",
-                f"{therapy.therapy_id} may not be infused in {centre.territory}, where "
-                f"{centre.site_id} lies (markets: {', '.join(therapy.markets)})",
+                f"{therapy.therapy_id} may not be infused in "
+                f"{', '.join(sorted(centre.markets))}, where {centre.site_id} lies "
+                f"(markets: {', '.join(therapy.markets)})",
             )
 
     def _apheresis(self, p: PlannedOrder, order: Order, centre: Site) -> None:

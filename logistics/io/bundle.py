@@ -128,15 +128,25 @@ def _read_territories(folder: Path, issues: Issues) -> TerritoryMap:
         path = Path(str(files("logistics") / "defaults" / "territories.csv"))
     by_sub: dict[tuple[str, str], str] = {}
     by_country: dict[str, str] = {}
+    markets_sub: dict[tuple[str, str], frozenset[str]] = {}
+    markets_country: dict[str, frozenset[str]] = {}
     for row in read_csv(path, schemas.TERRITORIES, issues):
-        if not row.ok("country", "subdivision", "territory"):
+        if not row.ok("country", "subdivision", "territory", "markets"):
             continue
         country, sub, territory = (row.values[k] for k in ("country", "subdivision", "territory"))
         target, key = (by_sub, (country, sub)) if sub else (by_country, country)
         if key in target:
             issues.add(path.name, row.row, "country", "each country/subdivision once", country)
         target[key] = territory  # type: ignore[index]
-    return TerritoryMap(by_subdivision=by_sub, by_country=by_country)
+        if row.values.get("markets"):
+            markets = markets_sub if sub else markets_country
+            markets[key] = row.values["markets"]  # type: ignore[index]
+    return TerritoryMap(
+        by_subdivision=by_sub,
+        by_country=by_country,
+        markets_by_subdivision=markets_sub,
+        markets_by_country=markets_country,
+    )
 
 
 def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> dict[str, Site]:
@@ -188,6 +198,7 @@ def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> 
             timezone=v["timezone"],
             calendar=calendar,
             territory=territories.territory(v["country"], v["subdivision"]),
+            markets=territories.markets(v["country"], v["subdivision"]),
             iata=v["iata"] if v["kind"] == "airport" else None,
             apheresis_ready_min=v["apheresis_ready"],
         )
@@ -348,7 +359,7 @@ def _check_customs(
 def _check_therapies(
     therapies, lines, sites, territories: TerritoryMap, issues: Issues, broken: Container[str]
 ) -> None:
-    known = territories.territories | {s.territory for s in sites.values()}
+    known = territories.market_names.union(*(s.markets for s in sites.values()))
     for tid, therapy in therapies.items():
         for site_id in therapy.sites:
             site = sites.get(site_id)
@@ -376,7 +387,7 @@ def _check_therapies(
                     "therapies.toml",
                     lines.get(tid),
                     f"therapy.{tid}.markets",
-                    f"a customs territory ({', '.join(sorted(known))})",
+                    f"a market ({', '.join(sorted(known))})",
                     market,
                 )
 

@@ -21,6 +21,14 @@ def ident(text: str) -> str:
     return text
 
 
+def id_list(text: str) -> frozenset[str]:
+    """Identifiers separated by ``;`` (``GB;UK``)."""
+    parts = [part.strip() for part in text.split(";")]
+    if not all(ID_RE.fullmatch(part) for part in parts):
+        raise ValueError("identifiers separated by ';'")
+    return frozenset(parts)
+
+
 def number(text: str, *, minimum: float | None = 0.0, positive: bool = False) -> float:
     """A finite decimal number (hours, euros, degrees)."""
     try:

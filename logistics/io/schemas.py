@@ -73,6 +73,7 @@ TERRITORIES = {
     "country": Col(places.country, required=True),
     "subdivision": Col(places.subdivision),
     "territory": Col(p.ident, required=True),
+    "markets": Col(p.id_list),
 }
 
 CUSTOMS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from logistics.model.calendar import OpeningHours
 from logistics.model.constants import Material
@@ -12,10 +12,22 @@ from logistics.model.disruptions import Window
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TerritoryMap:
-    """(country, subdivision) -> customs territory; a country alone is the fallback."""
+    """(country, subdivision) -> customs territory and licensing markets; a country
+    alone is the fallback. A place's markets (where a therapy's ``markets`` may name
+    it) default to its territory alone."""
 
     by_subdivision: Mapping[tuple[str, str], str]
     by_country: Mapping[str, str]
+    markets_by_subdivision: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    markets_by_country: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def markets(self, country: str, subdivision: str | None = None) -> frozenset[str]:
+        """The licensing markets a place belongs to."""
+        if subdivision and (country, subdivision) in self.by_subdivision:
+            found = self.markets_by_subdivision.get((country, subdivision))
+        else:
+            found = self.markets_by_country.get(country)
+        return found if found else frozenset({self.territory(country, subdivision)})
 
     def territory(self, country: str, subdivision: str | None = None) -> str:
         """The customs territory of a place; an unlisted country is its own."""
@@ -27,6 +39,12 @@ class TerritoryMap:
     def territories(self) -> frozenset[str]:
         """Every territory named in the map."""
         return frozenset(self.by_country.values()) | frozenset(self.by_subdivision.values())
+
+    @property
+    def market_names(self) -> frozenset[str]:
+        """Every market a place of the map belongs to (territories included)."""
+        named = [*self.markets_by_country.values(), *self.markets_by_subdivision.values()]
+        return self.territories.union(*named)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

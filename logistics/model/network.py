@@ -66,28 +66,44 @@ class Network:
     input_hashes: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     _lane_index: Mapping[str, Lane] = field(init=False, repr=False, compare=False)
+    _subdivision_rules: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lane_index", {lane.lane_id: lane for lane in self.lanes})
+        territories = {s.territory for s in self.sites.values()}
+        object.__setattr__(
+            self,
+            "_subdivision_rules",
+            any(
+                name not in territories
+                for rule in self.customs
+                for name in (rule.from_territory, rule.to_territory)
+            ),
+        )
 
     def customs_rule(
         self, from_site: str, to_site: str, mode: str, material: Material
     ) -> CustomsRule | None:
         """The clearance rule for a leg carrying ``material``, or None when it crosses
-        no customs border (both ends in one territory).
+        no customs border.
 
         A rule matches when each end is its territory or its subdivision, its mode is
         the leg's or empty and its material the shipment's or empty. The most specific
         match wins: subdivisions over territories, then a mode over all modes, then a
-        material over both.
+        material over both. Between two places of one territory only a rule naming a
+        subdivision of one end applies (goods leaving Northern Ireland for the rest
+        of the EU, say), and none within one subdivision.
         """
         a, b = self.sites[from_site], self.sites[to_site]
-        if a.territory == b.territory:
+        inside = a.territory == b.territory
+        if inside and (not self._subdivision_rules or a.subdivision == b.subdivision):
             return None
         best, score = None, (-1, False, False)
         for rule in self.customs:
             ends = _end_match(rule.from_territory, a) * _end_match(rule.to_territory, b)
-            if not ends or rule.mode not in (None, mode) or rule.material not in (None, material):
+            if not ends or (inside and ends < 2):
+                continue
+            if rule.mode not in (None, mode) or rule.material not in (None, material):
                 continue
             mine = (ends, rule.mode is not None, rule.material is not None)
             if mine > score:

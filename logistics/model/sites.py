@@ -22,6 +22,7 @@ class Site:
     timezone: str
     calendar: SiteCalendar
     territory: str
+    markets: frozenset[str] = frozenset()  # licensing markets (default: the territory)
     iata: str | None = None
     apheresis_ready_min: int = 13 * 60  # local minutes after midnight
 
@@ -29,5 +30,7 @@ class Site:
         if self.kind not in SITE_KINDS:
             raise ValueError(f"unknown site kind {self.kind!r}")
         object.__setattr__(self, "kind", SiteKind(self.kind))
+        if not self.markets:
+            object.__setattr__(self, "markets", frozenset({self.territory}))
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
             raise ValueError(f"coordinates out of range for {self.site_id}")

@@ -151,9 +151,11 @@ def replay(
         if hand == INF:
             raise ValueError(f"lane {cl.lane_id} cannot be taken after {from_s(t)}")
         lane = net.lanes[cl.index]
-        a = net.sites[lane.from_site].territory
-        b = net.sites[lane.to_site].territory
-        crossing = cl.customs >= 0
+        a = b = None
+        if cl.customs >= 0:  # named as the rule names them (a territory or subdivision)
+            rule = net.customs_rule(lane.from_site, lane.to_site, lane.mode, cn.material)
+            a, b = (rule.from_territory, rule.to_territory) if rule else (None, None)
+        crossing = a is not None
         legs.append(
             Leg(
                 lane_id=lane.lane_id,

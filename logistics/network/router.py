@@ -7,7 +7,7 @@ import heapq
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from logistics.model.constants import TEMPERATURES, Material
+from logistics.model.constants import TEMPERATURES, Material, SiteKind
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.network.compiled import CompiledNetwork
@@ -185,13 +185,16 @@ def earliest_arrival(
     destination: str | None = None,
     *,
     quantile: float | None = None,
+    material: Material | None = None,
 ) -> Itinerary | dict[str, Itinerary] | None:
     """Earliest arrival from ``origin`` with material ready at ``ready`` (aware).
 
     ``temperature`` is the shipment's class (``2-8C`` fresh, ``LN2`` cryopreserved);
     ``quantile`` plans on that quantile of lane durations instead of their nominal
-    times. With a ``destination``: its itinerary or None. Without: a dict of the
-    earliest itinerary to every reachable site.
+    times; ``material`` chooses the customs rules (default: starting material to a
+    manufacturing site, the finished product otherwise). With a ``destination``: its
+    itinerary or None. Without: a dict of the earliest itinerary to every reachable
+    site.
 
     >>> import logistics as lg
     >>> from datetime import datetime, UTC
@@ -203,7 +206,12 @@ def earliest_arrival(
     >>> it.arrival.isoformat()   # Leiden opens 07:00 CET = 06:00Z
     '2026-12-08T06:00:00+00:00'
     """
-    router = Router(network, quantile)
+    if material is None:
+        to_plant = destination is not None and (
+            network.sites[destination].kind == SiteKind.MANUFACTURING_SITE
+        )
+        material = Material.STARTING if to_plant else Material.FINISHED
+    router = Router(network, quantile, material=material)
     if destination is None:
         return router.earliest_all(origin, ready, temperature)
     return router.earliest(origin, destination, ready, temperature)

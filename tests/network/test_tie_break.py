@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import logistics as lg
 from logistics.model.calendar import OpeningHours, SiteCalendar
 from logistics.model.capacity import Capacity
+from logistics.model.constants import Material
 from logistics.model.customs import TerritoryMap
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
@@ -195,7 +196,7 @@ def test_belfast_to_leiden_takes_the_cheapest_itinerary_handing_over_first(
     cheaper itineraries hand over at Leiden at the same time; the router gives the
     cheapest of all of them, and cheapest() within that time agrees."""
     net = lg.read_network()
-    router = Router(net)
+    router = Router(net, material=Material.STARTING)
     it = lg.earliest_arrival(net, BELFAST, utc(ready), TEMP, LEIDEN)
     assert isinstance(it, lg.Itinerary)
     assert it.arrival == utc("2026-12-08 06:00")

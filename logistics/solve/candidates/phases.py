@@ -36,10 +36,11 @@ def apheresis_options(cs: CandidateSet) -> Options:
             continue
         therapy = network.therapies[order.therapy]
         centre = network.sites[order.treatment_centre]
-        if centre.territory not in therapy.markets:
+        if not centre.markets & set(therapy.markets):
             cs.reasons[k] = (
-                f"no licensed site: {order.therapy} is not marketed in "
-                f"{centre.territory} ({', '.join(therapy.markets)} only)"
+                f"no licensed site: {order.therapy} is not marketed where "
+                f"{centre.site_id} lies ({', '.join(sorted(centre.markets))}; "
+                f"{', '.join(therapy.markets)} only)"
             )
             continue
         days = _apheresis_days(network, order)
