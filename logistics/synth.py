@@ -30,7 +30,8 @@ def generate_orders(
     Each order picks a therapy with probability proportional to its share of the
     manufacturing capacity (a site shared by several therapies counts for each in
     equal parts), then a treatment centre with apheresis slots in one of the therapy's
-    markets, a weekday earliest date and a window of 3-7 days.
+    markets (and countries, when it names any), a weekday earliest date and a window of
+    3-7 days.
     About ``committed_share`` of the orders starting in the first three days arrive
     already committed to a licensed site at the centre's apheresis-ready time.
     """
@@ -46,7 +47,12 @@ def generate_orders(
             sharing[s] = sharing.get(s, 0) + 1
     therapies, weights, centres_of = [], [], {}
     for tid, therapy in sorted(network.therapies.items()):
-        eligible = [c for c in centres if network.sites[c].territory in therapy.markets]
+        eligible = [
+            c
+            for c in centres
+            if network.sites[c].territory in therapy.markets
+            and therapy.allows_country(network.sites[c].country)
+        ]
         weight = sum(
             sum(
                 network.capacity.slots(s, "manufacturing", start + timedelta(days=d))

@@ -16,7 +16,8 @@ violation is listed (the violation kind in brackets).
    - the book's therapy and centre exist [unknown_therapy, unknown_site], and so does
      the manufacturing site [unknown_site]; the plan's times are aware [naive_time];
    - licensing: the site is licensed for the therapy and the centre's customs territory
-     is one of its markets [licence];
+     is one of its markets, and its country one of the therapy's ``countries`` when it
+     names any [licence];
    - apheresis, scheduled orders only (frozen ones keep their booked time): the
      centre's ``apheresis_ready`` local time on some local date [apheresis_time],
      within the order's window [apheresis_window], while the centre is open
@@ -331,6 +332,14 @@ class _PlanCheck:
                 "treatment centre",
                 f"{therapy.therapy_id} may not be infused in {centre.territory}, where "
                 f"{centre.site_id} lies (markets: {', '.join(therapy.markets)})",
+            )
+        if centre is not None and not therapy.allows_country(centre.country):
+            self.add(
+                "licence",
+                oid,
+                "treatment centre",
+                f"{therapy.therapy_id} may be supplied only to centres in "
+                f"{', '.join(therapy.countries)}, and {centre.site_id} is in {centre.country}",
             )
 
     def _apheresis(self, p: PlannedOrder, order: Order, centre: Site) -> None:

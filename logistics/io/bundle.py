@@ -372,6 +372,23 @@ def _check_therapies(
                     f"a customs territory ({', '.join(sorted(known))})",
                     market,
                 )
+        for country in therapy.countries:
+            if not _territories_of(country, sites, territories) & set(therapy.markets):
+                issues.add(
+                    "therapies.toml",
+                    lines.get(tid),
+                    f"therapy.{tid}.countries",
+                    f"a country inside the therapy's markets ({', '.join(therapy.markets)})",
+                    country,
+                )
+
+
+def _territories_of(country: str, sites: dict[str, Site], territories: TerritoryMap) -> set[str]:
+    """The customs territories a place in ``country`` can lie in (its own, those of its
+    listed subdivisions and of its sites)."""
+    out = {territories.territory(country)}
+    out |= {t for (c, _sub), t in territories.by_subdivision.items() if c == country}
+    return out | {s.territory for s in sites.values() if s.country == country}
 
 
 def _build_capacity(
