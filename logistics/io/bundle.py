@@ -11,6 +11,7 @@ from pathlib import Path
 from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import schemas
+from logistics.io.holidays import add_bundle_holidays
 from logistics.io.table import Issues, Row, check_unique, read_csv
 from logistics.io.tomlfiles import read_network_toml, read_therapies
 from logistics.model.calendar import SiteCalendar, validate_subdivision
@@ -68,6 +69,7 @@ def read_network(path: str | Path | None = None) -> Network:
     } - sites.keys()
     if not site_rows and any(e.file == "sites.csv" for e in issues.errors):
         broken = _EveryId()  # sites.csv unreadable as a whole: no reference is checkable
+    sites = add_bundle_holidays(folder, sites, issues, broken)
     customs = _build_customs(folder, issues, sites)
     lane_rows = _read(folder / "lanes.csv", schemas.LANES, issues, "lane_id")
     lanes = _build_lanes(lane_rows, sites, issues, broken)
