@@ -167,6 +167,10 @@ def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> 
                 "",
             )
             row.bad.add("timezone")
+        if row.ok("opening_hours", "ph_open") and v["ph_open"] and v["opening_hours"].ph_off:
+            expected = "false, or opening hours without 'PH off' (they close public holidays)"
+            issues.add("sites.csv", row.row, "ph_open", expected, row.raw.get("ph_open", ""))
+            row.bad.add("ph_open")
         if v.get("iata") and v.get("kind") != "airport":
             issues.warn(f"sites.csv:{row.row}:iata: only airports carry an IATA code; ignored")
         if row.bad or "site_id" not in v:

@@ -70,6 +70,8 @@ class SiteCalendar:
             )
         object.__setattr__(self, "extra_dates", frozenset(self.extra_dates))
         object.__setattr__(self, "extra_yearly", frozenset(self.extra_yearly))
+        if self.opening_hours.ph_off:  # 'PH off' closes public holidays whatever ph_open says
+            object.__setattr__(self, "ph_open", False)
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_holidays", _holiday_key(self.country, sub))
         object.__setattr__(self, "_always", self.ph_open and self.opening_hours.always_open)
