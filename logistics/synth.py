@@ -27,9 +27,10 @@ def generate_orders(
     """``n`` pseudonymous orders on ``network`` with apheresis windows starting in
     ``[start, start+days)``, drawn from ``random.Random(seed)``.
 
-    Each order picks a therapy with probability proportional to its share of the
-    manufacturing capacity (a site shared by several therapies counts for each in
-    equal parts), then a treatment centre with apheresis slots in one of the therapy's
+    Each order picks a therapy with probability proportional to the batches its
+    manufacturing capacity can start (a week's slot-days over its manufacturing days; a
+    site shared by several therapies counts for each in equal parts), so every therapy
+    loads its plants alike, then a treatment centre with apheresis slots in one of the therapy's
     markets (and countries, when it names any), a weekday earliest date and a window of
     3-7 days.
     About ``committed_share`` of the orders starting in the first three days arrive
@@ -60,7 +61,7 @@ def generate_orders(
             )
             / sharing[s]
             for s in therapy.sites
-        )
+        ) / therapy.manufacturing_days  # batches it can start, not slot-days it holds
         if eligible and weight > 0:
             therapies.append(tid)
             weights.append(weight)
