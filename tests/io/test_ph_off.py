@@ -13,7 +13,8 @@ from logistics.model.calendar import OpeningHours
 
 def test_ph_off_is_a_last_rule_only():
     """'...; PH off' keeps the weekly hours and sets ph_off; without it ph_off is
-    false and the two differ only by it; 'PH off' alone (no weekly hours) and other PH rules are refused."""
+    false and the two differ only by it; 'PH off' alone (no weekly hours) and other
+    PH rules are refused."""
     hours = OpeningHours.parse("Mo-Fr 06:00-22:00; Sa 06:00-14:00; PH off")
     assert hours.ph_off
     plain = OpeningHours.parse("Mo-Fr 06:00-22:00; Sa 06:00-14:00")
