@@ -54,14 +54,15 @@ def generate_orders(
             if network.sites[c].territory in therapy.markets
             and therapy.allows_country(network.sites[c].country)
         ]
-        weight = sum(
+        slot_days = sum(
             sum(
                 network.capacity.slots(s, "manufacturing", start + timedelta(days=d))
                 for d in range(7)
             )
             / sharing[s]
             for s in therapy.sites
-        ) / therapy.manufacturing_days  # batches it can start, not slot-days it holds
+        )
+        weight = slot_days / therapy.manufacturing_days  # batches it can start in a week
         if eligible and weight > 0:
             therapies.append(tid)
             weights.append(weight)
