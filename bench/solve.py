@@ -1,8 +1,9 @@
 """Schedule solve benchmark: `python bench/solve.py [--sizes 100,1000,5000] [--time-limit 60]`.
 
 Order books come from ``logistics.synth.generate_orders`` (28 days from 2026-12-07)
-on the default bundle. The generated books are far over the bundle's manufacturing
-capacity (about 12 orders a day fit), so a ``tight`` book is added: the
+on the default bundle. The 5,000-order book is far over the bundle's manufacturing
+capacity (about 34 CAR-T starts a day, some 950 orders in 28 days, fit), and the
+smaller ones under it, so a ``tight`` book is added: the
 ``--tight-size`` book (same seed) on the network with every capacity (manufacturing
 and apheresis slots, lane capacities) scaled so the manufacturing slot-days the
 book asks for are ``--tight-load`` (default 100 %) of those in the 28 days.

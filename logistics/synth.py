@@ -27,10 +27,12 @@ def generate_orders(
     """``n`` pseudonymous orders on ``network`` with apheresis windows starting in
     ``[start, start+days)``, drawn from ``random.Random(seed)``.
 
-    Each order picks a therapy with probability proportional to its share of the
-    manufacturing capacity (a site shared by several therapies counts for each in
-    equal parts), then a treatment centre with apheresis slots in one of the therapy's
-    markets, a weekday earliest date and a window of 3-7 days.
+    Each order picks a therapy with probability proportional to the batches its
+    manufacturing capacity can start (a week's slot-days over its manufacturing days; a
+    site shared by several therapies counts for each in equal parts), so every therapy
+    loads its plants alike, then a treatment centre with apheresis slots in one of the therapy's
+    markets (and countries, when it names any), a weekday earliest date and a window of
+    3-7 days.
     About ``committed_share`` of the orders starting in the first three days arrive
     already committed to a licensed site at the centre's apheresis-ready time.
     """
@@ -46,8 +48,13 @@ def generate_orders(
             sharing[s] = sharing.get(s, 0) + 1
     therapies, weights, centres_of = [], [], {}
     for tid, therapy in sorted(network.therapies.items()):
-        eligible = [c for c in centres if network.sites[c].markets & set(therapy.markets)]
-        weight = sum(
+        eligible = [
+            c
+            for c in centres
+            if network.sites[c].markets & set(therapy.markets)
+            and therapy.allows_country(network.sites[c].country)
+        ]
+        slot_days = sum(
             sum(
                 network.capacity.slots(s, "manufacturing", start + timedelta(days=d))
                 for d in range(7)
@@ -55,6 +62,7 @@ def generate_orders(
             / sharing[s]
             for s in therapy.sites
         )
+        weight = slot_days / therapy.manufacturing_days  # batches it can start in a week
         if eligible and weight > 0:
             therapies.append(tid)
             weights.append(weight)

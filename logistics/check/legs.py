@@ -25,8 +25,9 @@ Rules (the violation kind in brackets):
    [outside_validity], all on the local date of the departure.
 7. The leg cannot arrive before its duration at the planning quantile plus customs
    clearance [too_fast]. Crossing a customs border needs a rule [customs_missing];
-   clearance starts when the rule's office hours (local time of to_site, open on public
-   holidays) are open at or after the physical arrival and lasts the clearance quantile
+   clearance starts when the rule's office hours (local time of to_site; open on public
+   holidays unless they end with 'PH off', then closed on to_site's holidays) are open
+   at or after the physical arrival and lasts the clearance quantile
    plus the import release time [customs_closed when the office never opens within a
    year]. The leg's customs fields name the territories exactly when a border is
    crossed and ``customs_h`` covers the clearance [customs_fields].
@@ -376,7 +377,7 @@ def _check_transit(
     earliest = landed
     note = f"{hours:g} h {lane.mode}"
     if rule is not None:
-        office = _office_calendar(rule.office_hours, end.timezone, end.country, end.subdivision)
+        office = _office_calendar(rule.office_hours, end.calendar)
         opens = office.next_open(landed)
         if opens is None:
             here(
@@ -410,11 +411,19 @@ def _check_transit(
 
 
 @functools.lru_cache(maxsize=256)
-def _office_calendar(
-    hours: OpeningHours, timezone: str, country: str, subdivision: str | None
-) -> SiteCalendar:
-    """A customs office's hours in the arrival site's time zone, open on holidays."""
-    return SiteCalendar(hours, timezone, country, subdivision, ph_open=True)
+def _office_calendar(hours: OpeningHours, arrival: SiteCalendar) -> SiteCalendar:
+    """A customs office's hours in the arrival site's time zone: open on public holidays
+    unless the hours end with 'PH off', then closed on the arrival site's holidays (its
+    country and subdivision, and the bundle's holidays.csv)."""
+    return SiteCalendar(
+        hours,
+        arrival.timezone,
+        arrival.country,
+        arrival.subdivision,
+        ph_open=not hours.ph_off,
+        extra_dates=arrival.extra_dates,
+        extra_yearly=arrival.extra_yearly,
+    )
 
 
 # ------------------------------------------------------------------------- wording

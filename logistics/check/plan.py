@@ -17,7 +17,8 @@ violation is listed (the violation kind in brackets).
      the manufacturing site [unknown_site]; the plan's times are aware [naive_time];
    - licensing: the site is licensed for the therapy and one of the centre's markets
      (its customs territory unless territories.csv says otherwise) is one of the
-     therapy's [licence];
+     therapy's, and its country one of the therapy's ``countries`` when it names any
+     [licence];
    - apheresis, scheduled orders only (frozen ones keep their booked time): the
      centre's ``apheresis_ready`` local time on some local date [apheresis_time],
      within the order's window [apheresis_window], while the centre is open
@@ -344,6 +345,14 @@ class _PlanCheck:
                 f"{therapy.therapy_id} may not be infused in "
                 f"{', '.join(sorted(centre.markets))}, where {centre.site_id} lies "
                 f"(markets: {', '.join(therapy.markets)})",
+            )
+        if centre is not None and not therapy.allows_country(centre.country):
+            self.add(
+                "licence",
+                oid,
+                "treatment centre",
+                f"{therapy.therapy_id} may be supplied only to centres in "
+                f"{', '.join(therapy.countries)}, and {centre.site_id} is in {centre.country}",
             )
 
     def _apheresis(self, p: PlannedOrder, order: Order, centre: Site) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import schemas
+from logistics.io.holidays import add_bundle_holidays
 from logistics.io.table import Issues, Row, check_unique, read_csv
 from logistics.io.tomlfiles import read_network_toml, read_therapies
 from logistics.model.calendar import SiteCalendar, validate_subdivision
@@ -69,6 +70,7 @@ def read_network(path: str | Path | None = None) -> Network:
     } - sites.keys()
     if not site_rows and any(e.file == "sites.csv" for e in issues.errors):
         broken = _EveryId()  # sites.csv unreadable as a whole: no reference is checkable
+    sites = add_bundle_holidays(folder, sites, issues, broken)
     customs = _build_customs(folder, issues, sites)
     lane_rows = _read(folder / "lanes.csv", schemas.LANES, issues, "lane_id")
     lanes = _build_lanes(lane_rows, sites, issues, broken)
@@ -176,6 +178,10 @@ def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> 
                 "",
             )
             row.bad.add("timezone")
+        if row.ok("opening_hours", "ph_open") and v["ph_open"] and v["opening_hours"].ph_off:
+            expected = "false, or opening hours without 'PH off' (they close public holidays)"
+            issues.add("sites.csv", row.row, "ph_open", expected, row.raw.get("ph_open", ""))
+            row.bad.add("ph_open")
         if v.get("iata") and v.get("kind") != "airport":
             issues.warn(f"sites.csv:{row.row}:iata: only airports carry an IATA code; ignored")
         if row.bad or "site_id" not in v:
@@ -390,6 +396,23 @@ def _check_therapies(
                     f"a market ({', '.join(sorted(known))})",
                     market,
                 )
+        for country in therapy.countries:
+            if not _territories_of(country, sites, territories) & set(therapy.markets):
+                issues.add(
+                    "therapies.toml",
+                    lines.get(tid),
+                    f"therapy.{tid}.countries",
+                    f"a country inside the therapy's markets ({', '.join(therapy.markets)})",
+                    country,
+                )
+
+
+def _territories_of(country: str, sites: dict[str, Site], territories: TerritoryMap) -> set[str]:
+    """The customs territories a place in ``country`` can lie in (its own, those of its
+    listed subdivisions and of its sites)."""
+    out = {territories.territory(country)}
+    out |= {t for (c, _sub), t in territories.by_subdivision.items() if c == country}
+    return out | {s.territory for s in sites.values() if s.country == country}
 
 
 def _build_capacity(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.io import parsers as p
+from logistics.io import places
 from logistics.io.table import Issues
 from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, TEMPERATURES
@@ -32,7 +33,16 @@ _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
     "markets": ("a non-empty list of customs territories", True),
     "dropout_per_day": ("a probability per day from 0 to below 1", False),
     "hold_cv": ("a coefficient of variation >= 0", False),
+    "countries": ("a non-empty list of ISO 3166-1 alpha-2 country codes such as 'ES'", False),
 }
+
+
+def _is_country(code: str) -> bool:
+    try:
+        places.country(code)
+    except ValueError:
+        return False
+    return True
 
 
 def _valid_therapy_value(key: str, value: Any) -> bool:
@@ -52,6 +62,12 @@ def _valid_therapy_value(key: str, value: Any) -> bool:
     if key.endswith("_days"):
         minimum = 1 if key == "manufacturing_days" else 0
         return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    if key == "countries":
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(v, str) and _is_country(v) for v in value)
+        )
     return (
         isinstance(value, list)
         and bool(value)
@@ -125,6 +141,7 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
                 infusion_prep_days=spec.get("infusion_prep_days", 0),
                 sites=tuple(spec["sites"]),
                 markets=tuple(spec["markets"]),
+                countries=tuple(spec.get("countries", ())),
                 **{
                     k: float(spec[k])
                     for k in ("dropout_per_day", "hold_cv", "lymphodepletion_before_delivery_h")

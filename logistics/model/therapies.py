@@ -26,6 +26,9 @@ class Therapy:
     hold_cv: float = 0.1  # coefficient of variation of the dry-shipper hold time
     # how long before delivery lymphodepletion may start (0: once the product is on site)
     lymphodepletion_before_delivery_h: float = 0.0
+    # ISO 3166-1 countries whose centres it may supply, inside ``markets``; empty means
+    # every country of the markets (a national licence, e.g. a hospital exemption)
+    countries: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for t in (self.inbound_temperature, self.outbound_temperature):
@@ -43,3 +46,9 @@ class Therapy:
             raise ValueError("need 0 <= dropout_per_day < 1 and hold_cv >= 0")
         if not self.sites or not self.markets:
             raise ValueError("a therapy needs licensed sites and markets")
+        object.__setattr__(self, "countries", tuple(self.countries))
+
+    def allows_country(self, country: str) -> bool:
+        """Whether centres in ``country`` may be supplied (``countries`` empty: every
+        country of the markets). The markets are checked separately."""
+        return not self.countries or country in self.countries

@@ -289,7 +289,7 @@ class CompiledNetwork:
         ``rule`` (-1, 0, 0 without a rule)."""
         if rule is None:
             return -1, 0, 0
-        key = (rule.office_hours.text, dest.timezone)
+        key = _office_key(rule.office_hours, dest)
         if key not in office_index:
             office_index[key] = len(self.offices)
             self.offices.append(_office_times(rule.office_hours, dest, start, end))
@@ -388,12 +388,27 @@ class CompiledNetwork:
         return to_s(self.start), to_s(self.end)
 
 
-def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> OpenTimes:
-    calendar = SiteCalendar(
-        opening_hours=hours,
-        timezone=dest.timezone,
-        country=dest.country,
-        subdivision=dest.subdivision,
-        ph_open=True,
+def _office_key(hours: OpeningHours, dest) -> tuple:
+    """Crossings whose office calendars are the same: hours and time zone, and where
+    the office closes on public holidays, the arrival site's holidays too."""
+    if not hours.ph_off:
+        return (hours.text, dest.timezone)
+    cal = dest.calendar
+    return (
+        hours.text,
+        dest.timezone,
+        cal.country,
+        cal.subdivision,
+        cal.extra_dates,
+        cal.extra_yearly,
     )
+
+
+def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> OpenTimes:
+    """A customs office's open times: its hours in the arrival site's time zone, on
+    public holidays too unless the hours say ``PH off`` (then the arrival site's
+    holidays close it, the bundle's holidays.csv included)."""
+    from dataclasses import replace  # local: this function's only use
+
+    calendar = replace(dest.calendar, opening_hours=hours, ph_open=not hours.ph_off)
     return _open_times(calendar, start, end)

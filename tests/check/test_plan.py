@@ -414,6 +414,15 @@ def test_licence_market(net):
     assert "GB" in found[0].message
 
 
+def test_licence_country(net):
+    """A therapy restricted to centres in Germany (a national licence inside its EU and
+    GB markets) infused in London is 'licence' for P-1 only: P-2 is at TC-MUC (DE)."""
+    found = check(VALID, therapy_variant(net, countries=("DE",)), BOOK)
+    assert kinds(found) == ["licence"]
+    assert [v.order_id for v in found] == ["P-1"]
+    assert "TC-LON is in GB" in found[0].message
+
+
 def test_licence_site(net):
     """Manufacturing at a site the therapy is not licensed for is 'licence' (both
     orders use MFG-LEI)."""

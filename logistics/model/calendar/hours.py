@@ -150,7 +150,7 @@ def _parse_rule(rule: str, text: str) -> tuple[frozenset[int], DayIntervals]:
         if kinds != ["time", "-", "time"]:
             word = rest[j][1] if j < len(rest) else ""
             if word.upper() in ("PH", "SH"):
-                raise _hours_error(text, "public holidays are set by ph_open, not here")
+                raise _hours_error(text, "public holidays only as a last rule 'PH off'")
             raise _hours_error(text, f"expected a time range like 08:00-18:00 at {word!r}")
         start = _clock(rest[j][1])
         end = _clock(rest[j + 2][1], allow_24=True)
@@ -168,15 +168,21 @@ def _parse_rule(rule: str, text: str) -> tuple[frozenset[int], DayIntervals]:
     return selected, _merge(ranges)
 
 
-def _parse_opening_hours(text: str) -> tuple[DayIntervals, ...]:
+_PH_OFF = re.compile(r"\s*PH\s+(off|closed)\s*", re.IGNORECASE)
+
+
+def _parse_opening_hours(text: str) -> tuple[tuple[DayIntervals, ...], bool]:
+    """The week's ranges, and whether a last rule ``PH off`` closes public holidays."""
     week: list[DayIntervals] = [()] * 7
     if not text.strip():
         raise _hours_error(text, "empty")
-    for rule in text.split(";"):
+    rules = text.split(";")
+    ph_off = len(rules) > 1 and _PH_OFF.fullmatch(rules[-1]) is not None
+    for rule in rules[:-1] if ph_off else rules:
         days, ranges = _parse_rule(rule, text)
         for day in days:  # a later rule replaces what earlier rules said about its days
             week[day] = ranges
-    return tuple(week)
+    return tuple(week), ph_off
 
 
 # ----------------------------------------------------------------------- opening hours
@@ -185,7 +191,9 @@ def _parse_opening_hours(text: str) -> tuple[DayIntervals, ...]:
 @dataclass(frozen=True, slots=True)
 class OpeningHours:
     """Weekly opening hours in the OpenStreetMap subset ``Mo-Fr 08:00-12:00,13:00-18:00;
-    Fr 22:00-02:00; Su off`` or ``24/7``; parsed from ``text`` on construction.
+    Fr 22:00-02:00; Su off`` or ``24/7``; parsed from ``text`` on construction. A last
+    rule ``PH off`` sets ``ph_off``: closed on public holidays (site calendars close on
+    holidays anyway unless ``ph_open``; customs offices only with it).
 
     ``ranges[d]``: weekday ``d``'s ranges as its rules state them, minutes after that
     day's midnight (an end past 1440 runs into the next day). ``intervals[d]``: what is
@@ -195,6 +203,7 @@ class OpeningHours:
 
     text: str = field(compare=False)
     ranges: tuple[DayIntervals, ...] = field(init=False, repr=False)
+    ph_off: bool = field(init=False, repr=False)
     intervals: tuple[DayIntervals, ...] = field(init=False, repr=False, compare=False)
     # _variants[d][own_ok * 2 + tail_ok]: weekday d's intervals when its own ranges
     # (own_ok) and the previous day's overnight tail (tail_ok) count.
@@ -203,7 +212,8 @@ class OpeningHours:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
             raise TypeError(f"opening hours text must be str, got {type(self.text).__name__}")
-        week = _parse_opening_hours(self.text)
+        week, ph_off = _parse_opening_hours(self.text)
+        object.__setattr__(self, "ph_off", ph_off)
         variants = []
         for day in range(7):
             own = tuple((s, min(e, _DAY)) for s, e in week[day])

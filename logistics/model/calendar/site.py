@@ -26,6 +26,8 @@ def _timestamp(t: datetime) -> float:
 class SiteCalendar:
     """When a site receives or hands over material: weekly hours in its time zone,
     closed on the public holidays of ``country`` / ``subdivision`` unless ``ph_open``.
+    ``extra_dates`` and ``extra_yearly`` ((month, day) pairs) add holidays the
+    holidays package does not know, such as municipal ones.
 
     ``subdivision`` is ISO 3166-2 with its prefix ("GB-NIR", "DE-BY"). Countries the
     holidays package does not know have no holidays; subdivisions it does not know get
@@ -37,6 +39,9 @@ class SiteCalendar:
     country: str
     subdivision: str | None = None
     ph_open: bool = False
+    # holidays beyond the holidays package's: dates, and (month, day) every year
+    extra_dates: frozenset[date] = frozenset()
+    extra_yearly: frozenset[tuple[int, int]] = frozenset()
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
     _holidays: tuple[str, str | None] | None = field(init=False, repr=False, compare=False)
     _always: bool = field(init=False, repr=False, compare=False)
@@ -63,6 +68,10 @@ class SiteCalendar:
             raise ValueError(
                 f"expected an ISO 3166-2 subdivision like '{self.country}-XX', got {sub!r}"
             )
+        object.__setattr__(self, "extra_dates", frozenset(self.extra_dates))
+        object.__setattr__(self, "extra_yearly", frozenset(self.extra_yearly))
+        if self.opening_hours.ph_off:  # 'PH off' closes public holidays whatever ph_open says
+            object.__setattr__(self, "ph_open", False)
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_holidays", _holiday_key(self.country, sub))
         object.__setattr__(self, "_always", self.ph_open and self.opening_hours.always_open)
@@ -71,6 +80,8 @@ class SiteCalendar:
         """Whether local date ``d`` is a public holiday at this site (ignores ph_open)."""
         if isinstance(d, datetime):
             raise TypeError("is_holiday takes the site's local date, not a datetime")
+        if d in self.extra_dates or (d.month, d.day) in self.extra_yearly:
+            return True
         key = self._holidays
         return key is not None and d in _holiday_dates(key[0], key[1], d.year)
 

@@ -43,6 +43,13 @@ def apheresis_options(cs: CandidateSet) -> Options:
                 f"{', '.join(therapy.markets)} only)"
             )
             continue
+        if not therapy.allows_country(centre.country):
+            cs.reasons[k] = (
+                f"no licensed site: {order.therapy} may be supplied only to centres in "
+                f"{', '.join(therapy.countries)} (a national licence), and "
+                f"{order.treatment_centre} is in {centre.country}"
+            )
+            continue
         days = _apheresis_days(network, order)
         if not days:
             cs.reasons[k] = (
