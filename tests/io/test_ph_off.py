@@ -9,6 +9,7 @@ import pytest
 
 import logistics as lg
 from logistics.model.calendar import OpeningHours
+from logistics.model.constants import Material
 
 
 def test_ph_off_is_a_last_rule_only():
@@ -30,7 +31,7 @@ def test_customs_office_hours_accept_ph_off(tiny: Path, cells):
     """customs.csv office_hours may end with 'PH off'; the rule keeps it."""
     cells.set(tiny / "customs.csv", 4, "office_hours", "Mo-Fr 06:00-22:00; PH off")
     net = lg.read_network(tiny)
-    rule = net.customs_rule("TC-LON", "TC-MUC", "road")
+    rule = net.customs_rule("TC-LON", "TC-MUC", "road", Material.FINISHED)
     assert rule is not None and rule.office_hours.ph_off
 
 

@@ -52,7 +52,7 @@ def test_default_academic_car_t_stays_in_spain():
     net = lg.read_network()
     therapy = net.therapies["cart-academic"]
     assert therapy.countries == ("ES",)
-    book = generate_orders(net, 400, date(2026, 12, 7), 28, seed=11, committed_share=0)
+    book = generate_orders(net, 400, date(2026, 12, 7), 28, seed=3, committed_share=0)
     centres = {o.treatment_centre for o in book if o.therapy == "cart-academic"}
     assert centres, "the seed draws some cart-academic orders"
     assert {net.sites[c].country for c in centres} == {"ES"}
