@@ -1,0 +1,238 @@
+"""Do generated road legs stay on land? A geodesic test against a shipped coastline.
+
+The land is Natural Earth's 1:50m land polygon (public domain), clipped to Europe
+(``logistics/defaults/land-europe-50m.geojson``). Every stretch of a leg's course that
+is not along a declared link (:class:`~logistics.network.roads.RoadLeg`) is a great
+circle; it is drawn in a gnomonic projection, where great circles are straight lines,
+and cut by the land polygons in one vectorised shapely call. Water on the way is then
+judged:
+
+- stretches of water up to :data:`MAX_WATER_KM` are allowed: estuaries, fjords, the
+  coastline's own error at 1:50m and short fixed links (the Great Belt and Oresund
+  bridges are 16-18 km over water);
+- a longer stretch whose two shores lie on different land masses (an island, Great
+  Britain, Zealand) is a sea crossing;
+- a longer stretch between two shores of one land mass is a bay or a gulf: it is a
+  sea crossing when the way round by the coast makes the stretch's course more than
+  :data:`MAX_DETOUR` times its straight length (the Gulf of Finland or the Gulf of
+  Bothnia, round which Helsinki and Stockholm are joined by land through Lapland), and
+  an acceptable short cut otherwise (the Gulf of Lion between Barcelona and Marseille,
+  1.3 times: the road hugs the coast, and the circuity factor covers most of it).
+  Measured on the European sites: every Baltic, Kattegat and Skagerrak crossing of a
+  bundle that puts Scandinavia and the continent in one zone is 2.65 times or more;
+  the worst coastal leg of the default bundle, Cairnryan - Holyhead round the Irish
+  Sea, is 2.4 times.
+
+Stretches with an end outside the clipped land (south of 34 N, north of 72 N, west of
+25 W or east of 45 E) are not judged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+
+from logistics.network.roads import RoadLeg
+
+MAX_WATER_KM = 20.0
+MAX_DETOUR = 2.5
+_SNAP_M = 25_000.0  # a shore this far from the grown coast (a site out at sea): not judged
+_BOUNDS = (-25.0, 34.0, 45.0, 72.0)  # lon, lat of the clipped land
+_GNOMONIC = "+proj=gnom +lat_0=54 +lon_0=15 +R=6371000 +units=m"
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True, slots=True)
+class SeaCrossing:
+    """A generated leg whose course crosses the sea.
+
+    ``water_km`` is the longest stretch of water on the course; ``by_land_km`` the
+    length of the stretch's course the way round by the coast (None when the two
+    shores are different land masses).
+    """
+
+    lane_id: str
+    from_site: str
+    to_site: str
+    zones: tuple[str, str]
+    water_km: float
+    by_land_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Land:
+    land: shapely.MultiPolygon  # gnomonic metres, prepared
+    grown: shapely.MultiPolygon  # the land grown by MAX_WATER_KM / 2, prepared
+    rings: shapely.STRtree  # coasts of the land joined across short water (see _load)
+    ring_m: list[np.ndarray]  # per ring: cumulative gnomonic length along it
+    ring_km: list[np.ndarray]  # per ring: cumulative geodesic km along it
+    fwd: Transformer
+    inv: Transformer
+
+
+@lru_cache(maxsize=1)
+def _load() -> _Land:
+    """The shipped land in the gnomonic plane, and its coasts for the way round.
+
+    The way round a bay follows the coast of the land grown by half of
+    :data:`MAX_WATER_KM`: land masses joined by short water (Anglesey and Wales,
+    Zealand, Funen and Jutland) become one, fjords and estuaries close, and a sea
+    enclosed by such joins (the Baltic behind the Danish straits) is a hole whose
+    ring is its coast.
+    """
+    path = files("logistics") / "defaults" / "land-europe-50m.geojson"
+    feature = json.loads(path.read_text(encoding="utf-8"))["features"][0]
+    lonlat = shapely.from_geojson(json.dumps(feature["geometry"]))
+    fwd = Transformer.from_crs("EPSG:4326", _GNOMONIC, always_xy=True)
+    inv = Transformer.from_crs(_GNOMONIC, "EPSG:4326", always_xy=True)
+    land = shapely.transform(lonlat, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+    shapely.prepare(land)
+    grown = shapely.buffer(land, MAX_WATER_KM * 500.0, quad_segs=2)
+    shapely.prepare(grown)
+    rings = []
+    for mass in shapely.get_parts(grown):
+        rings.append(mass.exterior)
+        rings.extend(mass.interiors)
+    ring_m, ring_km = [], []
+    for ring in rings:
+        xy = shapely.get_coordinates(ring)
+        ring_m.append(np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]))
+        lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+        _, _, metres = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        ring_km.append(np.concatenate([[0.0], np.cumsum(metres) / 1000.0]))
+    return _Land(land, grown, shapely.STRtree(rings), ring_m, ring_km, fwd, inv)
+
+
+def _km(land: _Land, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Geodesic km between gnomonic points (rows of x, y)."""
+    lon_a, lat_a = land.inv.transform(a[:, 0], a[:, 1])
+    lon_b, lat_b = land.inv.transform(b[:, 0], b[:, 1])
+    _, _, metres = _GEOD.inv(lon_a, lat_a, lon_b, lat_b)
+    return np.asarray(metres, dtype=float) / 1000.0
+
+
+def _along_coast(land: _Land, ring: int, a: shapely.Point, b: shapely.Point) -> float:
+    """km between two points the short way round one coast (ring)."""
+    line = land.rings.geometries[ring]
+    pos = np.interp([line.project(a), line.project(b)], land.ring_m[ring], land.ring_km[ring])
+    gap = abs(float(pos[1] - pos[0]))
+    return min(gap, float(land.ring_km[ring][-1]) - gap)
+
+
+def _by_land(
+    land: _Land,
+    line: shapely.LineString,
+    w_start: np.ndarray,
+    w_end: np.ndarray,
+    w_km: np.ndarray,
+    w_bridged: np.ndarray,
+) -> tuple[float, float] | None:
+    """(straight km, km by land) of one straight stretch, given its water parts.
+
+    The land between the water parts is cut into pieces, each on one land mass. By land
+    a van drives along a piece, over a short water part (a bridge) to the next piece,
+    or round the coast from the end of a piece to a later piece on the same land mass
+    (round a bay, past an island on the way). inf when no such way exists; None when
+    the stretch starts or ends too far out at sea to say.
+    """
+    ends = shapely.get_coordinates(line)
+    # water parts in order along the line
+    order = np.argsort(shapely.line_locate_point(line, shapely.points(w_start)))
+    w_start, w_end, w_km, w_bridged = w_start[order], w_end[order], w_km[order], w_bridged[order]
+    # land pieces: from the line's start to the first water, between waters, to the end
+    p_from = np.vstack([ends[:1], w_end])
+    p_to = np.vstack([w_start, ends[1:]])
+    # the coast each piece leaves (its end) and reaches (its start) the water by
+    shores = shapely.points(np.vstack([p_to[:-1], p_from[1:]]))
+    (_, ring), dist = land.rings.query_nearest(shores, return_distance=True, all_matches=False)
+    if len(ring) != len(shores) or dist.max() > _SNAP_M:
+        return None
+    leaves, reaches = ring[: len(p_to) - 1], ring[len(p_to) - 1 :]
+    piece_km = _km(land, p_from, p_to)
+    n = len(p_from)
+    best = np.full(n, np.inf)
+    best[0] = 0.0
+    for j in range(n - 1):
+        out = best[j] + piece_km[j]
+        if not np.isfinite(out):
+            continue
+        if w_bridged[j]:
+            best[j + 1] = min(best[j + 1], out + w_km[j])
+        for k in range(j + 1, n):
+            if reaches[k - 1] == leaves[j]:
+                coast = _along_coast(
+                    land, int(leaves[j]), shapely.Point(p_to[j]), shapely.Point(p_from[k])
+                )
+                best[k] = min(best[k], out + coast)
+    whole = float(_km(land, ends[:1], ends[1:])[0])
+    return whole, float(best[-1] + piece_km[-1])
+
+
+def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
+    """The legs whose course crosses the sea (see the module docstring)."""
+    land = _load()
+    # every stretch of every course that is not along a declared link
+    owner, a_ll, b_ll = [], [], []
+    for k, leg in enumerate(legs):
+        for s, along_link in enumerate(leg.over_link):
+            if not along_link:
+                owner.append(k)
+                a_ll.append(leg.path[s])
+                b_ll.append(leg.path[s + 1])
+    if not owner:
+        return []
+    a = np.array(a_ll, dtype=float)  # lat, lon
+    b = np.array(b_ll, dtype=float)
+    lo_lon, lo_lat, hi_lon, hi_lat = _BOUNDS
+    covered = (
+        (np.minimum(a[:, 1], b[:, 1]) >= lo_lon)
+        & (np.maximum(a[:, 1], b[:, 1]) <= hi_lon)
+        & (np.minimum(a[:, 0], b[:, 0]) >= lo_lat)
+        & (np.maximum(a[:, 0], b[:, 0]) <= hi_lat)
+    )
+    ax, ay = land.fwd.transform(a[:, 1], a[:, 0])
+    bx, by = land.fwd.transform(b[:, 1], b[:, 0])
+    lines = shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], 1))
+    suspect = np.nonzero(covered & ~shapely.contains(land.land, lines))[0]
+    if not len(suspect):
+        return []
+    water = shapely.difference(lines[suspect], land.land)
+    parts, index = shapely.get_parts(water, return_index=True)
+    is_line = shapely.get_type_id(parts) == 1  # a line may touch the coast at a point
+    parts, index = parts[is_line], index[is_line]
+    start = shapely.get_coordinates(shapely.get_point(parts, 0))
+    end = shapely.get_coordinates(shapely.get_point(parts, -1))
+    km = _km(land, start, end)
+    # water a van crosses as if on land: short (a bridge, an estuary), or never farther
+    # than MAX_WATER_KM / 2 from land (between islands a few km apart)
+    bridged = (km <= MAX_WATER_KM) | shapely.covered_by(parts, land.grown)
+    found: dict[int, SeaCrossing] = {}
+    for stretch in np.unique(index[~bridged]):
+        sel = np.nonzero(index == stretch)[0]
+        line = lines[suspect[stretch]]
+        judged = _by_land(land, line, start[sel], end[sel], km[sel], bridged[sel])
+        if judged is None:
+            continue  # starts or ends out at sea: beyond what the land data says
+        whole, by_land = judged
+        if by_land <= MAX_DETOUR * whole:
+            continue  # only bays on the way: the way round by the coast is not much longer
+        k = owner[suspect[stretch]]
+        leg = legs[k]
+        water_km = float(km[sel].max())
+        if k not in found or water_km > found[k].water_km:
+            found[k] = SeaCrossing(
+                lane_id=leg.lane.lane_id,
+                from_site=leg.lane.from_site,
+                to_site=leg.lane.to_site,
+                zones=leg.zones,
+                water_km=round(water_km, 1),
+                by_land_km=None if not np.isfinite(by_land) else round(by_land, 1),
+            )
+    return [found[k] for k in sorted(found)]
