@@ -42,7 +42,7 @@ from pyproj import Geod, Transformer
 from logistics.network.roads import RoadLeg
 
 MAX_WATER_KM = 20.0
-MAX_DETOUR = 2.5
+MAX_DETOUR = 2.0
 _SNAP_M = 25_000.0  # a shore this far from the grown coast (a site out at sea): not judged
 _BOUNDS = (-25.0, 34.0, 45.0, 72.0)  # lon, lat of the clipped land
 _GNOMONIC = "+proj=gnom +lat_0=54 +lon_0=15 +R=6371000 +units=m"
@@ -67,25 +67,58 @@ class SeaCrossing:
 
 
 @dataclass(frozen=True, slots=True)
+class _Coasts:
+    """The coasts (rings) of the land grown by some distance, for the way round."""
+
+    rings: shapely.STRtree
+    ring_m: list[np.ndarray]  # per ring: cumulative gnomonic length along it
+    ring_km: list[np.ndarray]  # per ring: cumulative geodesic km along it
+
+    def along(self, ring: int, a: shapely.Point, b: shapely.Point) -> float:
+        """km between two points the short way round one ring."""
+        line = self.rings.geometries[ring]
+        pos = np.interp([line.project(a), line.project(b)], self.ring_m[ring], self.ring_km[ring])
+        gap = abs(float(pos[1] - pos[0]))
+        return min(gap, float(self.ring_km[ring][-1]) - gap)
+
+
+@dataclass(frozen=True, slots=True)
 class _Land:
     land: shapely.MultiPolygon  # gnomonic metres, prepared
     grown: shapely.MultiPolygon  # the land grown by MAX_WATER_KM / 2, prepared
-    rings: shapely.STRtree  # coasts of the land joined across short water (see _load)
-    ring_m: list[np.ndarray]  # per ring: cumulative gnomonic length along it
-    ring_km: list[np.ndarray]  # per ring: cumulative geodesic km along it
+    coasts: tuple[_Coasts, ...]
     fwd: Transformer
     inv: Transformer
+
+
+def _coasts(land: shapely.MultiPolygon, grow_m: float, inv: Transformer) -> _Coasts:
+    rings = []
+    for mass in shapely.get_parts(shapely.buffer(land, grow_m, quad_segs=2)):
+        rings.append(mass.exterior)
+        rings.extend(mass.interiors)
+    ring_m, ring_km = [], []
+    for ring in rings:
+        xy = shapely.get_coordinates(ring)
+        ring_m.append(np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]))
+        lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+        _, _, metres = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        ring_km.append(np.concatenate([[0.0], np.cumsum(metres) / 1000.0]))
+    return _Coasts(shapely.STRtree(rings), ring_m, ring_km)
 
 
 @lru_cache(maxsize=1)
 def _load() -> _Land:
     """The shipped land in the gnomonic plane, and its coasts for the way round.
 
-    The way round a bay follows the coast of the land grown by half of
-    :data:`MAX_WATER_KM`: land masses joined by short water (Anglesey and Wales,
-    Zealand, Funen and Jutland) become one, fjords and estuaries close, and a sea
-    enclosed by such joins (the Baltic behind the Danish straits) is a hole whose
-    ring is its coast.
+    The way round follows the coast of the land grown a little, twice: by 2.5 km, so
+    that land masses a few km apart (Anglesey and Wales, Funen and Jutland, Zealand
+    and Sweden at Helsingor) are one and narrow estuaries close while the wider
+    straits stay open (the Baltic stays one sea with the North Sea, its coasts one
+    ring); and by :data:`MAX_WATER_KM` / 2, which closes the estuaries and island
+    chains of a low coast (Zeeland, the Wadden Sea) and the Danish straits (the Baltic
+    becomes a hole whose ring is its coast). The shorter of the two ways round
+    counts. Water never farther than ``MAX_WATER_KM / 2`` from land is crossed as if
+    bridged.
     """
     path = files("logistics") / "defaults" / "land-europe-50m.geojson"
     feature = json.loads(path.read_text(encoding="utf-8"))["features"][0]
@@ -96,18 +129,8 @@ def _load() -> _Land:
     shapely.prepare(land)
     grown = shapely.buffer(land, MAX_WATER_KM * 500.0, quad_segs=2)
     shapely.prepare(grown)
-    rings = []
-    for mass in shapely.get_parts(grown):
-        rings.append(mass.exterior)
-        rings.extend(mass.interiors)
-    ring_m, ring_km = [], []
-    for ring in rings:
-        xy = shapely.get_coordinates(ring)
-        ring_m.append(np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]))
-        lon, lat = inv.transform(xy[:, 0], xy[:, 1])
-        _, _, metres = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-        ring_km.append(np.concatenate([[0.0], np.cumsum(metres) / 1000.0]))
-    return _Land(land, grown, shapely.STRtree(rings), ring_m, ring_km, fwd, inv)
+    coasts = (_coasts(land, 2_500.0, inv), _coasts(land, MAX_WATER_KM * 500.0, inv))
+    return _Land(land, grown, coasts, fwd, inv)
 
 
 def _km(land: _Land, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,14 +139,6 @@ def _km(land: _Land, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     lon_b, lat_b = land.inv.transform(b[:, 0], b[:, 1])
     _, _, metres = _GEOD.inv(lon_a, lat_a, lon_b, lat_b)
     return np.asarray(metres, dtype=float) / 1000.0
-
-
-def _along_coast(land: _Land, ring: int, a: shapely.Point, b: shapely.Point) -> float:
-    """km between two points the short way round one coast (ring)."""
-    line = land.rings.geometries[ring]
-    pos = np.interp([line.project(a), line.project(b)], land.ring_m[ring], land.ring_km[ring])
-    gap = abs(float(pos[1] - pos[0]))
-    return min(gap, float(land.ring_km[ring][-1]) - gap)
 
 
 def _by_land(
@@ -149,30 +164,37 @@ def _by_land(
     # land pieces: from the line's start to the first water, between waters, to the end
     p_from = np.vstack([ends[:1], w_end])
     p_to = np.vstack([w_start, ends[1:]])
-    # the coast each piece leaves (its end) and reaches (its start) the water by
-    shores = shapely.points(np.vstack([p_to[:-1], p_from[1:]]))
-    (_, ring), dist = land.rings.query_nearest(shores, return_distance=True, all_matches=False)
-    if len(ring) != len(shores) or dist.max() > _SNAP_M:
-        return None
-    leaves, reaches = ring[: len(p_to) - 1], ring[len(p_to) - 1 :]
     piece_km = _km(land, p_from, p_to)
+    # the coast each piece leaves the water by (its end) and reaches it by (its start)
+    shores = shapely.points(np.vstack([p_to[:-1], p_from[1:]]))
     n = len(p_from)
-    best = np.full(n, np.inf)
-    best[0] = 0.0
-    for j in range(n - 1):
-        out = best[j] + piece_km[j]
-        if not np.isfinite(out):
-            continue
-        if w_bridged[j]:
-            best[j + 1] = min(best[j + 1], out + w_km[j])
-        for k in range(j + 1, n):
-            if reaches[k - 1] == leaves[j]:
-                coast = _along_coast(
-                    land, int(leaves[j]), shapely.Point(p_to[j]), shapely.Point(p_from[k])
-                )
-                best[k] = min(best[k], out + coast)
+    by_land = np.inf
+    for coasts in land.coasts:
+        (which, nearest), dist = coasts.rings.query_nearest(
+            shores, return_distance=True, all_matches=False
+        )
+        if len(which) != len(shores) or dist.max() > _SNAP_M:
+            return None
+        ring = np.empty(len(shores), dtype=int)
+        ring[which] = nearest
+        leaves, reaches = ring[: n - 1], ring[n - 1 :]
+        best = np.full(n, np.inf)
+        best[0] = 0.0
+        for j in range(n - 1):
+            out = best[j] + piece_km[j]
+            if not np.isfinite(out):
+                continue
+            if w_bridged[j]:
+                best[j + 1] = min(best[j + 1], out + w_km[j])
+            for k in range(j + 1, n):
+                if reaches[k - 1] == leaves[j]:
+                    coast = coasts.along(
+                        int(leaves[j]), shapely.Point(p_to[j]), shapely.Point(p_from[k])
+                    )
+                    best[k] = min(best[k], out + coast)
+        by_land = min(by_land, float(best[-1] + piece_km[-1]))
     whole = float(_km(land, ends[:1], ends[1:])[0])
-    return whole, float(best[-1] + piece_km[-1])
+    return whole, by_land
 
 
 def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
