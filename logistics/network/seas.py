@@ -68,18 +68,33 @@ class SeaCrossing:
 
 @dataclass(frozen=True, slots=True)
 class _Coasts:
-    """The coasts (rings) of the land grown by some distance, for the way round."""
+    """The coasts (rings) of the land grown by some distance, for the way round,
+    as segments: a point's nearest segment gives its ring and its place along it."""
 
-    rings: shapely.STRtree
-    ring_m: list[np.ndarray]  # per ring: cumulative gnomonic length along it
-    ring_km: list[np.ndarray]  # per ring: cumulative geodesic km along it
+    segments: shapely.STRtree  # every segment of every ring
+    ring: np.ndarray  # per segment: its ring
+    start: np.ndarray  # per segment: its first point (gnomonic x, y)
+    end: np.ndarray  # per segment: its last point
+    at_km: np.ndarray  # per segment: geodesic km along its ring at its first point
+    km: np.ndarray  # per segment: its geodesic length
+    ring_km: np.ndarray  # per ring: its geodesic length
 
-    def along(self, ring: int, a: shapely.Point, b: shapely.Point) -> float:
-        """km between two points the short way round one ring."""
-        line = self.rings.geometries[ring]
-        pos = np.interp([line.project(a), line.project(b)], self.ring_m[ring], self.ring_km[ring])
-        gap = abs(float(pos[1] - pos[0]))
-        return min(gap, float(self.ring_km[ring][-1]) - gap)
+    def place(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ring, km along it, distance in m) of the coast nearest each point."""
+        (which, seg), dist = self.segments.query_nearest(
+            shapely.points(points), return_distance=True, all_matches=False
+        )
+        order = np.argsort(which)
+        seg, dist = seg[order], dist[order]
+        a, b = self.start[seg], self.end[seg]
+        ab = b - a
+        t = np.einsum("ij,ij->i", points - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-9)
+        return self.ring[seg], self.at_km[seg] + np.clip(t, 0.0, 1.0) * self.km[seg], dist
+
+    def along(self, ring: int, a_km: float, b_km: float) -> float:
+        """km between two places on one ring, the short way round."""
+        gap = abs(a_km - b_km)
+        return min(gap, float(self.ring_km[ring]) - gap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +111,18 @@ def _coasts(land: shapely.MultiPolygon, grow_m: float, inv: Transformer) -> _Coa
     for mass in shapely.get_parts(shapely.buffer(land, grow_m, quad_segs=2)):
         rings.append(mass.exterior)
         rings.extend(mass.interiors)
-    ring_m, ring_km = [], []
-    for ring in rings:
-        xy = shapely.get_coordinates(ring)
-        ring_m.append(np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))]))
-        lon, lat = inv.transform(xy[:, 0], xy[:, 1])
-        _, _, metres = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-        ring_km.append(np.concatenate([[0.0], np.cumsum(metres) / 1000.0]))
-    return _Coasts(shapely.STRtree(rings), ring_m, ring_km)
+    xy, index = shapely.get_coordinates(rings, return_index=True)
+    same = index[:-1] == index[1:]  # consecutive points of one ring: a segment
+    start, end, ring = xy[:-1][same], xy[1:][same], index[:-1][same]
+    lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+    _, _, metres = _GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    km = (np.asarray(metres) / 1000.0)[same]
+    total = np.bincount(ring, weights=km, minlength=len(rings))
+    before = np.concatenate([[0.0], np.cumsum(km)[:-1]])
+    first = np.concatenate([[0], np.flatnonzero(np.diff(ring)) + 1])
+    at_km = before - np.repeat(before[first], np.diff(np.append(first, len(ring))))
+    tree = shapely.STRtree(shapely.linestrings(np.stack([start, end], axis=1)))
+    return _Coasts(tree, ring, start, end, at_km, km, total)
 
 
 @lru_cache(maxsize=1)
@@ -166,18 +185,14 @@ def _by_land(
     p_to = np.vstack([w_start, ends[1:]])
     piece_km = _km(land, p_from, p_to)
     # the coast each piece leaves the water by (its end) and reaches it by (its start)
-    shores = shapely.points(np.vstack([p_to[:-1], p_from[1:]]))
     n = len(p_from)
     by_land = np.inf
     for coasts in land.coasts:
-        (which, nearest), dist = coasts.rings.query_nearest(
-            shores, return_distance=True, all_matches=False
-        )
-        if len(which) != len(shores) or dist.max() > _SNAP_M:
+        ring, place, dist = coasts.place(np.vstack([p_to[:-1], p_from[1:]]))
+        if dist.max() > _SNAP_M:
             return None
-        ring = np.empty(len(shores), dtype=int)
-        ring[which] = nearest
         leaves, reaches = ring[: n - 1], ring[n - 1 :]
+        left, reached = place[: n - 1], place[n - 1 :]
         best = np.full(n, np.inf)
         best[0] = 0.0
         for j in range(n - 1):
@@ -188,9 +203,7 @@ def _by_land(
                 best[j + 1] = min(best[j + 1], out + w_km[j])
             for k in range(j + 1, n):
                 if reaches[k - 1] == leaves[j]:
-                    coast = coasts.along(
-                        int(leaves[j]), shapely.Point(p_to[j]), shapely.Point(p_from[k])
-                    )
+                    coast = coasts.along(int(leaves[j]), left[j], reached[k - 1])
                     best[k] = min(best[k], out + coast)
         by_land = min(by_land, float(best[-1] + piece_km[-1]))
     whole = float(_km(land, ends[:1], ends[1:])[0])
@@ -198,18 +211,42 @@ def _by_land(
 
 
 def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
-    """The legs whose course crosses the sea (see the module docstring)."""
+    """The legs whose course crosses the sea (see the module docstring).
+
+    The answer depends on the courses only: it is kept for the last few sets of
+    courses, so that reading the same bundle again does not test it again.
+    """
+    key = tuple((leg.path, leg.over_link) for leg in legs)
+    found = _judged(key)
+    return [
+        SeaCrossing(
+            lane_id=legs[k].lane.lane_id,
+            from_site=legs[k].lane.from_site,
+            to_site=legs[k].lane.to_site,
+            zones=legs[k].zones,
+            water_km=water,
+            by_land_km=by_land,
+        )
+        for k, water, by_land in found
+    ]
+
+
+@lru_cache(maxsize=4)
+def _judged(
+    courses: tuple[tuple[tuple[tuple[float, float], ...], tuple[bool, ...]], ...],
+) -> tuple[tuple[int, float, float | None], ...]:
+    """(leg index, water km, km by land) of the courses that cross the sea."""
     land = _load()
     # every stretch of every course that is not along a declared link
     owner, a_ll, b_ll = [], [], []
-    for k, leg in enumerate(legs):
-        for s, along_link in enumerate(leg.over_link):
+    for k, (path, over_link) in enumerate(courses):
+        for s, along_link in enumerate(over_link):
             if not along_link:
                 owner.append(k)
-                a_ll.append(leg.path[s])
-                b_ll.append(leg.path[s + 1])
+                a_ll.append(path[s])
+                b_ll.append(path[s + 1])
     if not owner:
-        return []
+        return ()
     a = np.array(a_ll, dtype=float)  # lat, lon
     b = np.array(b_ll, dtype=float)
     lo_lon, lo_lat, hi_lon, hi_lat = _BOUNDS
@@ -224,7 +261,7 @@ def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
     lines = shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], 1))
     suspect = np.nonzero(covered & ~shapely.contains(land.land, lines))[0]
     if not len(suspect):
-        return []
+        return ()
     water = shapely.difference(lines[suspect], land.land)
     parts, index = shapely.get_parts(water, return_index=True)
     is_line = shapely.get_type_id(parts) == 1  # a line may touch the coast at a point
@@ -234,8 +271,9 @@ def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
     km = _km(land, start, end)
     # water a van crosses as if on land: short (a bridge, an estuary), or never farther
     # than MAX_WATER_KM / 2 from land (between islands a few km apart)
-    bridged = (km <= MAX_WATER_KM) | shapely.covered_by(parts, land.grown)
-    found: dict[int, SeaCrossing] = {}
+    bridged = km <= MAX_WATER_KM
+    bridged[~bridged] = shapely.covered_by(parts[~bridged], land.grown)
+    found: dict[int, tuple[float, float | None]] = {}
     for stretch in np.unique(index[~bridged]):
         sel = np.nonzero(index == stretch)[0]
         line = lines[suspect[stretch]]
@@ -246,15 +284,7 @@ def sea_crossings(legs: Sequence[RoadLeg]) -> list[SeaCrossing]:
         if by_land <= MAX_DETOUR * whole:
             continue  # only bays on the way: the way round by the coast is not much longer
         k = owner[suspect[stretch]]
-        leg = legs[k]
-        water_km = float(km[sel].max())
-        if k not in found or water_km > found[k].water_km:
-            found[k] = SeaCrossing(
-                lane_id=leg.lane.lane_id,
-                from_site=leg.lane.from_site,
-                to_site=leg.lane.to_site,
-                zones=leg.zones,
-                water_km=round(water_km, 1),
-                by_land_km=None if not np.isfinite(by_land) else round(by_land, 1),
-            )
-    return [found[k] for k in sorted(found)]
+        water_km = round(float(km[sel].max()), 1)
+        if k not in found or water_km > found[k][0]:
+            found[k] = (water_km, round(by_land, 1) if np.isfinite(by_land) else None)
+    return tuple((k, *found[k]) for k in sorted(found))
