@@ -259,7 +259,8 @@ def _judged(
     ax, ay = land.fwd.transform(a[:, 1], a[:, 0])
     bx, by = land.fwd.transform(b[:, 1], b[:, 0])
     lines = shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], 1))
-    suspect = np.nonzero(covered & ~shapely.contains(land.land, lines))[0]
+    # a course never farther than MAX_WATER_KM / 2 from land crosses only bridged water
+    suspect = np.nonzero(covered & ~shapely.contains(land.grown, lines))[0]
     if not len(suspect):
         return ()
     water = shapely.difference(lines[suspect], land.land)
