@@ -4,24 +4,29 @@ The land is Natural Earth's 1:50m land polygon (public domain), clipped to Europ
 (``logistics/defaults/land-europe-50m.geojson``). Every stretch of a leg's course that
 is not along a declared link (:class:`~logistics.network.roads.RoadLeg`) is a great
 circle; it is drawn in a gnomonic projection, where great circles are straight lines,
-and cut by the land polygons in one vectorised shapely call. Water on the way is then
-judged:
+and cut by the land polygons in one vectorised shapely call (only the stretches that
+leave the land grown by ``MAX_WATER_KM / 2``: the others cross bridged water only).
+The water on the way is then judged:
 
-- stretches of water up to :data:`MAX_WATER_KM` are allowed: estuaries, fjords, the
-  coastline's own error at 1:50m and short fixed links (the Great Belt and Oresund
-  bridges are 16-18 km over water);
-- a longer stretch whose two shores lie on different land masses (an island, Great
-  Britain, Zealand) is a sea crossing;
-- a longer stretch between two shores of one land mass is a bay or a gulf: it is a
-  sea crossing when the way round by the coast makes the stretch's course more than
-  :data:`MAX_DETOUR` times its straight length (the Gulf of Finland or the Gulf of
-  Bothnia, round which Helsinki and Stockholm are joined by land through Lapland), and
-  an acceptable short cut otherwise (the Gulf of Lion between Barcelona and Marseille,
-  1.3 times: the road hugs the coast, and the circuity factor covers most of it).
-  Measured on the European sites: every Baltic, Kattegat and Skagerrak crossing of a
-  bundle that puts Scandinavia and the continent in one zone is 2.65 times or more;
-  the worst coastal leg of the default bundle, Cairnryan - Holyhead round the Irish
-  Sea, is 2.4 times.
+- a stretch of water up to :data:`MAX_WATER_KM`, or never farther than half of it
+  from land, is bridged: estuaries, fjords, the coastline's own error at 1:50m, short
+  fixed links (the Great Belt and Oresund bridges are 16-18 km over water) and island
+  chains;
+- past a longer stretch the van must go round by land: from the coast where it left
+  the land, round the coast to where the course comes back to the same coast (past
+  any islands on the way), and on. A course is a sea crossing when that way round is
+  more than :data:`MAX_DETOUR` times the straight course, or does not exist (an
+  island, Great Britain, Zealand).
+
+So the Gulf of Finland and the Gulf of Bothnia, round which Helsinki and Stockholm are
+joined by land through Lapland, are crossings; the Gulf of Lion between Barcelona and
+Marseille (1.3 times: the road hugs the coast and the circuity factor covers most of
+it) is not. Measured on the European sites: with Scandinavia, Finland and the
+continent in one zone the Baltic, Kattegat and Skagerrak legs come out at 2 to 10
+times and are refused; the default bundle's worst leg is 1.6 times (Tallinn -
+Swinoujscie, along the Baltic states' coast). A leg only partly over a gulf (most of
+its course on land) is diluted toward 1 and passes: the check catches courses that
+are mostly sea, not every leg whose road estimate is a little short.
 
 Stretches with an end outside the clipped land (south of 34 N, north of 72 N, west of
 25 W or east of 45 E) are not judged.
@@ -54,8 +59,8 @@ class SeaCrossing:
     """A generated leg whose course crosses the sea.
 
     ``water_km`` is the longest stretch of water on the course; ``by_land_km`` the
-    length of the stretch's course the way round by the coast (None when the two
-    shores are different land masses).
+    length of the course the way round by the coast (None when there is no way round:
+    an island).
     """
 
     lane_id: str
