@@ -146,14 +146,22 @@ def road_legs(network: Network) -> list[RoadLeg]:
             * cfg.circuity
         )
         to_end[zone[:, None] != np.array(end_zone)[None, :]] = np.inf
-        cross = np.nonzero(zone[i] != zone[j])[0]
-        # best (entry end e, exit end f) per pair: to_end[a, e] + dist[e, f] + to_end[b, f]
-        first = to_end[i[cross]][:, :, None] + dist[None, :, :]  # pairs x e x f
-        total = first + to_end[j[cross]][:, None, :]
-        flat = total.reshape(len(cross), -1).argmin(axis=1)
-        best = total.reshape(len(cross), -1)[np.arange(len(cross)), flat]
-        road[cross] = best
-        entry[cross], leave[cross] = np.divmod(flat, len(ends))
+        # pairs in two zones that some chain of links joins, in chunks (pairs x ends^2)
+        code = {z: n for n, z in enumerate(zones)}
+        zi = np.array([code[z] for z in zone])
+        ezi = np.array([code[z] for z in end_zone])
+        reach = np.zeros((len(zones), len(zones)), dtype=bool)
+        e, f = np.nonzero(np.isfinite(dist))
+        reach[ezi[e], ezi[f]] = True
+        cross = np.nonzero((zi[i] != zi[j]) & reach[zi[i], zi[j]])[0]
+        step = max(1, 2_000_000 // max(1, len(ends) ** 2))
+        for lo in range(0, len(cross), step):
+            part = cross[lo : lo + step]
+            # best (entry end e, exit end f): to_end[a, e] + dist[e, f] + to_end[b, f]
+            total = to_end[i[part]][:, :, None] + dist[None, :, :] + to_end[j[part]][:, None, :]
+            flat = total.reshape(len(part), -1).argmin(axis=1)
+            road[part] = total.reshape(len(part), -1)[np.arange(len(part)), flat]
+            entry[part], leave[part] = np.divmod(flat, len(ends))
     km = road / cfg.circuity
     territory = np.array([s.territory for s in sites])
     crossing = np.array([s.kind == "crossing" for s in sites])
