@@ -194,6 +194,7 @@ def road_legs(network: Network) -> list[RoadLeg]:
             temperatures=temperatures,
             cost_eur=round(cfg.cost_base_eur + cfg.cost_per_km_eur * road_km + extra, 2),
             generated=True,
+            via=path[1:-1],
         )
         legs.append(RoadLeg(lane, (str(zone[i[k]]), str(zone[j[k]])), path, over_link, used))
     return legs

@@ -89,6 +89,7 @@ def test_oresund_leg_is_measured_along_the_bridge():
     km += _km(link.via[-1], (lund.lat, lund.lon))
     road_km = km * cfg.circuity
     lane = net.lane_by_id["road:APT-CPH>TC-SE-SKANE"]
+    assert lane.via == link.via  # maps draw the leg over the bridge
     assert lane.duration_h == pytest.approx(cfg.handling_h + road_km / cfg.speed_kmh, abs=1e-3)
     assert lane.cost_eur == pytest.approx(
         cfg.cost_base_eur + cfg.cost_per_km_eur * road_km, abs=0.01
