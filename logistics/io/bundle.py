@@ -21,7 +21,8 @@ from logistics.model.customs import CustomsRule, TerritoryMap
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
-from logistics.network.roads import generate_road_lanes
+from logistics.network.roads import road_legs
+from logistics.network.seas import MAX_DETOUR, MAX_WATER_KM, SeaCrossing, sea_crossings
 
 log = logging.getLogger("logistics")
 
@@ -98,10 +99,13 @@ def read_network(path: str | Path | None = None) -> Network:
     row_of = {r.values["lane_id"]: r.row for r in lane_rows if r.ok("lane_id")}
     for lane in lanes:
         _check_customs("lanes.csv", row_of.get(lane.lane_id), "to_site", lane, network, issues)
+    _check_road_zones(network, issues)
     if not issues.errors and roads.generate:
-        generated = generate_road_lanes(network)
+        legs = road_legs(network)
+        generated = [leg.lane for leg in legs]
         for lane in generated:
             _check_customs("network.toml", None, "roads", lane, network, issues)
+        _report_sea_crossings(sea_crossings(legs), network, issues)
         lanes = lanes + tuple(generated)
     if issues.errors:
         raise InputError(issues.errors)
@@ -340,6 +344,63 @@ def _build_lanes(
         )
         lanes.append(lane)
     return tuple(lanes)
+
+
+def _check_road_zones(network: Network, issues: Issues) -> None:
+    """Sites named in ``[roads.site_zones]`` exist; links join zones that exist."""
+    roads = network.roads
+    for site in roads.site_zones:
+        if site not in network.sites:
+            issues.add(
+                "network.toml", None, f"roads.site_zones.{site}", "a site_id from sites.csv", site
+            )
+    zones = (
+        {roads.site_zone(s.site_id, s.country, s.subdivision) for s in network.sites.values()}
+        | set(roads.zones.values())
+        | set(roads.site_zones.values())
+    )
+    for link in roads.links:
+        for zone in link.zones:
+            if zone not in zones:
+                issues.add(
+                    "network.toml",
+                    None,
+                    f"roads.links.{link.name}.zones",
+                    f"a zone of [roads.zones] or [roads.site_zones] ({', '.join(sorted(zones))})",
+                    zone,
+                )
+
+
+def _report_sea_crossings(found: list[SeaCrossing], network: Network, issues: Issues) -> None:
+    """One issue per pair of zones and countries whose generated legs cross the sea,
+    naming the worst leg (the longest water) and how many more there are."""
+    groups: dict[tuple, list[SeaCrossing]] = {}
+    for c in found:
+        a, b = network.sites[c.from_site].country, network.sites[c.to_site].country
+        key = (*sorted(c.zones), *sorted((a, b)))
+        groups.setdefault(key, []).append(c)
+    for (zone_a, zone_b, country_a, country_b), group in sorted(groups.items()):
+        worst = max(group, key=lambda c: (c.water_km, c.lane_id))
+        zones = f"zone {zone_a}" if zone_a == zone_b else f"zones {zone_a} and {zone_b}"
+        by_land = (
+            "no way round by land"
+            if worst.by_land_km is None
+            else f"{worst.by_land_km:.0f} km round by land"
+        )
+        more = (
+            f"; {len(group) - 1} more legs between {country_a} and {country_b}"
+            if len(group) > 1
+            else ""
+        )
+        issues.add(
+            "network.toml",
+            None,
+            "roads.zones",
+            f"generated road legs that stay on land (water of at most {MAX_WATER_KM:g} km, "
+            f"or a way round by land at most {MAX_DETOUR:g} x the straight line): "
+            "split the zones or join them by [roads.links]",
+            f"{worst.lane_id} ({zones}) crosses {worst.water_km:.0f} km of sea, {by_land}{more}",
+        )
 
 
 def _check_customs(

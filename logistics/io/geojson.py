@@ -30,8 +30,10 @@ CRS = "EPSG:4326"
 
 
 def routes_frame(plan: Plan, network: Network) -> gpd.GeoDataFrame:
-    """One straight LineString per leg, from ``from_site`` to ``to_site`` (lon, lat in
-    WGS84), inbound then outbound legs of each order in plan order.
+    """One LineString per leg, from ``from_site`` to ``to_site`` (lon, lat in WGS84),
+    straight or, for a generated road leg between two road zones, through the points
+    of the fixed links it drives along; inbound then outbound legs of each order in
+    plan order.
 
     Times are UTC text with a ``Z`` as in legs.csv. Raises ValueError when a leg names
     a site that is not in ``network``.
@@ -52,7 +54,9 @@ def routes_frame(plan: Plan, network: Network) -> gpd.GeoDataFrame:
                             f"site {site_id!r} is not in the network"
                         )
                     ends.append((site.lon, site.lat))
-                lines.append(LineString(ends))
+                lane = network.lane_by_id.get(leg.lane_id)
+                course = [(lon, lat) for lat, lon in lane.via] if lane is not None else []
+                lines.append(LineString([ends[0], *course, ends[1]]))
                 values = (
                     order.order_id,
                     direction,

@@ -12,7 +12,7 @@ from logistics.io import places
 from logistics.io.table import Issues
 from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, TEMPERATURES
-from logistics.model.network import RiskSettings, RoadSettings
+from logistics.model.network import OVER_LIMIT, RiskSettings, RoadLink, RoadSettings
 from logistics.model.therapies import Therapy
 
 _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
@@ -162,6 +162,9 @@ _ROAD_NUMBERS = (
     "lead_time_h",
     "cost_base_eur",
     "cost_per_km_eur",
+    "max_driving_h",
+    "second_driver_eur_per_h",
+    "rest_h",
 )
 
 
@@ -241,7 +244,7 @@ def _roads(loaded: TomlDoc, issues: Issues) -> RoadSettings:
         elif key in _ROAD_NUMBERS:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 bad(key, "a number >= 0")
-            elif key in ("circuity", "speed_kmh", "p90_factor") and value <= 0:
+            elif key in ("circuity", "speed_kmh", "p90_factor", "max_driving_h") and value <= 0:
                 bad(key, "a number > 0")
             values[key] = float(value)
         elif key == "temperatures":
@@ -249,8 +252,16 @@ def _roads(loaded: TomlDoc, issues: Issues) -> RoadSettings:
                 bad(key, f"a list of temperature classes from {', '.join(TEMPERATURES)}")
             else:
                 values[key] = frozenset(value)
+        elif key == "over_limit":
+            if value not in OVER_LIMIT:
+                bad(key, " or ".join(f"'{v}'" for v in OVER_LIMIT))
+            values[key] = value
         elif key == "zones":
             values[key] = _zones(loaded, value, issues)
+        elif key == "site_zones":
+            values[key] = _site_zones(loaded, value, issues)
+        elif key == "links":
+            values[key] = _links(loaded, value, issues)
         else:
             issues.warn(f"{name}:{line_of('roads', key)}:roads.{key}: unknown setting ignored")
     if values.get("p90_factor", 1.0) < 1.0:
@@ -295,3 +306,77 @@ def _zones(loaded: TomlDoc, zones: Any, issues: Issues) -> dict[str, str]:
             else:
                 out[code] = zone
     return out
+
+
+def _site_zones(loaded: TomlDoc, table: Any, issues: Issues) -> dict[str, str]:
+    name, where = loaded.name, loaded.line("roads.site_zones")
+    if not isinstance(table, dict):
+        issues.add(name, where, "roads.site_zones", "a table of site_id = zone", repr(table))
+        return {}
+    out: dict[str, str] = {}
+    for site, zone in table.items():
+        if not p.ID_RE.fullmatch(site) or not isinstance(zone, str) or not zone:
+            issues.add(
+                name,
+                loaded.line("roads.site_zones", site),
+                f"roads.site_zones.{site}",
+                "a site id = a zone name",
+                repr(zone),
+            )
+        else:
+            out[site] = zone
+    return out
+
+
+def _point(value: Any) -> tuple[float, float] | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and -90 <= value[0] <= 90
+        and -180 <= value[1] <= 180
+    ):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _links(loaded: TomlDoc, table: Any, issues: Issues) -> tuple[RoadLink, ...]:
+    name = loaded.name
+    if not isinstance(table, dict):
+        issues.add(
+            name, loaded.line("roads.links"), "roads.links", "a table of [roads.links.<name>]", ""
+        )
+        return ()
+    links: list[RoadLink] = []
+    for link, spec in table.items():
+        line = loaded.line(f"roads.links.{link}")
+        column = f"roads.links.{link}"
+        if not isinstance(spec, dict):
+            issues.add(name, line, column, "a table with zones and via", repr(spec))
+            continue
+        for key in spec:
+            if key not in ("zones", "via"):
+                issues.warn(f"{name}:{line}:{column}.{key}: unknown setting ignored")
+        zones = spec.get("zones")
+        via = spec.get("via")
+        points = [_point(v) for v in via] if isinstance(via, list) else []
+        if (
+            not isinstance(zones, list)
+            or len(zones) != 2
+            or not all(isinstance(z, str) and z for z in zones)
+            or zones[0] == zones[1]
+        ):
+            issues.add(name, line, f"{column}.zones", "two different zone names", repr(zones))
+        elif not points or any(pt is None for pt in points):
+            issues.add(
+                name, line, f"{column}.via", "a list of [lat, lon] points (WGS84)", repr(via)
+            )
+        else:
+            links.append(
+                RoadLink(
+                    name=link,
+                    zones=(zones[0], zones[1]),
+                    via=tuple(pt for pt in points if pt is not None),
+                )
+            )
+    return tuple(links)

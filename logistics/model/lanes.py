@@ -34,6 +34,9 @@ class Lane:
     valid_to: date | None = None
     generated: bool = False
     windows: tuple[Window, ...] = ()  # scenario disruptions, by departure time
+    # a generated leg between two road zones: the (lat, lon) course of the links it
+    # drives along, between from_site and to_site (for maps)
+    via: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

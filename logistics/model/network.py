@@ -14,6 +14,23 @@ from logistics.model.therapies import Therapy
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoadLink:
+    """A fixed link (bridge, tunnel, land corridor) that joins two road zones.
+
+    ``via`` is the link's course as (lat, lon) points, from the ``zones[0]`` side to
+    the ``zones[1]`` side; a generated leg between the two zones drives to the first
+    point, along the link and on from the last point, in one leg.
+    """
+
+    name: str
+    zones: tuple[str, str]
+    via: tuple[tuple[float, float], ...]
+
+
+OVER_LIMIT = ("two_drivers", "rest")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RoadSettings:
     """How road legs are generated from coordinates (the bundle's network.toml)."""
 
@@ -31,12 +48,25 @@ class RoadSettings:
     cost_per_km_eur: float = 1.6
     temperatures: frozenset[str] = frozenset({"CRT", "2-8C", "-80C", "LN2"})
     zones: Mapping[str, str] = field(default_factory=dict)  # "CC" or "CC-SUB" -> zone
+    site_zones: Mapping[str, str] = field(default_factory=dict)  # site id -> zone
+    links: tuple[RoadLink, ...] = ()
+    # daily driving limit of one driver (None: no limit); a longer leg takes a second
+    # driver (``two_drivers``: cost) or a daily rest (``rest``: time)
+    max_driving_h: float | None = None
+    over_limit: str = "two_drivers"
+    second_driver_eur_per_h: float = 0.0
+    rest_h: float = 11.0
 
     def zone(self, country: str, subdivision: str | None) -> str:
         """The road zone of a place; an unlisted country is a zone of its own."""
         if subdivision and subdivision in self.zones:
             return self.zones[subdivision]
         return self.zones.get(country, f"country:{country}")
+
+    def site_zone(self, site_id: str, country: str, subdivision: str | None) -> str:
+        """The road zone of a site: its own entry in ``site_zones`` (an island site,
+        say), else the zone of its country or subdivision."""
+        return self.site_zones.get(site_id) or self.zone(country, subdivision)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
