@@ -14,6 +14,13 @@ origin), material waits at a site for a later departure, and every label past th
 deadline is dropped. Only a capacity-limited timetabled lane is worth taking later
 than its first departure: a later departure is tried while it is priced lower than
 every earlier one (waiting for any other lane gains nothing on a FIFO network).
+
+One dispatch per itinerary (see :mod:`logistics.network.compiled`): labels live at
+nodes ``site + n x in_van``. A label in a van at a site dominates one out of a van
+there that is no earlier and no cheaper (from a van every lane leaves as early, and a
+ferry or tunnel leaves the material in the van); the other way round only for the
+lanes that are neither on-demand road lanes nor ferries or tunnels. A site's labels
+are the non-dominated ones of its two nodes.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ class Label:
     value: float  # cost_weight x lane costs + departure prices, so far
     paid: float  # the departure prices in ``value``
     site: int
+    van: bool  # the material is in a courier's van (the last lane an on-demand road)
     lane: CompiledLane | None  # the last lane taken (None at the origin)
     hold: float  # when the material was presented to that lane (waits included)
     parent: Label | None
@@ -86,50 +94,71 @@ def pareto(
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     ahead = lower if lower is not None else [0.0] * n
-    kept: list[list[Label]] = [[] for _ in range(n)]
-    best = [INF] * n  # least value among the kept labels of each site
+    kept: list[list[Label]] = [[] for _ in range(2 * n)]  # per node
+    best = [INF] * (2 * n)  # least value among the kept labels of each node
     end_point = cn.end_point
-    adjacency = cn.adjacency()
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
-    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
+    start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
     # A* on time: keyed by time plus the least time still to go (one site's labels
-    # still pop in time order, so the first popped at a site is its earliest)
+    # still pop in time order, so the first popped at a node is its earliest)
     heap: list[tuple[float, float, int, Label]] = [(ready + ahead[origin], 0.0, 0, start)]
-    at_target = kept[target] if target is not None else []
+    at_target = (kept[target], kept[target + n]) if target is not None else ()
     seq = 1
     while heap:
         _, value, _, label = pop(heap)
         u, t = label.site, label.time
-        if value >= best[u]:
+        node = u + n * label.van
+        if value >= best[node] or (not label.van and value >= best[node + n]):
             continue  # an earlier (or as early) label is at least as cheap
         if target is not None and u != target and _beaten(at_target, t + ahead[u], value):
             continue
-        best[u] = value
-        kept[u].append(label)
+        best[node] = value
+        kept[node].append(label)
         if end_point[u] and u != origin:
             continue
-        for lane in adjacency[u]:
+        # out of a van at least as early for no more: the van label's own lanes only
+        lanes = own[node] if label.van and value >= best[u] else adjacency[node]
+        for lane in lanes:
             if not lane[0] & bit or (banned and lane[1] in banned):
                 continue
-            v, cl = lane[2], lane[9]
+            w, cl = lane[2], lane[9]
+            v = cl.v
             slack = deadline - ahead[v]
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
                 if at_target and _beaten(at_target, hand + ahead[v], base + extra):
                     continue
-                if base + extra < best[v]:
-                    nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
+                if base + extra < best[w] and (w >= n or base + extra < best[w + n]):
+                    nxt = Label(hand, base + extra, label.paid + extra, v, w >= n, cl, hold, label)
                     push(heap, (hand + ahead[v], base + extra, seq, nxt))
                     seq += 1
-    return kept
+    return [_front(kept[v], kept[v + n]) for v in range(n)]
 
 
-def _beaten(labels: list[Label], time: float, value: float) -> bool:
-    """True when one of ``labels`` (increasing time, decreasing value) is handed over
-    by ``time`` for at most ``value``."""
-    for label in reversed(labels):
-        if label.time <= time:
-            return label.value <= value
+def _front(out: list[Label], van: list[Label]) -> list[Label]:
+    """The labels of a site's two nodes that no other one beats on both time and
+    value, in increasing time (decreasing value)."""
+    if not van:
+        return out
+    if not out:
+        return van
+    front: list[Label] = []
+    for label in sorted([*out, *van], key=lambda x: (x.time, x.value)):
+        if not front or label.value < front[-1].value:
+            front.append(label)
+    return front
+
+
+def _beaten(nodes: tuple[list[Label], ...], time: float, value: float) -> bool:
+    """True when a label of ``nodes`` (lists in increasing time, decreasing value) is
+    handed over by ``time`` for at most ``value``."""
+    for labels in nodes:
+        for label in reversed(labels):
+            if label.time <= time:
+                if label.value <= value:
+                    return True
+                break
     return False
 
 
@@ -207,12 +236,13 @@ def cheapest(
     first label popped at the target is the least.
     """
     bit = TEMP_BIT[temperature]
-    ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
-    kept: list[list[tuple[float, float]]] = [[] for _ in cn.site_ids]
+    n = len(cn.site_ids)
+    ahead = lower if lower is not None else [0.0] * n
+    kept: list[list[tuple[float, float]]] = [[] for _ in range(2 * n)]  # per node
     end_point = cn.end_point
-    adjacency = cn.adjacency()
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
-    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
+    start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
     heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
@@ -222,25 +252,34 @@ def cheapest(
         u, t, value = label.site, label.time, label.value
         if u == target:
             return label
-        if any(kt <= t and kv <= value for kt, kv in kept[u]):
+        node = u + n * label.van
+        if _covered(kept[node], t, value) or (not label.van and _covered(kept[node + n], t, value)):
             continue
-        kept[u].append((t, value))
+        kept[node].append((t, value))
         if end_point[u] and u != origin:
             continue
-        for lane in adjacency[u]:
+        # out of a van as early for no more: the van label's own lanes only
+        lanes = own[node] if label.van and _covered(kept[u], t, value) else adjacency[node]
+        for lane in lanes:
             if not lane[0] & bit:
                 continue
-            v, cl = lane[2], lane[9]
+            w, cl = lane[2], lane[9]
+            v = cl.v
             if ahead[v] == INF:
                 continue
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
-                nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
+                nxt = Label(hand, base + extra, label.paid + extra, v, w >= n, cl, hold, label)
                 key = time_weight * (hand + ahead[v]) + base + extra
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1
     return None
+
+
+def _covered(kept: list[tuple[float, float]], t: float, value: float) -> bool:
+    """True when one of the (time, value) pairs ``kept`` is no later and no dearer."""
+    return any(kt <= t and kv <= value for kt, kv in kept)
 
 
 def earliest_cheapest(
@@ -275,30 +314,51 @@ def lower_bounds(
     cn: CompiledNetwork, targets: Collection[int], temperature: str, *, cost: bool = False
 ) -> list[float]:
     """Per site, the least seconds any itinerary needs to reach one of ``targets``
-    (lead, flight or drive, clearance; waits left out), or with ``cost`` its least
-    lane cost; inf when none can: a reverse Dijkstra over the lanes carrying
+    (lead, flight or drive, clearance; waits left out) with the material there in a
+    courier's van (no lead on an on-demand road lane until it leaves the van: a bound
+    for material out of a van too), or with ``cost`` its least lane cost; inf when
+    none can: a reverse Dijkstra over the nodes of the lanes carrying
     ``temperature``, never through an end point."""
     bit = TEMP_BIT[temperature]
+    n = len(cn.site_ids)
     into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
     for cl in cn.lanes:
         if cl.temps & bit:
             into[cl.v].append(cl)
-    dist = [INF] * len(cn.site_ids)
-    heap = [(0.0, v) for v in targets]
-    for v in targets:
-        dist[v] = 0.0
-    while heap:
-        d, v = heapq.heappop(heap)
-        if d > dist[v] or (cn.end_point[v] and v not in targets):
-            continue
-        for cl in into[v]:
-            if cost:
+    if cost:
+        dist = [INF] * n
+        heap = [(0.0, v) for v in targets]
+        for v in targets:
+            dist[v] = 0.0
+        while heap:
+            d, v = heapq.heappop(heap)
+            if d > dist[v] or (cn.end_point[v] and v not in targets):
+                continue
+            for cl in into[v]:
                 x = d + cl.cost
-            else:
-                x = d + cl.lead + cl.duration
+                if x < dist[cl.u]:
+                    dist[cl.u] = x
+                    heapq.heappush(heap, (x, cl.u))
+        return dist
+    dist = [INF] * (2 * n)  # per node
+    heap = [(0.0, v + n * van) for v in targets for van in (0, 1)]
+    for _, node in heap:
+        dist[node] = 0.0
+    while heap:
+        d, node = heapq.heappop(heap)
+        v = node % n
+        if d > dist[node] or (cn.end_point[v] and v not in targets):
+            continue
+        van = node >= n
+        for cl in into[v]:
+            for before in (False, True):
+                if cl.van_after(before) != van:
+                    continue
+                x = d + cl.lead_from(before) + cl.duration
                 if cl.customs >= 0:
                     x += cl.clearance + cl.release
-            if x < dist[cl.u]:
-                dist[cl.u] = x
-                heapq.heappush(heap, (x, cl.u))
-    return dist
+                w = cl.u + n * before
+                if x < dist[w]:
+                    dist[w] = x
+                    heapq.heappush(heap, (x, w))
+    return dist[n:]
