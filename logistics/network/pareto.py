@@ -93,14 +93,14 @@ def pareto(
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
-    ahead = lower if lower is not None else [0.0] * n
+    ahead = lower if lower is not None else [0.0] * (2 * n)
     kept: list[list[Label]] = [[] for _ in range(2 * n)]  # per node
     best = [INF] * (2 * n)  # least value among the kept labels of each node
     end_point = cn.end_point
     adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
-    # A* on time: keyed by time plus the least time still to go (one site's labels
+    # A* on time: keyed by time plus the least time still to go (one node's labels
     # still pop in time order, so the first popped at a node is its earliest)
     heap: list[tuple[float, float, int, Label]] = [(ready + ahead[origin], 0.0, 0, start)]
     at_target = (kept[target], kept[target + n]) if target is not None else ()
@@ -109,30 +109,33 @@ def pareto(
         _, value, _, label = pop(heap)
         u, t = label.site, label.time
         node = u + n * label.van
-        if value >= best[node] or (not label.van and value >= best[node + n]):
+        if value >= best[node]:
             continue  # an earlier (or as early) label is at least as cheap
-        if target is not None and u != target and _beaten(at_target, t + ahead[u], value):
+        if not label.van and _beaten((kept[node + n],), t, value):
+            continue  # so is one in a van
+        if target is not None and u != target and _beaten(at_target, t + ahead[node], value):
             continue
         best[node] = value
         kept[node].append(label)
         if end_point[u] and u != origin:
             continue
-        # out of a van at least as early for no more: the van label's own lanes only
-        lanes = own[node] if label.van and value >= best[u] else adjacency[node]
+        # out of a van as early for no more: the van label's own lanes only
+        lanes = own[node] if label.van and _beaten((kept[u],), t, value) else adjacency[node]
         for lane in lanes:
             if not lane[0] & bit or (banned and lane[1] in banned):
                 continue
             w, cl = lane[2], lane[9]
-            v = cl.v
-            slack = deadline - ahead[v]
+            slack = deadline - ahead[w]
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
-                if at_target and _beaten(at_target, hand + ahead[v], base + extra):
+                y = base + extra
+                if y >= best[w] or (at_target and _beaten(at_target, hand + ahead[w], y)):
                     continue
-                if base + extra < best[w] and (w >= n or base + extra < best[w + n]):
-                    nxt = Label(hand, base + extra, label.paid + extra, v, w >= n, cl, hold, label)
-                    push(heap, (hand + ahead[v], base + extra, seq, nxt))
-                    seq += 1
+                if w < n and _beaten((kept[w + n],), hand, y):
+                    continue
+                nxt = Label(hand, y, label.paid + extra, cl.v, w >= n, cl, hold, label)
+                push(heap, (hand + ahead[w], y, seq, nxt))
+                seq += 1
     return [_front(kept[v], kept[v + n]) for v in range(n)]
 
 
@@ -237,7 +240,7 @@ def cheapest(
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
-    ahead = lower if lower is not None else [0.0] * n
+    ahead = lower if lower is not None else [0.0] * (2 * n)
     kept: list[list[tuple[float, float]]] = [[] for _ in range(2 * n)]  # per node
     end_point = cn.end_point
     adjacency, own = cn.adjacency(), cn.own_adjacency()
@@ -264,13 +267,12 @@ def cheapest(
             if not lane[0] & bit:
                 continue
             w, cl = lane[2], lane[9]
-            v = cl.v
-            if ahead[v] == INF:
+            if ahead[w] == INF:
                 continue
             base = value + cost_weight * cl.cost
-            for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
-                nxt = Label(hand, base + extra, label.paid + extra, v, w >= n, cl, hold, label)
-                key = time_weight * (hand + ahead[v]) + base + extra
+            for hand, hold, extra in _moves(lane, t, deadline - ahead[w], price, cl.cid in limited):
+                nxt = Label(hand, base + extra, label.paid + extra, cl.v, w >= n, cl, hold, label)
+                key = time_weight * (hand + ahead[w]) + base + extra
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1
@@ -313,34 +315,20 @@ def earliest_cheapest(
 def lower_bounds(
     cn: CompiledNetwork, targets: Collection[int], temperature: str, *, cost: bool = False
 ) -> list[float]:
-    """Per site, the least seconds any itinerary needs to reach one of ``targets``
-    (lead, flight or drive, clearance; waits left out) with the material there in a
-    courier's van (no lead on an on-demand road lane until it leaves the van: a bound
-    for material out of a van too), or with ``cost`` its least lane cost; inf when
-    none can: a reverse Dijkstra over the nodes of the lanes carrying
-    ``temperature``, never through an end point."""
+    """Per node (``site + n x in_van``: the material at the site, in a courier's van or
+    not), the least seconds any itinerary needs to reach one of ``targets`` (lead,
+    flight or drive, clearance; waits left out), or with ``cost`` its least lane cost
+    (the same for both nodes of a site); inf when none can: a reverse Dijkstra over
+    the lanes carrying ``temperature``, never through an end point. The time bounds
+    are consistent (no lane from a node takes less than the fall in its bound), as
+    A* in :func:`pareto` and :func:`cheapest` needs."""
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
     for cl in cn.lanes:
         if cl.temps & bit:
             into[cl.v].append(cl)
-    if cost:
-        dist = [INF] * n
-        heap = [(0.0, v) for v in targets]
-        for v in targets:
-            dist[v] = 0.0
-        while heap:
-            d, v = heapq.heappop(heap)
-            if d > dist[v] or (cn.end_point[v] and v not in targets):
-                continue
-            for cl in into[v]:
-                x = d + cl.cost
-                if x < dist[cl.u]:
-                    dist[cl.u] = x
-                    heapq.heappush(heap, (x, cl.u))
-        return dist
-    dist = [INF] * (2 * n)  # per node
+    dist = [INF] * (2 * n)
     heap = [(0.0, v + n * van) for v in targets for van in (0, 1)]
     for _, node in heap:
         dist[node] = 0.0
@@ -349,16 +337,18 @@ def lower_bounds(
         v = node % n
         if d > dist[node] or (cn.end_point[v] and v not in targets):
             continue
-        van = node >= n
         for cl in into[v]:
-            for before in (False, True):
-                if cl.van_after(before) != van:
+            for van in (False, True):
+                if cl.van_after(van) != (node >= n):
                     continue
-                x = d + cl.lead_from(before) + cl.duration
-                if cl.customs >= 0:
-                    x += cl.clearance + cl.release
-                w = cl.u + n * before
+                if cost:
+                    x = d + cl.cost
+                else:
+                    x = d + cl.lead_from(van) + cl.duration
+                    if cl.customs >= 0:
+                        x += cl.clearance + cl.release
+                w = cl.u + n * van
                 if x < dist[w]:
                     dist[w] = x
                     heapq.heappush(heap, (x, w))
-    return dist[n:]
+    return dist
