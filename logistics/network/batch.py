@@ -2,7 +2,7 @@
 
 Candidate generation for a nightly solve asks one-to-all questions for every
 (origin, ready time) pair. This engine answers a batch of them together: labels are
-a (queries x sites) array, and each round relaxes, for every site whose labels
+a (queries x nodes) array, and each round relaxes, for every node whose labels
 improved, all its lanes for the rows that improved. A lane is traversed by
 :class:`~logistics.network.traversal.LaneTraversal` over two time tables (every
 site's, customs office's and dispatch window's open intervals; every compiled lane's
