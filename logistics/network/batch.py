@@ -40,7 +40,7 @@ class BatchEngine:
         self.hours = TimeTable.of_hours([*cn.open, *cn.offices, *cn.windows], self.t0)
         self._window0 = self.n + len(cn.offices)
         self.deps = TimeTable.of_departures([cl.departures or () for cl in cn.lanes], self.t0)
-        self._by_origin: dict[tuple[int, int], _Lanes | None] = {}  # (node, bit)
+        self._by_origin: dict[tuple[int, int, bool], _Lanes | None] = {}  # node, bit, carry
         self._into: dict[tuple[int, int], _Lanes] = {}  # (node, bit)
         self._in_lanes: list[list[CompiledLane]] = [[] for _ in range(self.n)]
         for cl in cn.lanes:
@@ -50,14 +50,23 @@ class BatchEngine:
         self._lane_u = np.array([cl.u for cl in cn.lanes], dtype=np.int64)
         self._lane_cost = np.array([cl.cost for cl in cn.lanes], dtype=float)
         self._end = np.array(cn.end_point * 2, dtype=bool)
+        # per site the longest dispatch (lead time) of an on-demand road lane leaving it
+        self._dispatch = np.zeros(self.n)
+        for cl in cn.lanes:
+            if cl.drive:
+                self._dispatch[cl.u] = max(self._dispatch[cl.u], cl.lead)
 
-    def _lanes_of(self, node: int, bit: int) -> _Lanes | None:
-        """The lanes leaving ``node`` that carry temperature ``bit``, by to-node and by
-        cost among lanes to one node."""
-        key = (node, bit)
+    def _lanes_of(self, node: int, bit: int, carry: bool = False) -> _Lanes | None:
+        """The lanes leaving ``node`` that carry temperature ``bit`` (only ferries and
+        tunnels with ``carry``), by to-node and by cost among lanes to one node."""
+        key = (node, bit, carry)
         if key not in self._by_origin:
             van = node >= self.n
-            lanes = [(cl, van) for cl in self.cn.out_lanes[node % self.n] if cl.temps & bit]
+            lanes = [
+                (cl, van)
+                for cl in self.cn.out_lanes[node % self.n]
+                if cl.temps & bit and (cl.carry or not carry)
+            ]
             lanes.sort(key=lambda e: (e[0].v + self.n * e[0].van_after(van), e[0].cost))
             self._by_origin[key] = _Lanes(self, lanes) if lanes else None
         return self._by_origin[key]
@@ -110,8 +119,17 @@ class BatchEngine:
         rows_all = np.arange(q)
         labels[rows_all, origins] = ready
         costs[rows_all, origins] = 0.0
-        self._correct(origins, bit, labels, costs, pred, limit)
-        self._recost(origins, bit, labels, costs, pred)
+        changed = np.zeros(labels.shape, dtype=bool)
+        changed[rows_all, origins] = True
+        pruned = np.zeros(labels.shape, dtype=bool)
+        while True:
+            self._correct(origins, bit, labels, costs, pred, limit, changed, pruned)
+            self._recost(origins, bit, labels, costs, pred)
+            # a node left out against a cost that re-costing raised: take it up again
+            changed = pruned & ~self._covered(labels, costs)
+            if not changed.any():
+                break
+            pruned &= ~changed
         # per site the least of its two nodes, and the steps laid out by rank
         van = (labels[:, n:] < labels[:, :n]) | (
             (labels[:, n:] == labels[:, :n]) & (costs[:, n:] < costs[:, :n])
@@ -126,20 +144,55 @@ class BatchEngine:
         other = (steps & 1).astype(bool) != np.take_along_axis(van, self._lane_u[lane], axis=1)
         return best, np.where(has, 2 * lane + other, -1)
 
-    def _correct(self, origins, bit, labels, costs, pred, limit) -> None:
-        """Label correcting from the origins until no label improves."""
-        changed = np.zeros(labels.shape, dtype=bool)
-        changed[np.arange(len(origins)), origins] = True
+    def _correct(self, origins, bit, labels, costs, pred, limit, changed, pruned) -> None:
+        """Label correcting from the ``changed`` nodes until no label improves.
+
+        A node whose site's other node is at least as good (see :meth:`_covered`)
+        takes only its ferries and tunnels (the other node's lanes do as well for the
+        rest) and is marked in ``pruned``; it is taken up again when that other node's
+        label changes."""
+        n = self.n
         while changed.any():
             for u in np.nonzero(changed.any(axis=0))[0]:
                 now = np.nonzero(changed[:, u])[0]
                 changed[now, u] = False
                 if self._end[u]:  # an end point is left only by its own queries
-                    now = now[origins[now] == u % self.n]
-                lanes = self._lanes_of(int(u), bit)
-                if lanes is None:
+                    now = now[origins[now] == u % n]
+                if not now.size:
                     continue
-                self._relax(int(u), now, lanes, labels, costs, pred, changed, limit)
+                node = int(u)
+                covered = self._covered(labels, costs, node, now)
+                pruned[now, node] = covered
+                lanes = self._lanes_of(node, bit)
+                if lanes is not None and not covered.all():
+                    rows = now[~covered] if covered.any() else now
+                    self._relax(node, rows, lanes, labels, costs, pred, changed, pruned, limit)
+                ferries = self._lanes_of(node, bit, carry=True)
+                if ferries is not None and covered.any():
+                    rows = now[covered]
+                    self._relax(node, rows, ferries, labels, costs, pred, changed, pruned, limit)
+
+    def _covered(self, labels, costs, node: int | None = None, rows=None) -> np.ndarray:
+        """Whether the other node of a node's site does every lane but the ferries and
+        tunnels at least as early for no more: out of a van, a van label as early and
+        as cheap; in a van, a label out of one early enough to pay the longest dispatch
+        from the site and still leave as early, as cheap, and not equal (so two nodes
+        never leave each other out). Per (row, node), or for one ``node`` per row of
+        ``rows``."""
+        n = self.n
+        if node is None:
+            t0, t1, c0, c1 = labels[:, :n], labels[:, n:], costs[:, :n], costs[:, n:]
+            dispatch = self._dispatch
+        else:
+            site = node % n
+            t0, t1 = labels[rows, site], labels[rows, site + n]
+            c0, c1 = costs[rows, site], costs[rows, site + n]
+            dispatch = self._dispatch[site]
+        out_of_van = (t1 <= t0) & (c1 <= c0) & (t1 < INF)
+        in_van = (t0 + dispatch <= t1) & (c0 <= c1) & ((t0 < t1) | (c0 < c1))
+        if node is None:
+            return np.concatenate([out_of_van, in_van], axis=1)
+        return in_van if node >= n else out_of_van
 
     def _recost(self, origins, bit, labels, costs, pred) -> None:
         """Nodes whose cost is not their chain's (see the module docstring), and the
@@ -183,7 +236,7 @@ class BatchEngine:
             again = (moved & ~self._end[None, :]).any(axis=1)
             todo = hit & again[:, None]
 
-    def _relax(self, u, rows, lanes: _Lanes, labels, costs, pred, changed, limit) -> None:
+    def _relax(self, u, rows, lanes: _Lanes, labels, costs, pred, changed, pruned, limit) -> None:
         tr = lanes.traversal
         hand = tr.handover(tr.clear(tr.depart(labels[rows, u][:, None]) + tr.duration))
         hand = np.where(hand <= limit[rows][:, None], hand, INF)
@@ -222,6 +275,14 @@ class BatchEngine:
         flat_costs[at] = c[ok]
         pred.reshape(-1)[at] = lanes.step[j[ok]]
         changed.reshape(-1)[at] = True
+        # the site's other node, if left out against this one, is taken up again
+        n = self.n
+        other = at + np.where(at % (2 * n) < n, n, -n)
+        flat_pruned = pruned.reshape(-1)
+        other = other[flat_pruned[other]]
+        if other.size:
+            changed.reshape(-1)[other] = True
+            flat_pruned[other] = False
 
 
 class _Lanes:

@@ -281,6 +281,8 @@ class CompiledNetwork:
                 self.by_lane[k].append(cl)
         self._adjacency: list[list[tuple]] | None = None
         self._own: list[list[tuple]] | None = None
+        self._carry: list[list[tuple]] | None = None
+        self._dispatch: list[int] = []
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
@@ -352,6 +354,19 @@ class CompiledNetwork:
                 for node, lanes in enumerate(adjacency)
             ]
         return self._own
+
+    def carry_adjacency(self) -> tuple[list[list[tuple]], list[int]]:
+        """Per node, the ferries and tunnels of :meth:`adjacency` (all a van node must
+        take when the site's label out of a van pays the longest dispatch and still
+        leaves no later, for no more), and per site that longest dispatch (s)."""
+        if self._carry is None:
+            n = len(self.site_ids)
+            self._carry = [[e for e in lanes if e[9].carry] for lanes in self.adjacency()]
+            self._dispatch = [0] * n
+            for cl in self.lanes:
+                if cl.drive:
+                    self._dispatch[cl.u] = max(self._dispatch[cl.u], cl.lead)
+        return self._carry, self._dispatch
 
     def take(
         self, k: int, t: float, van: bool = False

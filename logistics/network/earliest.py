@@ -66,6 +66,7 @@ def search(
     remaining = set(targets)
     done = [False] * (2 * n)
     adjacency, own = cn.adjacency(), cn.own_adjacency()
+    carry, dispatch = cn.carry_adjacency()
     end_point = cn.end_point
     push, pop = heapq.heappush, heapq.heappop
     while heap:
@@ -82,9 +83,19 @@ def search(
         if end_point[site] and site != origin:
             continue  # centres and plants are end points, never transit points
         # the site's other node, settled at least as early for no more, does every
-        # lane but those of own_adjacency as well
+        # lane but those of own_adjacency as well; out of a van early enough to pay
+        # the site's longest dispatch, every lane but the ferries and tunnels
         other = u - n if u >= n else u + n
-        lanes = own[u] if done[other] and cost[other] <= c else adjacency[u]
+        if done[other] and cost[other] <= c:
+            lanes = own[u]
+            if (
+                u >= n
+                and label[other] + dispatch[site] <= t
+                and (label[other] < t or cost[other] < c)
+            ):
+                lanes = carry[u]
+        else:
+            lanes = adjacency[u]
         for temps, index, v, lead, deps, src, office, clear, dst, cl in lanes:
             if not temps & bit or (banned and index in banned):
                 continue
