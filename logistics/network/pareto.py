@@ -26,6 +26,7 @@ are the non-dominated ones of its two nodes.
 from __future__ import annotations
 
 import heapq
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -103,7 +104,8 @@ def pareto(
     # A* on time: keyed by time plus the least time still to go (one node's labels
     # still pop in time order, so the first popped at a node is its earliest)
     heap: list[tuple[float, float, int, Label]] = [(ready + ahead[origin], 0.0, 0, start)]
-    at_target = (kept[target], kept[target + n]) if target is not None else ()
+    # the target's labels, out of a van and in one (none without a target)
+    out_at, van_at = (kept[target], kept[target + n]) if target is not None else ([], [])
     seq = 1
     while heap:
         _, value, _, label = pop(heap)
@@ -111,16 +113,16 @@ def pareto(
         node = u + n * label.van
         if value >= best[node]:
             continue  # an earlier (or as early) label is at least as cheap
-        if not label.van and _beaten((kept[node + n],), t, value):
+        if not label.van and _cover(kept[node + n], t, value):
             continue  # so is one in a van
-        if target is not None and u != target and _beaten(at_target, t + ahead[node], value):
+        if u != target and _beaten(out_at, van_at, t + ahead[node], value):
             continue
         best[node] = value
         kept[node].append(label)
         if end_point[u] and u != origin:
             continue
         # out of a van as early for no more: the van label's own lanes only
-        lanes = own[node] if label.van and _beaten((kept[u],), t, value) else adjacency[node]
+        lanes = own[node] if label.van and _cover(kept[u], t, value) else adjacency[node]
         for lane in lanes:
             if not lane[0] & bit or (banned and lane[1] in banned):
                 continue
@@ -129,9 +131,9 @@ def pareto(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
                 y = base + extra
-                if y >= best[w] or (at_target and _beaten(at_target, hand + ahead[w], y)):
+                if y >= best[w] or _beaten(out_at, van_at, hand + ahead[w], y):
                     continue
-                if w < n and _beaten((kept[w + n],), hand, y):
+                if w < n and _cover(kept[w + n], hand, y):
                     continue
                 nxt = Label(hand, y, label.paid + extra, cl.v, w >= n, cl, hold, label)
                 push(heap, (hand + ahead[w], y, seq, nxt))
@@ -153,15 +155,18 @@ def _front(out: list[Label], van: list[Label]) -> list[Label]:
     return front
 
 
-def _beaten(nodes: tuple[list[Label], ...], time: float, value: float) -> bool:
-    """True when a label of ``nodes`` (lists in increasing time, decreasing value) is
-    handed over by ``time`` for at most ``value``."""
-    for labels in nodes:
-        for label in reversed(labels):
-            if label.time <= time:
-                if label.value <= value:
-                    return True
-                break
+def _beaten(out: list[Label], van: list[Label], time: float, value: float) -> bool:
+    """True when a label of ``out`` or ``van`` (each in increasing time, decreasing
+    value) is handed over by ``time`` for at most ``value``."""
+    return bool(out and _cover(out, time, value)) or bool(van and _cover(van, time, value))
+
+
+def _cover(labels: list[Label], time: float, value: float) -> bool:
+    """True when one of ``labels`` (increasing time, decreasing value) is handed over
+    by ``time`` for at most ``value``."""
+    for label in reversed(labels):
+        if label.time <= time:
+            return label.value <= value
     return False
 
 
@@ -322,33 +327,46 @@ def lower_bounds(
     the lanes carrying ``temperature``, never through an end point. The time bounds
     are consistent (no lane from a node takes less than the fall in its bound), as
     A* in :func:`pareto` and :func:`cheapest` needs."""
-    bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
-    into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
-    for cl in cn.lanes:
-        if cl.temps & bit:
-            into[cl.v].append(cl)
+    into = _reverse(cn, TEMP_BIT[temperature])
     dist = [INF] * (2 * n)
     heap = [(0.0, v + n * van) for v in targets for van in (0, 1)]
     for _, node in heap:
         dist[node] = 0.0
+    end_point = cn.end_point
+    push, pop = heapq.heappush, heapq.heappop
+    pick = 2 if cost else 1
     while heap:
-        d, node = heapq.heappop(heap)
-        v = node % n
-        if d > dist[node] or (cn.end_point[v] and v not in targets):
+        d, node = pop(heap)
+        if d > dist[node] or (end_point[node % n] and node % n not in targets):
             continue
-        for cl in into[v]:
-            for van in (False, True):
-                if cl.van_after(van) != (node >= n):
-                    continue
-                if cost:
-                    x = d + cl.cost
-                else:
-                    x = d + cl.lead_from(van) + cl.duration
-                    if cl.customs >= 0:
-                        x += cl.clearance + cl.release
-                w = cl.u + n * van
-                if x < dist[w]:
-                    dist[w] = x
-                    heapq.heappush(heap, (x, w))
+        for edge in into[node]:
+            x = d + edge[pick]
+            w = edge[0]
+            if x < dist[w]:
+                dist[w] = x
+                push(heap, (x, w))
     return dist
+
+
+_REVERSE: weakref.WeakKeyDictionary[CompiledNetwork, dict[int, list[list[tuple]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _reverse(cn: CompiledNetwork, bit: int) -> list[list[tuple]]:
+    """Per node, the lanes carrying ``bit`` into it as (from-node, least seconds: lead
+    from that node, duration and clearance, lane cost), cached per network."""
+    by_bit = _REVERSE.setdefault(cn, {})
+    if bit not in by_bit:
+        n = len(cn.site_ids)
+        into: list[list[tuple]] = [[] for _ in range(2 * n)]
+        for cl in cn.lanes:
+            if not cl.temps & bit:
+                continue
+            clear = cl.clearance + cl.release if cl.customs >= 0 else 0
+            for van in (False, True):
+                seconds = cl.lead_from(van) + cl.duration + clear
+                into[cl.v + n * cl.van_after(van)].append((cl.u + n * van, seconds, cl.cost))
+        by_bit[bit] = into
+    return by_bit[bit]
