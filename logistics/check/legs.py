@@ -15,6 +15,12 @@ Rules (the violation kind in brackets):
    ends_elsewhere]; no legs is fine only when origin == destination.
 4. Each departure leaves the lane's lead time after the material was handed over: the
    ready time for the first leg, the previous leg's arrival after that [lead_time].
+   One dispatch per itinerary: an on-demand road leg (a courier's van) whose material
+   arrives at its from_site in a van leaves with no lead time (the van drives on).
+   The material is in a van after an on-demand road leg, still after a ferry or
+   tunnel leg if it was in one before it (the van rides on board), and not after any
+   other leg (air, rail, on-board courier, timetabled road) or a leg on an unknown
+   lane; it is never in a van at the origin.
 5. A timetabled lane leaves at one of its local departure times at from_site
    [not_a_departure] on a running weekday [not_running] within its validity dates
    [outside_validity]. The local date is the date of the timetabled departure; a local
@@ -136,6 +142,7 @@ def check_legs(
         return found
 
     handed_over: datetime | None = ready  # when the material is at the leg's from_site
+    van = False  # whether it is in a courier's van there (rule 4)
     for seq, leg in enumerate(legs, start=1):
         where = f"{label}leg {seq} ({leg.lane_id})"
 
@@ -156,6 +163,7 @@ def check_legs(
 
         sites = _sites(network, leg, here)
         lane = _lane(lanes, leg, here)
+        in_van, van = van, _van_after(lane, van)
 
         # Rule 2: temperature.
         if leg.temperature != temperature:
@@ -172,7 +180,7 @@ def check_legs(
         fits = lane is not None and (lane.from_site, lane.to_site) == (leg.from_site, leg.to_site)
         # Rule 4: lead time.
         if lane is not None and handed_over is not None:
-            _check_lead_time(lane, leg, handed_over, seq == 1, here)
+            _check_lead_time(lane, leg, handed_over, seq == 1, in_van, here)
         # Rules 5 and 6: the departure.
         if fits and sites is not None:
             assert lane is not None
@@ -246,18 +254,36 @@ def _lane(lanes: Mapping[str, Lane], leg: Leg, here: Report) -> Lane | None:
     return lane
 
 
+def _van_lane(lane: Lane | None) -> bool:
+    """An on-demand road lane: a courier's van that drives on."""
+    return lane is not None and lane.mode == "road" and not lane.departures
+
+
+def _van_after(lane: Lane | None, van: bool) -> bool:
+    """Whether the material is in a courier's van after a leg on ``lane`` (``van``:
+    whether it was before the leg): rule 4."""
+    if lane is None:
+        return False
+    return _van_lane(lane) or (van and lane.mode in ("ferry", "tunnel"))
+
+
 def _check_lead_time(
-    lane: Lane, leg: Leg, handed_over: datetime, first: bool, here: Report
+    lane: Lane, leg: Leg, handed_over: datetime, first: bool, van: bool, here: Report
 ) -> None:
-    earliest = handed_over + timedelta(hours=lane.lead_time_h)
+    # no lead when the van that brought the material drives on
+    lead_h = 0.0 if van and _van_lane(lane) else lane.lead_time_h
+    earliest = handed_over + timedelta(hours=lead_h)
     if leg.depart < earliest - TOLERANCE:
         what = "the material is ready" if first else "the previous leg hands it over"
         gap = (leg.depart - handed_over).total_seconds() / 3600
+        note = ""
+        if _van_lane(lane) and not van:
+            note = "; a courier is dispatched: the material does not arrive in a van"
         here(
             "lead_time",
             f"departs {_utc(leg.depart)}, {gap:.2f} h after {what} at "
-            f"{_utc(handed_over)}; lane {lane.lane_id} needs {lane.lead_time_h:g} h lead "
-            f"time (earliest {_utc(earliest)})",
+            f"{_utc(handed_over)}; lane {lane.lane_id} needs {lead_h:g} h lead "
+            f"time (earliest {_utc(earliest)}{note})",
         )
 
 

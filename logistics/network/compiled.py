@@ -7,6 +7,14 @@ A lane with scenario disruption windows (its own, or its customs rule's) becomes
 compiled lane per stretch of departure times with a constant effect: closed stretches
 vanish, delayed ones carry their longer duration or clearance. The earliest arrival
 over a lane is the best over its stretches.
+
+One dispatch per itinerary: an on-demand ``road`` lane (a courier's van) leaves the
+material in the van, a ``ferry`` or ``tunnel`` lane carries a van on board (it drives
+off on the far side) and any other lane takes it out; an on-demand road lane taken
+by material still in a van leaves without its lead time (the van drives on, it is
+not dispatched again). Opening hours, running days and customs still apply to the
+van. The engines therefore search over nodes ``site + n x in_van`` (``n`` sites): see
+:meth:`CompiledNetwork.adjacency`.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.calendar import OpeningHours, SiteCalendar, wall_to_utc
-from logistics.model.constants import MATERIALS, TEMPERATURES, Material, SiteKind
+from logistics.model.constants import MATERIALS, TEMPERATURES, Material, Mode, SiteKind
 from logistics.model.customs import CustomsRule
 from logistics.model.disruptions import NO_EFFECT, Effect, effect_at
 from logistics.model.lanes import Lane
@@ -29,6 +37,8 @@ from logistics.model.quantiles import quantile_h
 from logistics.network.timebase import INF, from_s, seconds, to_s
 
 END_POINTS = (SiteKind.TREATMENT_CENTRE, SiteKind.MANUFACTURING_SITE)
+VAN_ON_BOARD = (Mode.FERRY, Mode.TUNNEL)
+"""Modes that carry a courier's van: a van that drove onto one drives off with it."""
 TEMP_BIT: dict[str, int] = {t: 1 << i for i, t in enumerate(TEMPERATURES)}
 
 
@@ -155,7 +165,9 @@ class CompiledLane:
     """One lane (or one stretch of its departures) with its traversal data (seconds).
 
     ``cid`` is its position in ``CompiledNetwork.lanes``; ``index`` the lane's position
-    in ``Network.lanes``.
+    in ``Network.lanes``. ``drive``: an on-demand road lane (a van; no lead time when
+    the material arrives at its from_site in a van); ``carry``: a ferry or tunnel (a
+    van on board stays a van).
     """
 
     cid: int
@@ -173,6 +185,16 @@ class CompiledLane:
     cost: float
     generated: bool
     window: int = -1  # on demand: index into CompiledNetwork.windows, -1: from_site's hours
+    drive: bool = False
+    carry: bool = False
+
+    def lead_from(self, van: bool) -> int:
+        """Lead time (s) of material handed over in a van (``van``) or not."""
+        return 0 if van and self.drive else self.lead
+
+    def van_after(self, van: bool) -> bool:
+        """Whether the material is in a van at the lane's end (``van``: before it)."""
+        return self.drive or (self.carry and van)
 
     def next_departure(self, t: float) -> float:
         """First timetabled departure at or after ``t``."""
@@ -264,6 +286,8 @@ class CompiledNetwork:
                     release=release,
                     cost=lane.cost_eur,
                     generated=lane.generated,
+                    drive=lane.on_demand and lane.mode == Mode.ROAD,
+                    carry=lane.mode in VAN_ON_BOARD,
                 )
                 if lane.on_demand and (running is not self.open[cl.u] or lo != -INF or hi != INF):
                     cl.window = len(self.windows)
@@ -271,6 +295,9 @@ class CompiledNetwork:
                 self.lanes.append(cl)
                 self.by_lane[k].append(cl)
         self._adjacency: list[list[tuple]] | None = None
+        self._own: list[list[tuple]] | None = None
+        self._carry: list[list[tuple]] | None = None
+        self._dispatch: list[int] = []
         self.out_lanes: list[list[CompiledLane]] = [[] for _ in self.site_ids]
         for cl in self.lanes:
             self.out_lanes[cl.u].append(cl)
@@ -320,21 +347,24 @@ class CompiledNetwork:
             ]
             view.by_lane = [[view.lanes[cl.cid] for cl in lanes] for lanes in self.by_lane]
             view.out_lanes = [[view.lanes[cl.cid] for cl in lanes] for lanes in self.out_lanes]
-            view._adjacency = None
+            view._adjacency = view._own = view._carry = None
             view._views = self._views
             self._views[material] = view
         return view
 
-    def traverse(self, cl: CompiledLane, t: float) -> tuple[float, float, float, float]:
-        """Material handed over at the lane's origin at ``t``: returns (depart, physical
-        arrival, cleared, handover at the destination); inf when it cannot go.
+    def traverse(
+        self, cl: CompiledLane, t: float, van: bool = False
+    ) -> tuple[float, float, float, float]:
+        """Material handed over at the lane's origin at ``t`` (in a van when ``van``):
+        returns (depart, physical arrival, cleared, handover at the destination); inf
+        when it cannot go.
 
         The one scalar lane traversal, the documented exception to the vectorised one of
         :mod:`logistics.network.traversal` (numpy per call would dominate the scalar
         routing paths); it reads the same open times and departures, the search loop of
         :mod:`logistics.network.earliest` inlines it, and tests/network/test_traversal.py
         checks that the two agree."""
-        ready = t + cl.lead
+        ready = t + (0 if van and cl.drive else cl.lead)
         if cl.departures is None:
             hours = self.open[cl.u] if cl.window < 0 else self.windows[cl.window]
             depart = hours.next_open(ready)
@@ -349,17 +379,19 @@ class CompiledNetwork:
         return depart, arrival, cleared, self.open[cl.v].next_open(cleared)
 
     def adjacency(self) -> list[list[tuple]]:
-        """Per site, its outgoing lanes as flat tuples for the scalar search loop:
-        (temperature bits, lane index, to-site, lead s, departures or None, departure
-        window, customs office or None, clearance + release s, to-site hours, lane)."""
+        """Per node (``site + n x in_van``, ``n`` sites), its outgoing lanes as flat
+        tuples for the scalar search loops: (temperature bits, lane index, to-node,
+        lead s from this node, departures or None, departure window, customs office
+        or None, clearance + release s, to-site hours, lane)."""
         if self._adjacency is None:
+            n = len(self.site_ids)
             self._adjacency = [
                 [
                     (
                         cl.temps,
                         cl.index,
-                        cl.v,
-                        cl.lead,
+                        cl.v + n * cl.van_after(van),
+                        cl.lead_from(van),
                         cl.departures,
                         self.open[cl.u] if cl.window < 0 else self.windows[cl.window],
                         self.offices[cl.customs] if cl.customs >= 0 else None,
@@ -369,16 +401,46 @@ class CompiledNetwork:
                     )
                     for cl in lanes
                 ]
+                for van in (False, True)
                 for lanes in self.out_lanes
             ]
         return self._adjacency
 
-    def take(self, k: int, t: float) -> tuple[float, float, float, float, CompiledLane | None]:
-        """Network lane ``k`` taken from handover ``t``: the best of its stretches, as
-        (depart, arrival, cleared, handover, stretch used)."""
+    def own_adjacency(self) -> list[list[tuple]]:
+        """Per node, the entries of :meth:`adjacency` that the site's other node does
+        not do as well from a label at least as early and as cheap: from a node out
+        of a van the ferries and tunnels (the van node would arrive in a van), from a
+        van node the on-demand road lanes (no lead) and the ferries and tunnels."""
+        if self._own is None:
+            adjacency = self.adjacency()
+            n = len(self.site_ids)
+            self._own = [
+                [e for e in lanes if e[9].carry or (node >= n and e[9].drive and e[9].lead > 0)]
+                for node, lanes in enumerate(adjacency)
+            ]
+        return self._own
+
+    def carry_adjacency(self) -> tuple[list[list[tuple]], list[int]]:
+        """Per node, the ferries and tunnels of :meth:`adjacency` (all a van node must
+        take when the site's label out of a van pays the longest dispatch and still
+        leaves no later, for no more), and per site that longest dispatch (s)."""
+        if self._carry is None:
+            n = len(self.site_ids)
+            self._carry = [[e for e in lanes if e[9].carry] for lanes in self.adjacency()]
+            self._dispatch = [0] * n
+            for cl in self.lanes:
+                if cl.drive:
+                    self._dispatch[cl.u] = max(self._dispatch[cl.u], cl.lead)
+        return self._carry, self._dispatch
+
+    def take(
+        self, k: int, t: float, van: bool = False
+    ) -> tuple[float, float, float, float, CompiledLane | None]:
+        """Network lane ``k`` taken from handover ``t`` (in a van when ``van``): the
+        best of its stretches, as (depart, arrival, cleared, handover, stretch used)."""
         best: tuple[float, float, float, float, CompiledLane | None] = (INF, INF, INF, INF, None)
         for cl in self.by_lane[k]:
-            times = self.traverse(cl, t)
+            times = self.traverse(cl, t, van)
             if times[3] < best[3]:
                 best = (*times, cl)
         return best

@@ -1,4 +1,9 @@
-"""Time-dependent earliest arrival (label setting on a FIFO network)."""
+"""Time-dependent earliest arrival (label setting on a FIFO network).
+
+A site has two nodes, the material in a courier's van or not (one dispatch per
+itinerary, see :mod:`logistics.network.compiled`): a van's label at ``t`` can beat
+another at ``t' < t`` when the next lane is an on-demand road lane, so earliest
+arrival is a function of (site, in a van) and time."""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ from logistics.model.itinerary import Itinerary, Leg
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
 from logistics.network.timebase import INF, from_s
 
+Step = tuple[CompiledLane, int]
+"""How a label was reached: the lane, and the index (in the same ``pred`` list) of the
+label it was taken from."""
+
 
 def search(
     cn: CompiledNetwork,
@@ -20,33 +29,44 @@ def search(
     targets: Collection[int] = (),
     banned: Collection[int] = (),
     deadline: float = INF,
-) -> tuple[list[float], list[CompiledLane | None]]:
+) -> tuple[list[float], list[Step | None]]:
     """Earliest handover time at every site reachable from ``origin``.
 
-    Returns labels (UTC seconds, inf when unreachable) and the lane used to reach each
-    site. Stops once every site in ``targets`` is settled; ignores ``banned`` lanes
-    (indices) and labels later than ``deadline``.
+    Returns labels (UTC seconds, inf when unreachable) and how each was reached. Stops
+    once every site in ``targets`` is settled; ignores ``banned`` lanes (indices) and
+    labels later than ``deadline``.
 
-    Labels are (handover, lane cost so far), least first in that order: among lanes
-    handing over at a site at the same time the one that brings the material there
-    for less wins, so cost breaks ties and never changes a handover time. The cost
-    is that of the site's own label extended by the lane (a site is not reached
-    later for less in order to save on the next lane).
+    The search runs over nodes ``site + n x in_van`` (see
+    :mod:`logistics.network.compiled`: an on-demand road lane taken by material still
+    in a courier's van leaves without its lead time), so a site has two labels: in a
+    van and not. Labels are (handover, lane cost so far), least first in that order:
+    among lanes handing over at a node at the same time the one that brings the
+    material there for less wins, so cost breaks ties and never changes a handover
+    time. The cost is that of the node's own label extended by the lane (a node is not
+    reached later for less in order to save on the next lane). A site's label is the
+    least of its two (out of a van on a full tie).
+
+    ``pred`` has ``2 n`` entries: ``pred[v]`` is how site ``v``'s label was reached,
+    ``pred[n + v]`` how its other node's label was (None at the origin and where
+    unreached), each as (lane, index in ``pred`` of the label it leaves from); follow
+    them from the target with :func:`chain_to`.
     """
     # The inner loop is the hot path of every route query: it inlines the scalar
     # CompiledNetwork.traverse (the documented exception to network/traversal.py) on the
     # flat adjacency tuples of cn.adjacency(); test_traversal.py checks they agree.
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
-    label = [INF] * n
-    cost = [INF] * n  # lane cost of the label's chain: breaks ties on handover time
-    pred: list[CompiledLane | None] = [None] * n
+    label = [INF] * (2 * n)
+    cost = [INF] * (2 * n)  # lane cost of the label's chain: breaks ties on handover time
+    pred: list[CompiledLane | None] = [None] * (2 * n)
+    came = [-1] * (2 * n)  # the node each label's lane leaves from
     label[origin] = ready
     cost[origin] = 0.0
     heap = [(ready, 0.0, origin)]
     remaining = set(targets)
-    done = [False] * n
-    adjacency = cn.adjacency()
+    done = [False] * (2 * n)
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
+    carry, dispatch = cn.carry_adjacency()
     end_point = cn.end_point
     push, pop = heapq.heappush, heapq.heappop
     while heap:
@@ -55,12 +75,28 @@ def search(
             continue
         done[u] = True
         c = cost[u]
-        remaining.discard(u)
-        if targets and not remaining:
-            break
-        if end_point[u] and u != origin:
+        site = u - n if u >= n else u
+        if remaining:
+            remaining.discard(site)
+            if not remaining:
+                break
+        if end_point[site] and site != origin:
             continue  # centres and plants are end points, never transit points
-        for temps, index, v, lead, deps, src, office, clear, dst, cl in adjacency[u]:
+        # the site's other node, settled at least as early for no more, does every
+        # lane but those of own_adjacency as well; out of a van early enough to pay
+        # the site's longest dispatch, every lane but the ferries and tunnels
+        other = u - n if u >= n else u + n
+        if done[other] and cost[other] <= c:
+            lanes = own[u]
+            if (
+                u >= n
+                and label[other] + dispatch[site] <= t
+                and (label[other] < t or cost[other] < c)
+            ):
+                lanes = carry[u]
+        else:
+            lanes = adjacency[u]
+        for temps, index, v, lead, deps, src, office, clear, dst, cl in lanes:
             if not temps & bit or (banned and index in banned):
                 continue
             x = t + lead
@@ -100,15 +136,52 @@ def search(
                     label[v] = x
                     cost[v] = y
                     pred[v] = cl
+                    came[v] = u
                     push(heap, (x, y, v))
                 elif y < cost[v] and not done[v]:
                     # as early for less: its heap entry at x stands and the cost is
-                    # read when it pops, after every site handed over before x; only
+                    # read when it pops, after every node handed over before x; only
                     # those can lower it (a lane takes at least a second: durations
                     # are positive, whole seconds rounded up)
                     cost[v] = y
                     pred[v] = cl
-    return label, pred
+                    came[v] = u
+    return _by_site(n, label, cost, pred, came)
+
+
+def _by_site(
+    n: int, label: list[float], cost: list[float], pred: list, came: list[int]
+) -> tuple[list[float], list[Step | None]]:
+    """Per site the least of its two node labels, and the steps in site order (the
+    site's label first, its other node's after the n sites)."""
+    van = [(label[n + v], cost[n + v]) < (label[v], cost[v]) for v in range(n)]
+    rank = [n * b for b in van]  # node -> index in the output: the node of the site's
+    # label at its site, the other node n further
+
+    def index(node: int) -> int:
+        if node >= n:
+            return node - n + (n - rank[node - n])
+        return node + rank[node]
+
+    steps: list[Step | None] = [None] * (2 * n)
+    for node in range(2 * n):
+        cl = pred[node]
+        if cl is not None:
+            steps[index(node)] = (cl, index(came[node]))
+    return [label[n + v] if van[v] else label[v] for v in range(n)], steps
+
+
+def chain_to(steps: Sequence[Step | None], origin: int, target: int) -> list[CompiledLane]:
+    """The lanes from ``origin`` to site ``target`` (its label) of a :func:`search`."""
+    out: list[CompiledLane] = []
+    i = target
+    while i != origin:
+        step = steps[i]
+        assert step is not None, "target not reached"
+        out.append(step[0])
+        i = step[1]
+    out.reverse()
+    return out
 
 
 def build_itinerary(
@@ -117,18 +190,10 @@ def build_itinerary(
     target: int,
     ready: float,
     temperature: str,
-    pred: list[CompiledLane | None],
+    pred: Sequence[Step | None],
 ) -> Itinerary:
-    """Replay the predecessor lanes from ``origin`` to ``target`` into legs."""
-    chain: list[CompiledLane] = []
-    v = target
-    while v != origin:
-        cl = pred[v]
-        assert cl is not None, "target not reached"
-        chain.append(cl)
-        v = cl.u
-    chain.reverse()
-    return replay(cn, origin, ready, temperature, chain)
+    """Replay the lanes of a :func:`search` from ``origin`` to ``target`` into legs."""
+    return replay(cn, origin, ready, temperature, chain_to(pred, origin, target))
 
 
 def replay(
@@ -140,14 +205,17 @@ def replay(
     hold: Sequence[float] = (),
 ) -> Itinerary:
     """The legs of a lane chain taken from ``ready``, each as early as possible or,
-    with ``hold``, not before the time given for it (a later departure)."""
+    with ``hold``, not before the time given for it (a later departure); an on-demand
+    road leg after a van's leg leaves without its lead time (one dispatch)."""
     net = cn.network
     legs = []
     t = ready
+    van = False
     for i, cl in enumerate(chain):
         if hold:
             t = max(t, hold[i])
-        depart, arrival, cleared, hand = cn.traverse(cl, t)
+        depart, arrival, cleared, hand = cn.traverse(cl, t, van)
+        van = cl.van_after(van)
         if hand == INF:
             raise ValueError(f"lane {cl.lane_id} cannot be taken after {from_s(t)}")
         lane = net.lanes[cl.index]

@@ -14,11 +14,19 @@ origin), material waits at a site for a later departure, and every label past th
 deadline is dropped. Only a capacity-limited timetabled lane is worth taking later
 than its first departure: a later departure is tried while it is priced lower than
 every earlier one (waiting for any other lane gains nothing on a FIFO network).
+
+One dispatch per itinerary (see :mod:`logistics.network.compiled`): labels live at
+nodes ``site + n x in_van``. A label in a van at a site dominates one out of a van
+there that is no earlier and no cheaper (from a van every lane leaves as early, and a
+ferry or tunnel leaves the material in the van); the other way round only for the
+lanes that are neither on-demand road lanes nor ferries or tunnels. A site's labels
+are the non-dominated ones of its two nodes.
 """
 
 from __future__ import annotations
 
 import heapq
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -39,6 +47,7 @@ class Label:
     value: float  # cost_weight x lane costs + departure prices, so far
     paid: float  # the departure prices in ``value``
     site: int
+    van: bool  # the material is in a courier's van (the last lane an on-demand road)
     lane: CompiledLane | None  # the last lane taken (None at the origin)
     hold: float  # when the material was presented to that lane (waits included)
     parent: Label | None
@@ -89,46 +98,74 @@ def pareto(
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
-    ahead = lower if lower is not None else [0.0] * n
-    kept: list[list[Label]] = [[] for _ in range(n)]
-    best = [INF] * n  # least value among the kept labels of each site
+    ahead = lower if lower is not None else [0.0] * (2 * n)
+    kept: list[list[Label]] = [[] for _ in range(2 * n)]  # per node
+    best = [INF] * (2 * n)  # least value among the kept labels of each node
     end_point = cn.end_point
-    adjacency = cn.adjacency()
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
-    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
-    # A* on time: keyed by time plus the least time still to go (one site's labels
-    # still pop in time order, so the first popped at a site is its earliest)
+    start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
+    # A* on time: keyed by time plus the least time still to go (one node's labels
+    # still pop in time order, so the first popped at a node is its earliest)
     heap: list[tuple[float, float, int, Label]] = [(ready + ahead[origin], 0.0, 0, start)]
-    at_target = kept[target] if target is not None else []
+    # the target's labels, out of a van and in one (none without a target)
+    out_at, van_at = (kept[target], kept[target + n]) if target is not None else ([], [])
     seq = 1
     while heap:
         _, value, _, label = pop(heap)
         u, t = label.site, label.time
-        if value >= best[u]:
+        node = u + n * label.van
+        if value >= best[node]:
             continue  # an earlier (or as early) label is at least as cheap
-        if target is not None and u != target and _beaten(at_target, t + ahead[u], value):
+        if not label.van and _cover(kept[node + n], t, value):
+            continue  # so is one in a van
+        if u != target and _beaten(out_at, van_at, t + ahead[node], value):
             continue
-        best[u] = value
-        kept[u].append(label)
+        best[node] = value
+        kept[node].append(label)
         if end_point[u] and u != origin:
             continue
-        for lane in adjacency[u]:
+        # out of a van as early for no more: the van label's own lanes only
+        lanes = own[node] if label.van and _cover(kept[u], t, value) else adjacency[node]
+        for lane in lanes:
             if not lane[0] & bit or (banned and lane[1] in banned):
                 continue
-            v, cl = lane[2], lane[9]
-            slack = deadline - ahead[v]
+            w, cl = lane[2], lane[9]
+            slack = deadline - ahead[w]
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
-                if at_target and _beaten(at_target, hand + ahead[v], base + extra):
+                y = base + extra
+                if y >= best[w] or _beaten(out_at, van_at, hand + ahead[w], y):
                     continue
-                if base + extra < best[v]:
-                    nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
-                    push(heap, (hand + ahead[v], base + extra, seq, nxt))
-                    seq += 1
-    return kept
+                if w < n and _cover(kept[w + n], hand, y):
+                    continue
+                nxt = Label(hand, y, label.paid + extra, cl.v, w >= n, cl, hold, label)
+                push(heap, (hand + ahead[w], y, seq, nxt))
+                seq += 1
+    return [_front(kept[v], kept[v + n]) for v in range(n)]
 
 
-def _beaten(labels: list[Label], time: float, value: float) -> bool:
+def _front(out: list[Label], van: list[Label]) -> list[Label]:
+    """The labels of a site's two nodes that no other one beats on both time and
+    value, in increasing time (decreasing value)."""
+    if not van:
+        return out
+    if not out:
+        return van
+    front: list[Label] = []
+    for label in sorted([*out, *van], key=lambda x: (x.time, x.value)):
+        if not front or label.value < front[-1].value:
+            front.append(label)
+    return front
+
+
+def _beaten(out: list[Label], van: list[Label], time: float, value: float) -> bool:
+    """True when a label of ``out`` or ``van`` (each in increasing time, decreasing
+    value) is handed over by ``time`` for at most ``value``."""
+    return bool(out and _cover(out, time, value)) or bool(van and _cover(van, time, value))
+
+
+def _cover(labels: list[Label], time: float, value: float) -> bool:
     """True when one of ``labels`` (increasing time, decreasing value) is handed over
     by ``time`` for at most ``value``."""
     for label in reversed(labels):
@@ -215,12 +252,13 @@ def cheapest(
     """
     done = finish if finish is not None else _same
     bit = TEMP_BIT[temperature]
-    ahead = lower if lower is not None else [0.0] * len(cn.site_ids)
-    kept: list[list[tuple[float, float]]] = [[] for _ in cn.site_ids]
+    n = len(cn.site_ids)
+    ahead = lower if lower is not None else [0.0] * (2 * n)
+    kept: list[list[tuple[float, float]]] = [[] for _ in range(2 * n)]  # per node
     end_point = cn.end_point
-    adjacency = cn.adjacency()
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
-    start = Label(ready, 0.0, 0.0, origin, None, ready, None)
+    start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
     heap: list[tuple[float, int, Label]] = [(time_weight * done(ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
@@ -230,25 +268,33 @@ def cheapest(
         u, t, value = label.site, label.time, label.value
         if u == target:
             return label
-        if any(kt <= t and kv <= value for kt, kv in kept[u]):
+        node = u + n * label.van
+        if _covered(kept[node], t, value) or (not label.van and _covered(kept[node + n], t, value)):
             continue
-        kept[u].append((t, value))
+        kept[node].append((t, value))
         if end_point[u] and u != origin:
             continue
-        for lane in adjacency[u]:
+        # out of a van as early for no more: the van label's own lanes only
+        lanes = own[node] if label.van and _covered(kept[u], t, value) else adjacency[node]
+        for lane in lanes:
             if not lane[0] & bit:
                 continue
-            v, cl = lane[2], lane[9]
-            if ahead[v] == INF:
+            w, cl = lane[2], lane[9]
+            if ahead[w] == INF:
                 continue
             base = value + cost_weight * cl.cost
-            for hand, hold, extra in _moves(lane, t, deadline - ahead[v], price, cl.cid in limited):
-                nxt = Label(hand, base + extra, label.paid + extra, v, cl, hold, label)
-                key = time_weight * done(hand + ahead[v]) + base + extra
+            for hand, hold, extra in _moves(lane, t, deadline - ahead[w], price, cl.cid in limited):
+                nxt = Label(hand, base + extra, label.paid + extra, cl.v, w >= n, cl, hold, label)
+                key = time_weight * done(hand + ahead[w]) + base + extra
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1
     return None
+
+
+def _covered(kept: list[tuple[float, float]], t: float, value: float) -> bool:
+    """True when one of the (time, value) pairs ``kept`` is no later and no dearer."""
+    return any(kt <= t and kv <= value for kt, kv in kept)
 
 
 def earliest_cheapest(
@@ -282,31 +328,53 @@ def earliest_cheapest(
 def lower_bounds(
     cn: CompiledNetwork, targets: Collection[int], temperature: str, *, cost: bool = False
 ) -> list[float]:
-    """Per site, the least seconds any itinerary needs to reach one of ``targets``
-    (lead, flight or drive, clearance; waits left out), or with ``cost`` its least
-    lane cost; inf when none can: a reverse Dijkstra over the lanes carrying
-    ``temperature``, never through an end point."""
-    bit = TEMP_BIT[temperature]
-    into: list[list[CompiledLane]] = [[] for _ in cn.site_ids]
-    for cl in cn.lanes:
-        if cl.temps & bit:
-            into[cl.v].append(cl)
-    dist = [INF] * len(cn.site_ids)
-    heap = [(0.0, v) for v in targets]
-    for v in targets:
-        dist[v] = 0.0
+    """Per node (``site + n x in_van``: the material at the site, in a courier's van or
+    not), the least seconds any itinerary needs to reach one of ``targets`` (lead,
+    flight or drive, clearance; waits left out), or with ``cost`` its least lane cost
+    (the same for both nodes of a site); inf when none can: a reverse Dijkstra over
+    the lanes carrying ``temperature``, never through an end point. The time bounds
+    are consistent (no lane from a node takes less than the fall in its bound), as
+    A* in :func:`pareto` and :func:`cheapest` needs."""
+    n = len(cn.site_ids)
+    into = _reverse(cn, TEMP_BIT[temperature])
+    dist = [INF] * (2 * n)
+    heap = [(0.0, v + n * van) for v in targets for van in (0, 1)]
+    for _, node in heap:
+        dist[node] = 0.0
+    end_point = cn.end_point
+    push, pop = heapq.heappush, heapq.heappop
+    pick = 2 if cost else 1
     while heap:
-        d, v = heapq.heappop(heap)
-        if d > dist[v] or (cn.end_point[v] and v not in targets):
+        d, node = pop(heap)
+        if d > dist[node] or (end_point[node % n] and node % n not in targets):
             continue
-        for cl in into[v]:
-            if cost:
-                x = d + cl.cost
-            else:
-                x = d + cl.lead + cl.duration
-                if cl.customs >= 0:
-                    x += cl.clearance + cl.release
-            if x < dist[cl.u]:
-                dist[cl.u] = x
-                heapq.heappush(heap, (x, cl.u))
+        for edge in into[node]:
+            x = d + edge[pick]
+            w = edge[0]
+            if x < dist[w]:
+                dist[w] = x
+                push(heap, (x, w))
     return dist
+
+
+_REVERSE: weakref.WeakKeyDictionary[CompiledNetwork, dict[int, list[list[tuple]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _reverse(cn: CompiledNetwork, bit: int) -> list[list[tuple]]:
+    """Per node, the lanes carrying ``bit`` into it as (from-node, least seconds: lead
+    from that node, duration and clearance, lane cost), cached per network."""
+    by_bit = _REVERSE.setdefault(cn, {})
+    if bit not in by_bit:
+        n = len(cn.site_ids)
+        into: list[list[tuple]] = [[] for _ in range(2 * n)]
+        for cl in cn.lanes:
+            if not cl.temps & bit:
+                continue
+            clear = cl.clearance + cl.release if cl.customs >= 0 else 0
+            for van in (False, True):
+                seconds = cl.lead_from(van) + cl.duration + clear
+                into[cl.v + n * cl.van_after(van)].append((cl.u + n * van, seconds, cl.cost))
+        by_bit[bit] = into
+    return by_bit[bit]

@@ -170,7 +170,9 @@ class LaneTraversal:
     ``window`` (on demand: owner in ``hours`` of the dispatch window), ``office``
     (owner in ``hours`` of the customs office, -1 when no border is crossed) and ``to``
     (owner in ``hours`` of the destination) is an int for one lane, or an array over
-    lanes, the last axis of the times. ``duration`` and ``clearance`` (seconds,
+    lanes, the last axis of the times (``lead`` the one charged from the node the lane
+    leaves: none for an on-demand road lane taken from a courier's van, see
+    :mod:`logistics.network.compiled`). ``duration`` and ``clearance`` (seconds,
     clearance with the import release) are the planned ones, used by :meth:`traverse`.
     """
 

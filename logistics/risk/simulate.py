@@ -11,7 +11,10 @@ itineraries are replayed leg by leg with the delay distributions of
   disruption stretch of the lane, so closed departures are skipped), and a cancelled
   departure sends the sample to the next one of that lane (again while cancelled); an
   on-demand leg leaves at the first instant at or after ``t + lead`` at which it can
-  be dispatched (its from_site open, on a running day, outside closures);
+  be dispatched (its from_site open, on a running day, outside closures), without
+  the lead time when the material arrives there in a courier's van (one dispatch per
+  itinerary: the previous leg an on-demand road leg, or a ferry or tunnel the van rode
+  on, as in :mod:`logistics.network.compiled`);
 - the leg then takes its sampled duration, under the disruption effect of the
   departure it actually took (a sample pushed into a delay window gets the longer
   duration); a border crossing waits for the customs office, takes the sampled
@@ -54,12 +57,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from logistics.model.calendar import wall_to_utc
-from logistics.model.constants import Material
+from logistics.model.constants import Material, Mode
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlannedOrder
-from logistics.network.compiled import CompiledNetwork
+from logistics.network.compiled import VAN_ON_BOARD, CompiledNetwork
 from logistics.network.infusion import infusion_at, prep_s
 from logistics.network.timebase import INF, from_s, to_s
 from logistics.network.traversal import LaneTraversal, TableBuilder, TimeTable
@@ -188,11 +191,14 @@ class _LaneModel:
 
     __slots__ = (
         "cancel",
+        "carry",
         "clearance",
         "clr_random",
         "cuts",
+        "drive",
         "dur_random",
         "durations",
+        "from_van",
         "owners",
         "release",
         "runs",
@@ -200,12 +206,17 @@ class _LaneModel:
     )
 
     traversal: LaneTraversal  # set by bind, once the tables are built
+    from_van: LaneTraversal  # the same with no lead time (a van drives on), if drive
 
     def __init__(self, cn: CompiledNetwork, k: int, tables: TableBuilder, network: Network) -> None:
         """Lane ``k`` of ``network`` for the shipments of ``cn``'s material."""
         lane = network.lanes[k]
         stretches = cn.by_lane[k]
         deps, window, self.cancel = -1, -1, 0.0
+        # one dispatch per itinerary: the compiled lane's van rule (the same for every
+        # stretch of the lane)
+        self.drive = lane.on_demand and lane.mode == Mode.ROAD
+        self.carry = lane.mode in VAN_ON_BOARD
         if lane.departures:
             deps = tables.departures(sorted(d for cl in stretches for d in cl.departures or ()))
             self.cancel = network.risk.cancel(lane.mode)
@@ -241,14 +252,22 @@ class _LaneModel:
         self.traversal = LaneTraversal(
             hours, deps, lead=lead, departures=dep, window=window, office=office, to=to
         )
+        if self.drive:
+            self.from_van = LaneTraversal(
+                hours, deps, lead=0.0, departures=dep, window=window, office=office, to=to
+            )
 
-    def step(self, t: Times, rng: np.random.Generator, n: int) -> Times:
-        """Handover at the to_site of material handed over at the from_site at ``t``;
-        draws from ``rng`` in the documented order."""
+    def van_after(self, van: bool) -> bool:
+        """Whether the material is in a van after this leg (``van``: before it)."""
+        return self.drive or (self.carry and van)
+
+    def step(self, t: Times, rng: np.random.Generator, n: int, van: bool = False) -> Times:
+        """Handover at the to_site of material handed over at the from_site at ``t``
+        (in a van when ``van``); draws from ``rng`` in the documented order."""
         zd = rng.standard_normal(n) if self.dur_random else None
         zc = rng.standard_normal(n) if self.clr_random else None
         u = rng.random(n) if self.cancel > 0 else None
-        tr = self.traversal
+        tr = self.from_van if van and self.drive else self.traversal
         depart = tr.depart(t, None if u is None else cancel_skips(self.cancel, u))
         seg = 0 if self.cuts is None else np.searchsorted(self.cuts, depart, side="right")
         arrive: Times = depart + _pick(self.durations, seg, zd)
@@ -308,12 +327,14 @@ def simulate(
     }
 
     def replay(itinerary: Itinerary | None, t: Times, order_id: str, direction: int) -> Times:
+        van = False
         for j, leg in enumerate(itinerary.legs if itinerary is not None else ()):
             model = models[(leg.lane_id, direction)]
             if leg.lane_id in booked:
                 # a shipper booked on this departure waits for it when early
                 t = np.maximum(t, to_s(leg.depart) - model.owners[0])
-            t = model.step(t, stream(seed, order_id, direction, j), samples)
+            t = model.step(t, stream(seed, order_id, direction, j), samples, van)
+            van = model.van_after(van)
         return t
 
     v2v = np.empty((len(served), samples), dtype=np.float32)

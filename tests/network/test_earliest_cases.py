@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 import logistics as lg
 from logistics.cli import app
 from logistics.model.itinerary import Itinerary
-from logistics.network.batch import BatchEngine
+from logistics.network.batch import BatchEngine, chain
 from logistics.network.explain import why_not
 from logistics.network.router import Router, earliest_arrival
 from logistics.network.timebase import to_s
@@ -435,7 +435,7 @@ def test_batch_engine_honours_on_demand_running_days(tmp_path) -> None:
     labels, pred = engine.run(origins, readys, "2-8C")
     for row, (ready, depart, arrive) in enumerate(cases):
         assert labels[row, leiden] == to_s(utc(arrive)), ready
-        assert cn.lanes[pred[row, leiden]].lane_id == "RD-AMS-LEI"
+        assert cn.lanes[chain(cn, pred[row], origins[row], leiden)[-1]].lane_id == "RD-AMS-LEI"
         it = router.earliest("APT-AMS", "MFG-LEI", utc(ready), "2-8C")
         assert it is not None
         assert legs(it) == [("RD-AMS-LEI", utc(depart), utc(arrive))]

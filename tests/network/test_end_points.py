@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.check import check_itinerary
-from logistics.network.batch import BatchEngine
+from logistics.network.batch import BatchEngine, chain
 from logistics.network.compiled import CompiledNetwork
 from logistics.network.timebase import INF, to_s
 
@@ -34,11 +34,8 @@ def _passes(net, sites: list[str]) -> list[str]:
 
 
 def _chain(cn, pred, origin: int, target: int) -> list[str]:
-    sites, v = [cn.site_ids[target]], target
-    while v != origin:
-        v = cn.lanes[int(pred[v])].u
-        sites.append(cn.site_ids[v])
-    return sites[::-1]
+    lanes = [cn.lanes[k] for k in chain(cn, pred, origin, target)]
+    return [cn.site_ids[origin]] + [cn.site_ids[cl.v] for cl in lanes]
 
 
 @settings(

@@ -9,8 +9,10 @@ times around the DST changes, Easter and Christmas 2026.
 
 The reference is an independent replay written here from the rules of the data
 contract (using only the model's calendars for opening hours and holidays), applied
-to every simple path of the lane graph: the engine's earliest arrival must equal the
-best of them.
+to every simple path of the lane graph over (site, in a courier's van) nodes (one
+dispatch per itinerary: an on-demand road leg after a van's leg has no lead time, so
+a path may pass a site twice, once in a van and once not): the engine's earliest
+arrival must equal the best of them.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ from logistics.model.itinerary import Itinerary
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
-from logistics.network.batch import BatchEngine
+from logistics.network.batch import BatchEngine, chain
 from logistics.network.earliest import search
 from logistics.network.graph import build_graph
 from logistics.network.router import Router
-from logistics.network.timebase import INF, to_s
+from logistics.network.timebase import INF, from_s, to_s
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEMP = "2-8C"
@@ -115,7 +117,10 @@ def networks(draw: st.DrawFn) -> tuple[Network, date]:
         ends.append((u, (u + draw(st.integers(1, n - 1))) % n))
     lanes = []
     for k, (u, v) in enumerate(ends):
-        timetabled = draw(st.booleans())
+        # mostly on-demand road lanes (couriers' vans: one dispatch per itinerary),
+        # ferries and tunnels (a van on board), some flights
+        mode = draw(st.sampled_from(["road", "road", "air", "ferry", "tunnel"]))
+        timetabled = draw(st.booleans()) if mode != "road" else draw(st.integers(0, 3)) == 0
         duration = draw(quarters(1, 48))
         valid_from = draw(st.none() | st.integers(-3, 8)) if draw(st.booleans()) else None
         valid_to = draw(st.none() | st.integers(0, 12)) if draw(st.booleans()) else None
@@ -124,7 +129,7 @@ def networks(draw: st.DrawFn) -> tuple[Network, date]:
         lanes.append(Lane(
             lane_id=f"L{k}-S{u}-S{v}",
             carrier=draw(st.sampled_from(["Courier A", "Courier B"])),
-            mode=draw(st.sampled_from(["road", "air", "ferry"])),
+            mode=mode,
             from_site=f"S{u}",
             to_site=f"S{v}",
             duration_h=duration,
@@ -221,12 +226,23 @@ def office(hours_: OpeningHours, timezone: str, country: str) -> SiteCalendar:
     return SiteCalendar(hours_, timezone, country, ph_open=True)
 
 
+def van_lane(lane: Lane) -> bool:
+    """An on-demand road lane: a courier's van."""
+    return lane.mode == "road" and not lane.departures
+
+
+def van_after(lane: Lane, van: bool) -> bool:
+    """In a van after the lane: after a van's lane, or a ferry it drove onto."""
+    return van_lane(lane) or (van and lane.mode in ("ferry", "tunnel"))
+
+
 def traverse(
-    net: Network, lane: Lane, t: datetime, q: float | None
+    net: Network, lane: Lane, t: datetime, q: float | None, van: bool = False
 ) -> tuple[datetime, datetime, datetime] | None:
-    """Material handed over at the lane's origin at ``t``: (depart, cleared, handover
-    at to_site), or None when the lane never leaves."""
-    depart = next_departure(net, lane, t + hours(lane.lead_time_h))
+    """Material handed over at the lane's origin at ``t`` (in a van when ``van``):
+    (depart, cleared, handover at to_site), or None when the lane never leaves."""
+    lead = 0.0 if van and van_lane(lane) else lane.lead_time_h
+    depart = next_departure(net, lane, t + hours(lead))
     if depart is None:
         return None
     landed = depart + hours(lane.duration_p90_h if q == 0.9 else lane.duration_h)
@@ -251,27 +267,36 @@ def replay_chain(
     """Handover at the end of a lane chain taken as early as possible from ``ready``."""
     lanes = net.lane_by_id
     t = ready
+    van = False
     for lane_id in lane_ids:
-        step = traverse(net, lanes[lane_id], t, q)
+        step = traverse(net, lanes[lane_id], t, q, van)
         if step is None:
             return None
         t = step[2]
+        van = van_after(lanes[lane_id], van)
     return t
 
 
 def brute_force(
     net: Network, origin: str, ready: datetime, q: float | None
 ) -> dict[str, list[tuple[datetime, float, tuple[str, ...]]]]:
-    """Every simple path (of lanes carrying the class) from ``origin`` to each other
-    site, as (handover, cost, lane ids) for the paths that get there."""
-    graph = build_graph(net, TEMP)
+    """Every simple path (of lanes carrying the class) over (site, in a van) nodes from
+    ``origin`` (not in a van) to each other site, as (handover, cost, lane ids) for the
+    paths that get there."""
     lanes = net.lane_by_id
+    graph = nx.MultiDiGraph()
+    for a, b, key in build_graph(net, TEMP).edges(keys=True):
+        for van in (False, True):
+            graph.add_edge((a, van), (b, van_after(lanes[key], van)), key=key)
     out: dict[str, list[tuple[datetime, float, tuple[str, ...]]]] = {}
     for target in net.sites:
         if target == origin:
             continue
         found = out.setdefault(target, [])
-        for path in nx.all_simple_edge_paths(graph, origin, target):
+        ends = [(target, van) for van in (False, True) if (target, van) in graph]
+        if (origin, False) not in graph or not ends:
+            continue
+        for path in nx.all_simple_edge_paths(graph, (origin, False), ends):
             ids = [key for _, _, key in path]
             arrival = replay_chain(net, ids, ready, q)
             if arrival is not None:
@@ -288,6 +313,7 @@ def verify(net: Network, it: Itinerary, q: float | None) -> None:
     assert it.legs[0].from_site == it.origin
     assert it.legs[-1].to_site == it.destination
     t = it.ready
+    van = False
     for prev, leg in zip((None, *it.legs), it.legs, strict=False):
         if prev is not None:
             assert leg.from_site == prev.to_site
@@ -295,9 +321,10 @@ def verify(net: Network, it: Itinerary, q: float | None) -> None:
         assert (leg.from_site, leg.to_site) == (lane.from_site, lane.to_site)
         assert (leg.carrier, leg.mode, leg.cost_eur) == (lane.carrier, lane.mode, lane.cost_eur)
         assert TEMP in lane.temperatures and leg.temperature == TEMP
-        step = traverse(net, lane, t, q)
+        step = traverse(net, lane, t, q, van)
         assert step is not None
         depart, cleared, handover = step
+        van = van_after(lane, van)
         assert (leg.depart, leg.arrive) == (depart, handover)
         rule = customs_rule(net, lane)
         if rule is None:
@@ -405,13 +432,13 @@ def test_batch_equals_scalar_search(data, case, q) -> None:
         bounded, _ = search(cn, int(o), float(r), TEMP, deadline=deadline)
         assert bounded == capped[row].tolist()
         for v in range(n):
-            p = int(pred[row, v])
             if v == o or labels[row, v] == INF:
-                assert p == -1
+                assert pred[row, v] == -1
                 continue
-            cl = cn.lanes[p]
-            assert cl.v == v
-            assert cn.traverse(cl, labels[row, cl.u])[3] == labels[row, v]
+            lanes = [net.lanes[cn.lanes[k].index] for k in chain(cn, pred[row], int(o), v)]
+            assert lanes[-1].to_site == cn.site_ids[v]
+            arrival = replay_chain(net, [lane.lane_id for lane in lanes], from_s(r), q)
+            assert arrival is not None and to_s(arrival) == labels[row, v]
 
 
 @SETTINGS

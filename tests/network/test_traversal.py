@@ -8,10 +8,11 @@ weekend and Christmas, or a few seconds either side of an edge of the lane's tab
 office's hours or its destination's hours less the lead time and duration). Then:
 
 - :meth:`CompiledNetwork.traverse` (scalar), :class:`LaneTraversal` over the batch
-  engine's tables (owners as arrays, whole seconds) and over one-owner lookups (as the
-  Monte Carlo does, fractional seconds too) give the same four times;
+  engine's tables (owners as arrays, whole seconds; the lanes of the lane's origin
+  node, in a courier's van or not) and over one-owner lookups (as the Monte Carlo
+  does, fractional seconds too) give the same four times;
 - the Monte Carlo's lane step with its delays fixed at the planned durations and
-  clearances hands over when the scalar traversal does;
+  clearances hands over when the scalar traversal does, in a van or not;
 - the scalar search loop (which inlines ``traverse``) and the batch engine give the
   same one-to-all labels.
 """
@@ -127,19 +128,22 @@ def one_owner(cn: CompiledNetwork, cid: int) -> LaneTraversal:
 
 
 @SETTINGS
-@given(case=lane_and_times())
-def test_batch_traversal_equals_scalar(case) -> None:
+@given(case=lane_and_times(), van=st.booleans())
+def test_batch_traversal_equals_scalar(case, van) -> None:
     """The batch engine's LaneTraversal (array owners) gives the scalar traverse's
-    (depart, arrival, cleared, handover) for every whole-second ready time."""
+    (depart, arrival, cleared, handover) for every whole-second ready time, from the
+    lane's origin in a courier's van or not."""
     bundle, cid, times = case
     cn, engine = compiled(bundle)
     cl = cn.lanes[cid]
-    lanes = engine._lanes_of(cl.u, next(b for b in TEMP_BIT.values() if cl.temps & b))
+    node = cl.u + len(cn.site_ids) * van
+    lanes = engine._lanes_of(node, next(b for b in TEMP_BIT.values() if cl.temps & b))
     assert lanes is not None
-    col = int(np.nonzero(lanes.lane == cid)[0][0])
+    col = int(np.nonzero(lanes.step == 2 * cid + van)[0][0])
     got = lanes.traversal.traverse(np.asarray(times)[:, None])
     for row, t in enumerate(times):
-        assert tuple(float(x[row, col]) for x in got) == cn.traverse(cl, t), (t, cl.lane_id)
+        want = cn.traverse(cl, t, van)
+        assert tuple(float(x[row, col]) for x in got) == want, (t, cl.lane_id)
 
 
 @SETTINGS
@@ -156,10 +160,11 @@ def test_one_owner_traversal_equals_scalar(case) -> None:
 
 
 @SETTINGS
-@given(case=lane_and_times(whole=False))
-def test_monte_carlo_step_at_planned_delays_equals_scalar(case) -> None:
+@given(case=lane_and_times(whole=False), van=st.booleans())
+def test_monte_carlo_step_at_planned_delays_equals_scalar(case, van) -> None:
     """The Monte Carlo's lane step, its duration and clearance fixed at the planned
-    (compiled) ones and no cancellations, hands over when the scalar traverse does."""
+    (compiled) ones and no cancellations, hands over when the scalar traverse does,
+    in a courier's van or not."""
     bundle, cid, times = case
     cn, _ = compiled(bundle)
     cl = cn.lanes[cid]
@@ -171,8 +176,9 @@ def test_monte_carlo_step_at_planned_delays_equals_scalar(case) -> None:
     model.cancel = 0.0
     if cl.customs >= 0:
         model.clearance, model.release = (Spread(cl.clearance, cl.clearance),), cl.release
-    got = model.step(np.asarray(times), np.random.default_rng(0), len(times))
-    assert np.asarray(got).tolist() == [cn.traverse(cl, t)[3] for t in times]
+    got = model.step(np.asarray(times), np.random.default_rng(0), len(times), van)
+    assert np.asarray(got).tolist() == [cn.traverse(cl, t, van)[3] for t in times]
+    assert model.van_after(van) == cl.van_after(van)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

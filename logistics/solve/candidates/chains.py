@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.constants import Material
+from logistics.network.batch import chain
 from logistics.network.compiled import CompiledLane, CompiledNetwork
 from logistics.network.infusion import infusion, prep_s
 from logistics.network.timebase import INF
@@ -21,15 +22,9 @@ def group_keys(pairs) -> dict[str, list[tuple[str, int]]]:
 
 
 def chain_of(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
-    """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (per site, the
-    compiled lane id that reached it)."""
-    chain = []
-    v = target
-    while v != origin:
-        k = int(pred[v])
-        chain.append(k)
-        v = cn.lanes[k].u
-    return tuple(reversed(chain))
+    """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (one query's
+    row of :meth:`~logistics.network.batch.BatchEngine.run`)."""
+    return chain(cn, pred, origin, target)
 
 
 def make_candidate(
@@ -96,33 +91,39 @@ def make_candidate(
 
 
 def departures_of(
-    cn: CompiledNetwork, chain: tuple[int, ...], t: float, hold: tuple[float, ...] = ()
+    cn: CompiledNetwork, lanes: tuple[int, ...], t: float, hold: tuple[float, ...] = ()
 ) -> list[tuple[str, int]]:
     """(lane_id, depart) of the capacity-limited lanes of a chain taken from ``t``
-    (each lane not before its ``hold`` time, when given)."""
+    (each lane not before its ``hold`` time, when given; one dispatch, as in
+    :func:`~logistics.network.earliest.replay`)."""
     out = []
-    for i, k in enumerate(chain):
+    van = False
+    for i, k in enumerate(lanes):
         cl: CompiledLane = cn.lanes[k]
         if hold:
             t = max(t, hold[i])
-        depart, _, _, hand = cn.traverse(cl, t)
+        depart, _, _, hand = cn.traverse(cl, t, van)
         if cn.network.lanes[cl.index].capacity is not None:
             out.append((cl.lane_id, int(depart)))
         t = hand
+        van = cl.van_after(van)
     return out
 
 
 def replay_time(
     stress: CompiledNetwork,
     cn: CompiledNetwork,
-    chain: tuple[int, ...],
+    lanes: tuple[int, ...],
     t: float,
     hold: tuple[float, ...] = (),
 ) -> float:
     """Handover time of the same lanes taken from ``t`` in another compiled network
-    (each not before its ``hold`` time, when given)."""
-    for i, k in enumerate(chain):
+    (each not before its ``hold`` time, when given; one dispatch)."""
+    van = False
+    for i, k in enumerate(lanes):
         if hold:
             t = max(t, hold[i])
-        t = stress.take(cn.lanes[k].index, t)[3]
+        cl = cn.lanes[k]
+        t = stress.take(cl.index, t, van)[3]
+        van = cl.van_after(van)
     return t
