@@ -305,6 +305,7 @@ class Pricer:
             lower=lower,
             cutoff=cutoff,
             finish=finish,
+            finish_gap=prep_s(therapy)[0] - prep_s(therapy)[1],
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
