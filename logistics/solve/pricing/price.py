@@ -76,8 +76,9 @@ class Pricer:
                 used.take(held(cs, c))
         self.ledger = used
         self._room: dict[Key, bool] = {}
-        self._seen: set[str] = set()  # limited lanes priced by the running search
-        self._touched: dict[tuple, frozenset[str]] = {}  # per cached search
+        # the (lane, departure) pairs priced by the running search, and by each cached one
+        self._seen: set[tuple[str, int]] = set()
+        self._touched: dict[tuple, frozenset[tuple[str, int]]] = {}
         self._lower: dict[tuple[tuple[int, ...], str, bool, bool], list[float]] = {}
         self._first: dict[tuple[str, int, int, str, tuple[int, ...]], list[float]] = {}
         # earliest deliveries the candidates already know (their returns are earliest)
@@ -95,12 +96,12 @@ class Pricer:
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
-        of a lane whose prices changed is forgotten."""
+        whose price changed is forgotten."""
         lane_pi = {(k[1], k[2]): v for k, v in pi.items() if isinstance(k[2], int)}
-        changed = {key[0] for key, _ in lane_pi.items() ^ self._lane_pi.items()}
+        changed = {key for key, _ in lane_pi.items() ^ self._lane_pi.items()}
         if changed:
             for cache in (self._inbound, self._outbound):
-                for key in [k for k in cache if self._touched[k] & changed]:
+                for key in [k for k in cache if not self._touched[k].isdisjoint(changed)]:
                     del cache[key]
         self.pi, self._lane_pi = pi, lane_pi
 
@@ -112,7 +113,7 @@ class Pricer:
         return self.pi.get(key, 0.0) / SCALE if room else INF
 
     def _lane_price(self, lane_id: str, depart: int) -> float:
-        self._seen.add(lane_id)
+        self._seen.add((lane_id, depart))
         return self._price((_LANE, lane_id, depart))
 
     def price(self, k: int, mu: float, keep: int = 3) -> tuple[float, list[Schedule]]:
