@@ -178,7 +178,8 @@ def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> 
     """(handover at the lane's end, presented at, price) of each departure of one
     adjacency entry (see ``CompiledNetwork.adjacency``) worth taking from ``t`` and
     handed over by ``slack``: the first one, or for a limited timetabled lane each
-    later one priced lower than every earlier one."""
+    later one priced lower than every earlier one. (The innermost loop of pricing:
+    ``_arrive`` is inlined and ``max`` written out.)"""
     _temps, _index, _v, lead, deps, src, office, clear, dst, cl = lane
     x = t + lead
     if deps is None:  # on demand: the first open instant of its window
@@ -186,7 +187,9 @@ def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> 
             i = bisect_right(src.ends, x)
             if i == len(src.ends):
                 return []
-            x = max(x, src.starts[i])
+            opens = src.starts[i]
+            if opens > x:
+                x = opens
         hand = _arrive(x + cl.duration, office, clear, dst)
         if hand > slack:
             return []
@@ -194,15 +197,35 @@ def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> 
         return [(hand, t, extra)] if extra < INF else []
     out = []
     lowest = INF
+    duration = cl.duration
+    office_hours = office is not None and not office.always
+    dst_hours = not dst.always
     for i in range(bisect_left(deps, x), len(deps)):
         depart = deps[i]
-        hand = _arrive(depart + cl.duration, office, clear, dst)
+        hand = depart + duration
+        if office is not None:
+            if office_hours:
+                j = bisect_right(office.ends, hand)
+                if j == len(office.ends):
+                    break
+                opens = office.starts[j]
+                if opens > hand:
+                    hand = opens
+            hand += clear
+        if dst_hours:
+            j = bisect_right(dst.ends, hand)
+            if j == len(dst.ends):
+                break
+            opens = dst.starts[j]
+            if opens > hand:
+                hand = opens
         if hand > slack:
             break
         extra = price(cl.lane_id, int(depart)) if limited else 0.0
         if extra < lowest:
             lowest = extra
-            out.append((hand, max(t, depart - lead), extra))
+            presented = depart - lead
+            out.append((hand, presented if presented > t else t, extra))
             if extra <= 0.0:
                 break
     return out
@@ -215,13 +238,17 @@ def _arrive(x: float, office, clear: float, dst) -> float:
             i = bisect_right(office.ends, x)
             if i == len(office.ends):
                 return INF
-            x = max(x, office.starts[i])
+            opens = office.starts[i]
+            if opens > x:
+                x = opens
         x += clear
     if not dst.always:
         i = bisect_right(dst.ends, x)
         if i == len(dst.ends):
             return INF
-        x = max(x, dst.starts[i])
+        opens = dst.starts[i]
+        if opens > x:
+            x = opens
     return x
 
 
