@@ -230,6 +230,9 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
         return ()
     rules: list[CustomsRule] = []
     seen: dict[tuple, int] = {}
+    places = {s.territory for s in sites.values()} | {
+        s.subdivision for s in sites.values() if s.subdivision
+    }
     for row in read_csv(path, schemas.CUSTOMS, issues):
         v = row.values
         if row.bad:
@@ -245,6 +248,12 @@ def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tupl
             )
             continue
         seen[key] = row.row
+        for column in ("from_territory", "to_territory"):
+            if v[column] not in places:
+                issues.warn(
+                    f"{path.name}:{row.row}:{column}: {v[column]} is neither the customs "
+                    "territory nor the subdivision of any site; the rule applies to no leg"
+                )
         if v["from_territory"] == v["to_territory"]:
             issues.add(
                 path.name,

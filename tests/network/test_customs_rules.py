@@ -95,3 +95,22 @@ def test_markets_uk_covers_northern_ireland_and_eu_only_does_not(europe) -> None
     eu_only = europe.therapies["cart-academic"]
     assert not belfast.markets & set(eu_only.markets)
     assert belfast.markets & set(europe.therapies["cart-auto"].markets)
+
+
+def test_a_rule_naming_no_place_is_kept_with_a_warning(tmp_path) -> None:
+    """A customs rule whose end is neither a territory nor a subdivision of any site
+    (a typo, `GB-NIRL`) applies to no leg: the bundle is still valid, with a warning
+    naming the file, row and column."""
+    import shutil
+
+    from logistics.io import read_network as read
+
+    folder = tmp_path / "bundle"
+    shutil.copytree(read().source or "data/europe", folder)
+    with (folder / "customs.csv").open("a", encoding="utf-8") as fh:
+        fh.write("GB,GB-NIRL,,finished,0.5,1.5,24/7,0\n")
+    net = read(folder)
+    rows = (folder / "customs.csv").read_text(encoding="utf-8").count("\n")
+    assert any(
+        w.startswith(f"customs.csv:{rows}:to_territory: GB-NIRL is neither") for w in net.warnings
+    ), net.warnings
