@@ -30,9 +30,9 @@ def generate_orders(
     Each order picks a therapy with probability proportional to the batches its
     manufacturing capacity can start (a week's slot-days over its manufacturing days; a
     site shared by several therapies counts for each in equal parts), so every therapy
-    loads its plants alike, then a treatment centre with apheresis slots in one of the therapy's
-    markets (and countries, when it names any), a weekday earliest date and a window of
-    3-7 days.
+    loads its plants alike, then a treatment centre with apheresis slots in one of the
+    therapy's markets (and countries, when it names any), a weekday earliest date and a
+    window of 3-7 days.
     About ``committed_share`` of the orders starting in the first three days arrive
     already committed to a licensed site at the centre's apheresis-ready time.
     """

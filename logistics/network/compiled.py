@@ -470,7 +470,13 @@ def _office_times(hours: OpeningHours, dest, start: datetime, end: datetime) -> 
     """A customs office's open times: its hours in the arrival site's time zone, on
     public holidays too unless the hours say ``PH off`` (then the arrival site's
     holidays close it, the bundle's holidays.csv included)."""
-    from dataclasses import replace  # local: this function's only use
-
-    calendar = replace(dest.calendar, opening_hours=hours, ph_open=not hours.ph_off)
+    calendar = SiteCalendar(
+        opening_hours=hours,
+        timezone=dest.timezone,
+        country=dest.country,
+        subdivision=dest.subdivision,
+        ph_open=not hours.ph_off,
+        extra_dates=dest.calendar.extra_dates,
+        extra_yearly=dest.calendar.extra_yearly,
+    )
     return _open_times(calendar, start, end)

@@ -47,12 +47,11 @@ def test_synth_draws_centres_only_in_the_countries(tiny):
 
 def test_default_academic_car_t_stays_in_spain():
     """The embedded bundle's hospital-exemption CAR-T (cart-academic) names Spain only,
-    and a generated book sends it only to Spanish centres (the eligible centres of the
-    bundle are derived from sites.csv, not listed here)."""
+    and a generated book of it alone (the other therapies taken out) sends every order
+    to a Spanish centre, though its market is the whole EU."""
     net = lg.read_network()
     therapy = net.therapies["cart-academic"]
-    assert therapy.countries == ("ES",)
-    book = generate_orders(net, 400, date(2026, 12, 7), 28, seed=3, committed_share=0)
-    centres = {o.treatment_centre for o in book if o.therapy == "cart-academic"}
-    assert centres, "the seed draws some cart-academic orders"
-    assert {net.sites[c].country for c in centres} == {"ES"}
+    assert therapy.countries == ("ES",) and therapy.markets == ("EU",)
+    net = dataclasses.replace(net, therapies={"cart-academic": therapy})
+    book = generate_orders(net, 60, date(2026, 12, 7), 28, seed=11, committed_share=0)
+    assert {net.sites[o.treatment_centre].country for o in book} == {"ES"}
