@@ -139,25 +139,25 @@ def _clip(hours: OpenTimes, lo: float, hi: float) -> OpenTimes:
     return OpenTimes(tuple(starts), tuple(ends), False)
 
 
-def _stretches(lane: Lane, rules: list[CustomsRule]) -> list[tuple[float, float, Effect]]:
+def _stretches(
+    lane: Lane, rules: list[CustomsRule]
+) -> list[tuple[float, float, Effect, datetime | None]]:
     """Departure-time stretches [lo, hi) with constant lane and customs effects (the
     windows of every rule the lane may clear under, so that each material's compiled
-    lanes are the same stretches)."""
+    lanes are the same stretches), each with an instant inside it to read the
+    effects at (None: no window at all)."""
     windows = [*lane.windows, *(w for rule in rules for w in rule.windows)]
     if not windows:
-        return [(-INF, INF, NO_EFFECT)]
+        return [(-INF, INF, NO_EFFECT, None)]
     cuts = sorted({to_s(t) for w in windows for t in (w.start, w.end)})
     bounds = [-INF, *cuts, INF]
-    out = []
+    out: list[tuple[float, float, Effect, datetime | None]] = []
     for lo, hi in itertools.pairwise(bounds):
-        lane_fx = effect_at(lane.windows, _probe(lo, cuts))
+        probe = from_s(lo if lo != -INF else cuts[0] - 1)
+        lane_fx = effect_at(lane.windows, probe)
         if not lane_fx.closed:
-            out.append((lo, hi, lane_fx))
+            out.append((lo, hi, lane_fx, probe))
     return out
-
-
-def _probe(lo: float, cuts: list[int]) -> datetime:
-    return from_s(lo if lo != -INF else cuts[0] - 1)
 
 
 @dataclass(slots=True)
@@ -254,10 +254,10 @@ class CompiledNetwork:
             if lane.on_demand and (len(lane.days) < 7 or lane.valid_from or lane.valid_to):
                 running = _running_window(lane, running, origin.timezone, first_day, last_day)
             self.by_lane.append([])
-            for lo, hi, lane_fx in _stretches(lane, distinct):
+            for lo, hi, lane_fx, probe in _stretches(lane, distinct):
                 cid = len(self.lanes)
                 fields = {
-                    m: self._customs_fields(rule, dest, lo, distinct, start, end, office_index)
+                    m: self._customs_fields(rule, dest, probe, start, end, office_index)
                     for m, rule in rules.items()
                 }
                 if distinct:
@@ -306,22 +306,20 @@ class CompiledNetwork:
         self,
         rule: CustomsRule | None,
         dest,
-        lo: float,
-        rules: list[CustomsRule],
+        probe: datetime | None,
         start: datetime,
         end: datetime,
-        office_index: dict[tuple[str, str], int],
+        office_index: dict[tuple, int],
     ) -> tuple[int, int, int]:
-        """(customs office index, clearance s, release s) of one stretch under
-        ``rule`` (-1, 0, 0 without a rule)."""
+        """(customs office index, clearance s, release s) of the stretch holding
+        ``probe`` under ``rule`` (-1, 0, 0 without a rule)."""
         if rule is None:
             return -1, 0, 0
         key = _office_key(rule.office_hours, dest)
         if key not in office_index:
             office_index[key] = len(self.offices)
             self.offices.append(_office_times(rule.office_hours, dest, start, end))
-        cuts = sorted({to_s(t) for r in rules for w in r.windows for t in (w.start, w.end)})
-        rule_fx = effect_at(rule.windows, _probe(lo, cuts)) if cuts else NO_EFFECT
+        rule_fx = effect_at(rule.windows, probe) if probe is not None else NO_EFFECT
         clearance = seconds(
             quantile_h(
                 rule_fx.hours(rule.clearance_median_h),

@@ -179,7 +179,7 @@ def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> 
     adjacency entry (see ``CompiledNetwork.adjacency``) worth taking from ``t`` and
     handed over by ``slack``: the first one, or for a limited timetabled lane each
     later one priced lower than every earlier one. (The innermost loop of pricing:
-    ``_arrive`` is inlined and ``max`` written out.)"""
+    ``max`` is written out.)"""
     _temps, _index, _v, lead, deps, src, office, clear, dst, cl = lane
     x = t + lead
     if deps is None:  # on demand: the first open instant of its window
@@ -197,28 +197,9 @@ def _moves(lane: tuple, t: float, slack: float, price: Price, limited: bool) -> 
         return [(hand, t, extra)] if extra < INF else []
     out = []
     lowest = INF
-    duration = cl.duration
-    office_hours = office is not None and not office.always
-    dst_hours = not dst.always
     for i in range(bisect_left(deps, x), len(deps)):
         depart = deps[i]
-        hand = depart + duration
-        if office is not None:
-            if office_hours:
-                j = bisect_right(office.ends, hand)
-                if j == len(office.ends):
-                    break
-                opens = office.starts[j]
-                if opens > hand:
-                    hand = opens
-            hand += clear
-        if dst_hours:
-            j = bisect_right(dst.ends, hand)
-            if j == len(dst.ends):
-                break
-            opens = dst.starts[j]
-            if opens > hand:
-                hand = opens
+        hand = _arrive(depart + cl.duration, office, clear, dst)
         if hand > slack:
             break
         extra = price(cl.lane_id, int(depart)) if limited else 0.0

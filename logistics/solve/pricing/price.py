@@ -292,6 +292,7 @@ class Pricer:
         if found is not None or cutoff <= tried:
             return found
         self._seen = set()
+        prep, early = prep_s(therapy)
         found = cheapest(
             self.cs.cn_out,
             self.cs.cn.index[site],
@@ -306,7 +307,7 @@ class Pricer:
             lower=lower,
             cutoff=cutoff,
             finish=finish,
-            finish_gap=prep_s(therapy)[0] - prep_s(therapy)[1],
+            finish_gap=prep - early,
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
