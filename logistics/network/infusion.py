@@ -21,6 +21,7 @@ import numpy as np
 from logistics.model.therapies import Therapy
 from logistics.network.compiled import OpenTimes
 from logistics.network.timebase import INF
+from logistics.network.traversal import TimeTable
 
 DAY_S = 86400
 
@@ -53,20 +54,9 @@ def infusion(hours: OpenTimes, delivery: float, prep: int, early: int) -> tuple[
     return (late if late >= first and _is_open(hours, late) else first), when
 
 
-def infusion_at(hours: OpenTimes, delivery: np.ndarray, prep: int, early: int) -> np.ndarray:
+def infusion_at(
+    table: TimeTable, centre: int, delivery: np.ndarray, prep: int, early: int
+) -> np.ndarray:
     """The infusion times of many deliveries (vectorised :func:`infusion`, infusion
-    only); inf where there is none."""
-    return _next_open(hours, _next_open(hours, delivery - early) + prep)
-
-
-def _next_open(hours: OpenTimes, t: np.ndarray) -> np.ndarray:
-    t = np.asarray(t, dtype=float)
-    if hours.always:
-        return t.copy()
-    starts = np.asarray(hours.starts, dtype=float)
-    ends = np.asarray(hours.ends, dtype=float)
-    i = np.searchsorted(ends, t, side="right")
-    inside = i < len(ends)
-    out = np.full(t.shape, INF)
-    out[inside] = np.maximum(t[inside], starts[i[inside]])
-    return np.where(np.isfinite(t), out, INF)
+    only) at the centre that is owner ``centre`` of ``table``; inf where there is none."""
+    return table.next_open(centre, table.next_open(centre, delivery - early) + prep)

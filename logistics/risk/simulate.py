@@ -318,6 +318,9 @@ def simulate(
                     models[(leg.lane_id, direction)] = _LaneModel(
                         view, lane_index[leg.lane_id], tables, network
                     )
+    centres = {
+        p.treatment_centre: tables.hours(cn.open[cn.index[p.treatment_centre]]) for p in served
+    }
     hours, deps = tables.build(float(cn.horizon_s()[0]))
     for m in models.values():
         m.bind(hours, deps)
@@ -368,7 +371,7 @@ def simulate(
         prep, early = prep_s(therapy)
         infused = np.maximum(
             float(to_s(po.infusion_time)),  # type: ignore[arg-type]
-            infusion_at(cn.open[cn.index[po.treatment_centre]], delivery, prep, early),
+            infusion_at(hours, centres[po.treatment_centre], delivery, prep, early),
         )
         hours_v2v = (infused - aph) / 3600
         v2v[r] = np.minimum(hours_v2v, _BIG)

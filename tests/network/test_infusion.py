@@ -16,6 +16,7 @@ from logistics.model.calendar import OpeningHours, SiteCalendar
 from logistics.network.compiled import _open_times
 from logistics.network.infusion import infusion, infusion_at
 from logistics.network.timebase import INF, from_s, to_s
+from logistics.network.traversal import TimeTable
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 END = datetime(2027, 5, 1, tzinfo=UTC)
@@ -23,6 +24,7 @@ HOURS = _open_times(
     SiteCalendar(OpeningHours("Mo-Fr 08:00-18:00"), "Europe/London", "GB", "GB-ENG"), START, END
 )
 DAY = 86400
+TABLE = TimeTable.of_hours([HOURS], float(to_s(START)))  # the centre as owner 0
 
 
 def utc(text: str) -> int:
@@ -107,10 +109,12 @@ def test_properties(a: int, b: int, prep: int, early_h: int) -> None:
         # no earlier infusion: none is open in [earliest start + prep, infusion)
         first = HOURS.next_open(delivery - early)
         assert HOURS.next_open(first + prep_s) == infuse
-    many = infusion_at(HOURS, np.array([lo, hi], dtype=float), prep_s, early)
+    many = infusion_at(TABLE, 0, np.array([lo, hi], dtype=float), prep_s, early)
     assert list(many) == [i_lo, i_hi]
 
 
 def test_vectorised_inf_stays_inf() -> None:
-    out = infusion_at(HOURS, np.array([INF, to_s(START + timedelta(days=1))]), 5 * DAY, 0)
+    out = infusion_at(
+        TABLE, 0, np.array([INF, to_s(START + timedelta(days=1))], dtype=float), 5 * DAY, 0
+    )
     assert out[0] == INF and np.isfinite(out[1])
