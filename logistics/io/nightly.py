@@ -32,5 +32,6 @@ def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Ne
     result: SolveResult = cast("NightlyPlan", plan).result if nightly else cast("SolveResult", plan)
     folder = write_folder(result, out_dir, network)
     if nightly:
-        write_fallbacks(dict(cast("NightlyPlan", plan).fallbacks), folder / FALLBACKS_FILE)
+        fallbacks = dict(cast("NightlyPlan", plan).fallbacks)
+        write_fallbacks(fallbacks, result.plan, network, folder / FALLBACKS_FILE)
     return folder
