@@ -19,3 +19,15 @@ def test_every_subpackage_is_listed_in_pyproject():
         for init in (ROOT / "logistics").rglob("__init__.py")
     }
     assert found - listed == set()
+
+
+def test_version_option_prints_the_project_version():
+    """`logistics --version` prints the version pyproject.toml declares and exits 0."""
+    from typer.testing import CliRunner
+
+    from logistics.cli import app
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"atmp-logistics {version}"

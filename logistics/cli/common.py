@@ -18,6 +18,28 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Vein-to-vein cold-chain planning for cell and gene therapies across Europe.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from logistics import __version__
+
+        print(f"atmp-logistics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Vein-to-vein cold-chain planning for cell and gene therapies across Europe."""
+
+
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -68,6 +90,23 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return run
+
+
+def site_hint(network: Any, text: str) -> str:
+    """ " (did you mean 'ID'?)" for a site id that is not in ``network``: the closest id,
+    or the site whose IATA code or name it is; "" when nothing is close."""
+    import difflib
+
+    sites = network.sites
+    lowered = text.casefold()
+    for site in sites.values():
+        if lowered in {(site.iata or "").casefold(), site.name.casefold()}:
+            return f" (did you mean {site.site_id!r}, {site.name}?)"
+    close = difflib.get_close_matches(text.upper(), list(sites), n=1, cutoff=0.6)
+    if not close:
+        named = [s.site_id for s in sites.values() if lowered and lowered in s.name.casefold()]
+        close = named[:1]
+    return f" (did you mean {close[0]!r}, {sites[close[0]].name}?)" if close else ""
 
 
 def num(x: float | None) -> str:

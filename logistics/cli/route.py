@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from logistics.cli.common import (
     err,
     guarded,
     out,
+    site_hint,
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network
@@ -25,6 +27,7 @@ from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
 from logistics.model.constants import TEMPERATURES, Material, SiteKind
 from logistics.model.itinerary import Itinerary
+from logistics.model.network import Network
 from logistics.network.explain import why_not
 from logistics.network.router import Router
 
@@ -76,7 +79,8 @@ def route(
     problems = []
     for column, site in (("FROM", origin), ("TO", destination)):
         if site not in network.sites:
-            problems.append(Issue("command line", None, column, "a site_id of the bundle", site))
+            expected = "a site_id of the bundle" + site_hint(network, site)
+            problems.append(Issue("command line", None, column, expected, site))
     if temperature not in TEMPERATURES:
         problems.append(
             Issue(
@@ -112,7 +116,7 @@ def route(
     if fmt is Format.csv:
         _route_csv(found, alternatives > 0)
     elif fmt is Format.json:
-        _route_json(found)
+        _route_json(found, network)
     else:
         for k, it in enumerate(found):
             _route_table(it, network, "fastest" if k == 0 else f"fallback {k}")
@@ -127,22 +131,51 @@ def _route_csv(found: list[Itinerary], numbered: bool) -> None:
             writer.writerow({"itinerary": str(k), **row} if numbered else row)
 
 
-def _route_json(found: list[Itinerary]) -> None:
+def _route_json(found: list[Itinerary], network: Network) -> None:
+    """The itineraries as JSON: numbers as numbers, every time in UTC and local."""
+
+    def local(t: datetime, site_id: str) -> str:
+        return t.astimezone(ZoneInfo(network.sites[site_id].timezone)).isoformat()
+
     data = [
         {
             "itinerary": k,
             "origin": it.origin,
             "destination": it.destination,
             "ready": utc_text(it.ready),
+            "ready_local": local(it.ready, it.origin),
             "arrival": utc_text(it.arrival),
-            "hours": round(it.hours, 3),
+            "arrival_local": local(it.arrival, it.destination),
+            "hours": round(it.hours, 2),
             "cost_eur": round(it.cost_eur, 2),
-            "customs_h": round(it.customs_h, 3),
-            "legs": leg_rows(it),
+            "customs_h": round(it.customs_h, 2),
+            "legs": [
+                {
+                    "seq": seq,
+                    "lane_id": leg.lane_id,
+                    "carrier": leg.carrier,
+                    "mode": str(leg.mode),
+                    "from_site": leg.from_site,
+                    "from_name": network.sites[leg.from_site].name,
+                    "to_site": leg.to_site,
+                    "to_name": network.sites[leg.to_site].name,
+                    "depart": utc_text(leg.depart),
+                    "depart_local": local(leg.depart, leg.from_site),
+                    "arrive": utc_text(leg.arrive),
+                    "arrive_local": local(leg.arrive, leg.to_site),
+                    "temperature": leg.temperature,
+                    "customs_from": leg.customs_from,
+                    "customs_to": leg.customs_to,
+                    "customs_h": round(leg.customs_h, 2),
+                    "wait_h": round(leg.wait_open_h, 2),
+                    "cost_eur": round(leg.cost_eur, 2),
+                }
+                for seq, leg in enumerate(it.legs, start=1)
+            ],
         }
         for k, it in enumerate(found, start=1)
     ]
-    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _route_table(it: Itinerary, network, title: str) -> None:

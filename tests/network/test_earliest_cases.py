@@ -653,3 +653,33 @@ def test_cli_route_unknown_site_exits_2() -> None:
     assert result.exit_code == 2
     assert "NOWHERE" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_route_json_typed_with_local_times() -> None:
+    """`route --format json` gives numbers as numbers and each time in UTC and in the
+    local time of its site (London in December is GMT, Amsterdam CET: +01:00); the
+    legs' hours add up to the itinerary's."""
+    import json
+
+    result = route("TC-LON", "MFG-LEI", "--depart", "2026-12-07T13:00", "--temperature",
+                   "2-8C", "--network", str(BASE), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (it,) = json.loads(result.stdout)
+    assert isinstance(it["hours"], float) and isinstance(it["cost_eur"], float)
+    assert it["ready_local"] == "2026-12-07T13:00:00+00:00"
+    legs = it["legs"]
+    assert [leg["seq"] for leg in legs] == [1, 2, 3]
+    air = legs[1]
+    assert air["depart"] == "2026-12-07T18:30:00Z"
+    assert air["depart_local"] == "2026-12-07T18:30:00+00:00"
+    assert air["arrive_local"] == "2026-12-08T00:30:00+01:00"
+    assert air["customs_h"] == 2.0 and isinstance(air["wait_h"], float)
+    assert it["arrival_local"] == "2026-12-08T07:00:00+01:00"
+
+
+def test_cli_route_unknown_site_suggests_the_closest() -> None:
+    """An unknown site id is an input error (exit 2) naming the closest id."""
+    result = route("TC-LOM", "MFG-LEI", "--depart", "2026-12-07T13:00", "--temperature",
+                   "2-8C", "--network", str(BASE))  # fmt: skip
+    assert result.exit_code == 2
+    assert "did you mean 'TC-LON'" in result.output
