@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from logistics.errors import InputError, Issue
 from logistics.scenarios.names import slug
 
 __all__ = ["RETRIES", "Phase", "SweepError", "Task", "open_backend", "run_tasks"]
@@ -272,6 +273,7 @@ def open_backend(
 
     Raises:
         RuntimeError: Dask asked for without the ``dask`` extra installed.
+        InputError: a Dask address that is malformed or does not answer.
     """
     client: Any = None
     cluster: Any = None
@@ -289,7 +291,7 @@ def open_backend(
                     "a Dask sweep needs the dask extra: pip install 'atmp-logistics[dask]'"
                 ) from exc
             if dask_address is not None:
-                client = Client(dask_address)
+                client = _connect(Client, dask_address)
             else:
                 if dask_local is None or dask_local < 1:
                     raise ValueError("dask_local must be >= 1")
@@ -316,3 +318,22 @@ def open_backend(
                 client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    """A Dask client of the scheduler at ``address``; an address that cannot be reached
+    (within Dask's connect timeout) is a configuration error, not a fault."""
+    try:
+        return client_type(address)
+    except (OSError, ValueError, TypeError) as exc:
+        raise InputError(
+            [
+                Issue(
+                    "command line",
+                    None,
+                    "--dask-address",
+                    "the address of a running Dask scheduler (for example tcp://host:8786)",
+                    f"{address} ({exc})",
+                )
+            ]
+        ) from None

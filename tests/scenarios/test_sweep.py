@@ -386,3 +386,27 @@ def test_cli_simulate_writes_risk(pool_sweep, cli_inputs, tmp_path) -> None:
         replace(p, p_breach=None) for p in before.orders
     ]
     assert summary["stats"]["risk"]["samples"] == 100
+
+
+def test_unreachable_dask_address_is_a_configuration_error(tmp_path) -> None:
+    """`scenarios run --dask-address` naming a scheduler that does not answer (a closed
+    loopback port) or a malformed address exits 2 naming --dask-address, not 1 with an
+    "internal error"."""
+    import dask
+
+    first = tmp_path / "close-air.toml"
+    first.write_text(
+        f'name = "air closed"\nstart = "2026-12-01T00:00:00Z"\nend = "2026-12-08T00:00:00Z"\n'
+        f'[[disruption]]\nkind = "close_lanes"\nlanes = ["{AIR}"]\n',
+        encoding="utf-8",
+    )
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        for address in ("tcp://127.0.0.1:9", "not an address"):
+            result = CliRunner().invoke(
+                app,
+                ["scenarios", "run", str(first), "--network", str(TINY), "--orders",
+                 str(TINY / "orders.csv"), "--out", str(tmp_path / "sweep"),
+                 "--dask-address", address],
+            )  # fmt: skip
+            assert result.exit_code == 2, result.output
+            assert "--dask-address" in result.output and "internal error" not in result.output
