@@ -18,8 +18,8 @@ from logistics.cli.common import (
     app,
     err,
     guarded,
-    out,
     site_hint,
+    wide,
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network
@@ -195,7 +195,7 @@ def _route_table(it: Itinerary, network, title: str) -> None:
         "wait h",
         "customs",
     ):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # ids wrap, never cut off
     for seq, leg in enumerate(it.legs, start=1):
         tz_from = ZoneInfo(network.sites[leg.from_site].timezone)
         tz_to = ZoneInfo(network.sites[leg.to_site].timezone)
@@ -217,4 +217,4 @@ def _route_table(it: Itinerary, network, title: str) -> None:
             f"{leg.wait_open_h:.1f}" if leg.wait_open_h else "",
             customs,
         )
-    out.print(table)
+    wide().print(table)
