@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from logistics.cli.attention import attention_table
 from logistics.cli.common import (
     NetworkOption,
     OrdersOption,
@@ -18,6 +19,7 @@ from logistics.cli.common import (
     err,
     guarded,
     out,
+    wide,
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
@@ -134,6 +136,8 @@ def plan(
     result = nightly.result
     out.print(f"Plan written to {out_dir}", markup=False, highlight=False, soft_wrap=True)
     out.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
+    if result.plan is not None and (table := attention_table(result.plan, nightly.risk)):
+        wide().print(table)
     if result.plan is None:
         err.print(f"no plan: solver status {result.status} ({result.termination})")
         raise typer.Exit(1)
