@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from logistics.cli.attention import attention_table
 from logistics.cli.common import (
@@ -103,12 +103,16 @@ def plan(
     )
     out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+        SpinnerColumn(),
+        BarColumn(bar_width=24),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
     ) as bar:
-        task = bar.add_task("reading inputs")
+        task = bar.add_task("reading inputs", total=1.0)
 
-        def stage(message: str, _fraction: float) -> None:
-            bar.update(task, description=message)
+        def stage(message: str, fraction: float) -> None:
+            bar.update(task, description=message, completed=fraction)
 
         def improved(objective: float, bound: float, seconds: float) -> None:
             gap = abs(objective - bound) / max(1.0, abs(objective))

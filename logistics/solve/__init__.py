@@ -121,6 +121,7 @@ def solve(
             previous,
             max_rounds=params.pricing_rounds,
             time_limit_s=budget,
+            progress=progress,
         )
         simulate_candidates(cs, samples, params.seed, first)
         if params.max_breach is not None:

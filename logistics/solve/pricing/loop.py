@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,10 +70,12 @@ def grow(
     *,
     max_rounds: int,
     time_limit_s: float,
+    progress: Callable[[str, float], None] | None = None,
 ) -> tuple[PricingStats, np.ndarray]:
     """Add to ``cs`` every schedule that prices out, round after round. Returns what
     pricing did and the last master LP's solution (per candidate, 0 for those added
-    after it), which rounds to a good first plan."""
+    after it), which rounds to a good first plan. ``progress(message, fraction)`` is
+    told how far each round is."""
     t0 = time.perf_counter()
     options = cs.options
     pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
@@ -104,10 +107,17 @@ def grow(
         least: dict[int, float] = {}
         new = 0
         complete = True
-        for k in todo:
+        for i, k in enumerate(todo):
             if time.perf_counter() - t0 > time_limit_s:
                 complete = False
                 break
+            if progress is not None and i % 20 == 0:
+                what = "least schedules" if rounds == 0 else "schedules against capacity"
+                progress(
+                    f"pricing round {rounds}, {what}: {i}/{len(todo)} orders, "
+                    f"{added + new} schedules added",
+                    i / len(todo),
+                )
             rc, found = pricer.price(k, mu.get(k, 0.0))
             least[k] = rc
             if rounds == 0:
