@@ -30,7 +30,8 @@ from logistics.synth import generate_orders
 def validate(
     bundle: Bundle = None,
     orders: Annotated[
-        Path | None, typer.Option("--orders", help="An orders.csv to check against the bundle.")
+        Path | None,
+        typer.Option("--orders", help="An orders.csv to check against the bundle (default: none)."),
     ] = None,
 ) -> None:
     """Check a network bundle (and an order book) against the data contract."""

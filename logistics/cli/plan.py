@@ -37,16 +37,38 @@ def plan(
             "--out", help="Plan folder to write (default: a new plans/plan-<time> folder)."
         ),
     ] = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Seconds for the whole solve (default: solver.toml time_limit_s; packaged: 60).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Random seed (default: solver.toml seed; packaged: 0)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Solver threads (default: solver.toml workers; packaged: 2).",
+        ),
+    ] = None,
     quantile: Annotated[
         float | None,
-        typer.Option("--quantile", help="Planning quantile of durations and clearance."),
+        typer.Option(
+            "--quantile",
+            help="Planning quantile of durations and clearance, between 0 and 1 "
+            "(default: nominal: duration_h and clearance_median_h).",
+        ),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Previous plan folder: stability term and hints."),
+        typer.Option(
+            "--previous", help="Previous plan folder: stability term and hints (default: none)."
+        ),
     ] = None,
     engine: Annotated[
         Engine,
@@ -61,14 +83,18 @@ def plan(
     ] = None,
     max_breach: Annotated[
         float | None,
-        typer.Option("--max-breach", help="Cap on a candidate's breach probability (0-1)."),
+        typer.Option(
+            "--max-breach",
+            help="Cap on a candidate's breach probability, between 0 and 1 (default: no cap).",
+        ),
     ] = None,
     risk_samples: Annotated[
         int | None,
         typer.Option(
             "--risk-samples",
             min=0,
-            help="Monte Carlo draws per candidate for the risk term (0: p90 test).",
+            help="Monte Carlo draws per candidate for the risk term (0: the p90 stress test) "
+            "(default: 0; 64 with --max-breach).",
         ),
     ] = None,
     samples: Annotated[

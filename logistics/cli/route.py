@@ -56,19 +56,23 @@ def route(
     quantile: Annotated[
         float | None,
         typer.Option(
-            "--quantile", help="Planning quantile of durations and clearance (default nominal)."
+            "--quantile",
+            help="Planning quantile of durations and clearance (default: nominal durations).",
         ),
     ] = None,
     within: Annotated[
         float | None,
-        typer.Option("--within", help="Window in hours: explain when the best arrival misses it."),
+        typer.Option(
+            "--within",
+            help="Window in hours: explain when the best arrival misses it (default: none).",
+        ),
     ] = None,
     material: Annotated[
         Material | None,
         typer.Option(
             "--material",
             help="starting (apheresis material) or finished (product); customs may differ. "
-            "Default: starting when TO is a manufacturing site, else finished.",
+            "(default: starting when TO is a manufacturing site, else finished).",
         ),
     ] = None,
     network_dir: NetworkOption = None,
