@@ -192,6 +192,6 @@ def check(
     for v in violations:
         out.print(str(v), markup=False, highlight=False, soft_wrap=True)
     if violations:
-        err.print(f"{len(violations)} violation(s) in {plan_dir}")
+        out.print(f"FAIL: {len(violations)} violation(s) in {plan_dir}", markup=False)
         raise typer.Exit(1)
-    err.print(f"{plan_dir}: {len(plan_.orders)} orders, no violation")
+    out.print(f"PASS: {plan_dir}: {len(plan_.orders)} orders, no violation", markup=False)

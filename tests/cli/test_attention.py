@@ -42,9 +42,7 @@ def unserved(order_id: str, reason: str) -> PlannedOrder:
 
 def risk(**by_id: tuple[float, float]) -> SimpleNamespace:
     return SimpleNamespace(
-        by_id=lambda: {
-            k: SimpleNamespace(p_inbound=i, p_hold=h) for k, (i, h) in by_id.items()
-        }
+        by_id=lambda: {k: SimpleNamespace(p_inbound=i, p_hold=h) for k, (i, h) in by_id.items()}
     )
 
 
