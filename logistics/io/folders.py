@@ -109,7 +109,7 @@ def check_out(out_dir: PathLike, inputs: Iterable[PathLike | None] = ()) -> Path
     if target.name == "" or target == target.parent:
         raise InputError([_issue("a folder with a name (not the root)", out_dir)])
     issues = _input_issues(target, out_dir, inputs)
-    existing = _existing_issue(target, out_dir)
+    existing = None if issues else _existing_issue(target, out_dir)
     if existing is not None:
         issues.append(existing)
     if issues:
