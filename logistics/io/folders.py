@@ -30,14 +30,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from logistics.errors import InputError, Issue
-from logistics.io.manifest import MANIFEST_FILE, verify_folder, write_manifest
+from logistics.io.manifest import (
+    MANIFEST_FILE,
+    manifest_sha256,
+    read_manifest,
+    verify_folder,
+    write_manifest,
+)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["check_out", "output_folder", "verify_folder", "write_manifest"]
+__all__ = ["check_out", "output_folder", "updated_folder", "verify_folder", "write_manifest"]
 
 log = logging.getLogger("logistics")
 
@@ -109,6 +115,9 @@ def check_out(out_dir: PathLike, inputs: Iterable[PathLike | None] = ()) -> Path
     if target.name == "" or target == target.parent:
         raise InputError([_issue("a folder with a name (not the root)", out_dir)])
     issues = _input_issues(target, out_dir, inputs)
+    here = Path.cwd().resolve()
+    if target == here or target in here.parents:
+        issues.append(_issue("a folder other than the working folder or one holding it", out_dir))
     existing = None if issues else _existing_issue(target, out_dir)
     if existing is not None:
         issues.append(existing)
@@ -143,6 +152,49 @@ def output_folder(out_dir: PathLike, *, inputs: Iterable[PathLike | None] = ()) 
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+@contextlib.contextmanager
+def updated_folder(
+    folder: PathLike,
+    *,
+    drop: Iterable[str] = (),
+    inputs: Iterable[PathLike | None] = (),
+    manifest: str | None = None,
+) -> Iterator[Path]:
+    """Replace the output folder ``folder`` by an updated copy: yield a staged folder
+    holding the files of ``folder`` (all but the relative paths in ``drop``) to add to
+    or rewrite, then put it in place with a fresh manifest (:func:`output_folder`).
+
+    Under the lock ``folder`` must match its manifest and, when ``manifest`` (the
+    SHA-256 of the manifest.json it was read with, :func:`~logistics.io.manifest.
+    manifest_sha256`) is given, still be that folder; else InputError, and the folder
+    is left as it was. ``inputs`` as for :func:`output_folder`.
+    """
+    source = Path(folder)
+    dropped = set(drop)
+    with output_folder(source, inputs=inputs) as staging:
+        verify_folder(source)  # under the lock: what is copied is what was listed
+        if manifest is not None and manifest_sha256(source) != manifest:
+            raise InputError(
+                [
+                    Issue(
+                        str(source / MANIFEST_FILE),
+                        None,
+                        None,
+                        "the folder as it was read",
+                        "a folder another run wrote meanwhile (run again)",
+                    )
+                ]
+            )
+        listed = read_manifest(source)
+        for rel in (e.path for e in listed.files if e.path not in dropped):
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, staging / rel)
+        for rel in listed.folders:
+            if rel not in dropped:
+                shutil.copytree(source / rel, staging / rel)
+        yield staging
 
 
 def _leftover(target: Path) -> re.Pattern[str]:

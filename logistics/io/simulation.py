@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from logistics.errors import InputError, Issue
-from logistics.io.folders import output_folder
-from logistics.io.manifest import MANIFEST_FILE, manifest_sha256, read_manifest, verify_folder
+from logistics.io.folders import updated_folder
 from logistics.io.plan import ORDER_COLUMNS, ORDERS_FILE, SUMMARY_FILE, json_safe
 from logistics.io.rows import hours, rounded, write_csv
 from logistics.model.plan import Plan
@@ -86,7 +83,7 @@ def write_risk(
     other cell, column and row as it was; summary.json gets ``kpis.expected_breaches``
     (the sum of those p_breach) and ``stats.risk``, the simulation's plan-level
     figures; the other files are kept. The new folder is staged and put in place
-    whole with a fresh manifest (:func:`logistics.io.folders.output_folder`), so the
+    whole with a fresh manifest (:func:`logistics.io.folders.updated_folder`), so the
     folder is never half updated.
 
     Raises InputError when the folder does not match its manifest, when ``manifest``
@@ -95,27 +92,8 @@ def write_risk(
     folder meanwhile, or when ``plan_dir`` holds one of ``inputs``.
     """
     folder = Path(plan_dir)
-    with output_folder(folder, inputs=inputs) as staging:
-        verify_folder(folder)  # under the lock: what is copied is what was listed
-        if manifest is not None and manifest_sha256(folder) != manifest:
-            raise InputError(
-                [
-                    Issue(
-                        str(folder / MANIFEST_FILE),
-                        None,
-                        None,
-                        "the plan folder that was simulated",
-                        "a folder another run wrote meanwhile (simulate it again)",
-                    )
-                ]
-            )
-        listed = read_manifest(folder)
-        keep = (e.path for e in listed.files if e.path not in (ORDERS_FILE, SUMMARY_FILE))
-        for rel in keep:
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(folder / rel, staging / rel)
-        for rel in listed.folders:
-            shutil.copytree(folder / rel, staging / rel)
+    drop = (ORDERS_FILE, SUMMARY_FILE, RISK_FILE)
+    with updated_folder(folder, drop=drop, inputs=inputs, manifest=manifest) as staging:
         path = write_csv(staging / RISK_FILE, RISK_COLUMNS, risk_rows(plan, sim))
         total = _write_orders(folder / ORDERS_FILE, staging / ORDERS_FILE, sim)
         summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))

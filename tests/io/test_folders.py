@@ -138,6 +138,18 @@ def test_refused_over_a_folder_logistics_did_not_write(tmp_path: Path) -> None:
     verify_folder(tmp_path / "empty")
 
 
+def test_refused_over_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """--out the working folder, or a folder holding it, is refused even when empty:
+    replacing it would leave the run standing in a deleted folder."""
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    for out in (Path("."), tmp_path / "here", tmp_path):
+        with pytest.raises(InputError) as exc:
+            check_out(out)
+        assert "working folder" in _messages(exc)[0]
+    check_out("plans/tonight")
+
+
 def test_two_writers_take_turns(tmp_path: Path) -> None:
     """A second writer into the same --out waits until the first has put its folder in
     place, then replaces it whole: the result is one writer's complete folder, never a
