@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logistics.errors import InputError
-from logistics.io import folders
+from logistics.io import staging as staging_module
 from logistics.io.folders import check_out, output_folder
 from logistics.io.manifest import MANIFEST_FILE, read_manifest, verify_folder, write_manifest
 
@@ -88,7 +88,7 @@ def test_a_run_replaces_the_folder_whole(
     """Writing over an earlier output folder replaces it whole: a file only the old
     one had is gone, with the atomic exchange and with the two-rename fallback."""
     if not exchange:
-        monkeypatch.setattr(folders, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(staging_module, "_exchange", lambda a, b: False)
     out = tmp_path / "plan"
     with output_folder(out) as staging:
         _write(staging, PLAN)
