@@ -21,7 +21,7 @@ from logistics.io.manifest import MANIFEST_FILE, verify_folder
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "data" / "tiny"
-KILLS = 10
+KILLS = 8
 SEED = 15
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
