@@ -22,7 +22,8 @@ from logistics.cli.common import (
     wide,
 )
 from logistics.errors import InputError, Issue
-from logistics.io import read_network, read_orders
+from logistics.io import default_bundle, default_orders, read_network, read_orders
+from logistics.io.folders import check_out
 from logistics.solve.params import Engine
 
 
@@ -34,7 +35,9 @@ def plan(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Plan folder to write (default: a new plans/plan-<time> folder)."
+            "--out",
+            help="Plan folder to write (default: a new plans/plan-<time> folder); an "
+            "earlier plan folder there is replaced whole.",
         ),
     ] = None,
     time_limit: Annotated[
@@ -115,6 +118,14 @@ def plan(
             raise InputError(
                 [Issue("command line", None, name, "a number between 0 and 1", str(value))]
             )
+    out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
+    inputs = (
+        network_dir or default_bundle(),
+        orders or default_orders(),
+        previous,
+        config,
+    )
+    check_out(out_dir, inputs)  # refused before the solve, not after it
     network = read_network(network_dir)
     book = read_orders(orders, network)
     before = read_plan(previous)[0] if previous is not None else None
@@ -127,7 +138,6 @@ def plan(
         max_breach=max_breach,
         risk_samples=risk_samples,
     )
-    out_dir = out_dir or Path("plans") / datetime.now(UTC).strftime("plan-%Y%m%d-%H%M%S")
     with Progress(
         SpinnerColumn(),
         BarColumn(bar_width=24),
@@ -160,7 +170,7 @@ def plan(
             progress=stage,
             on_improve=improved,
         )
-    write_plan(nightly, out_dir, network)
+    write_plan(nightly, out_dir, network, inputs=inputs)
     for v in nightly.violations[:20]:
         err.print(f"checker: {v}", markup=False, highlight=False)
     result = nightly.result

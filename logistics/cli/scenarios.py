@@ -26,7 +26,8 @@ from logistics.cli.common import (
     wide,
 )
 from logistics.errors import InputError, Issue
-from logistics.io import read_network, read_orders
+from logistics.io import default_bundle, default_orders, read_network, read_orders
+from logistics.io.folders import check_out
 
 scenarios_app = typer.Typer(
     no_args_is_help=True,
@@ -51,7 +52,9 @@ def scenarios_run(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Folder to write (default: a new sweeps/sweep-<UTC time> folder)."
+            "--out",
+            help="Folder to write (default: a new sweeps/sweep-<UTC time> folder); an "
+            "earlier sweep folder there is replaced whole.",
         ),
     ] = None,
     samples: Annotated[
@@ -97,11 +100,15 @@ def scenarios_run(
                 )
             ]
         )
+    out_dir = out_dir or Path("sweeps") / datetime.now(UTC).strftime("sweep-%Y%m%d-%H%M%S")
+    spec_files = list(specs or example_scenarios())
+    inputs = (network_dir or default_bundle(), orders or default_orders(), config, *spec_files)
+    check_out(out_dir, inputs)  # refused before the sweep, not after it
     network = read_network(network_dir)
     book = read_orders(orders, network)
     issues: list[Issue] = []
     scenarios = []
-    for path in specs or example_scenarios():
+    for path in spec_files:
         try:
             scenarios.append(read_scenario(path, network))
         except InputError as exc:
@@ -117,7 +124,6 @@ def scenarios_run(
         with contextlib.suppress(ImportError):  # without it run_sweep names the extra
             import distributed  # noqa: F401  (sets up its logging: quieten it after)
         logging.getLogger("distributed").setLevel(logging.WARNING)
-    out_dir = out_dir or Path("sweeps") / datetime.now(UTC).strftime("sweep-%Y%m%d-%H%M%S")
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
     ) as bar:
@@ -137,12 +143,13 @@ def scenarios_run(
                 workers=workers,
                 dask_address=dask_address,
                 dask_local=dask_local,
-                out_dir=out_dir,
                 progress=stage,
             )
         except SweepError as exc:
             err.print(f"[red]sweep failed:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from None
+        bar.update(task, description=f"writing {out_dir}")
+        sweep.write(out_dir, inputs=inputs)
     _sweep_table(sweep.rows(), out_dir, sweep.wall_s, sweep.backend)
 
 
@@ -199,18 +206,26 @@ def simulate_plan(
 ) -> None:
     """Monte Carlo of a written plan: breach, dropout and lateness risk per order.
 
-    Writes risk.csv into the plan folder and sets p_breach in its orders.csv.
+    Replaces the plan folder by one with risk.csv, p_breach set in its orders.csv and
+    the simulation in summary.json (refused when the folder does not match its
+    manifest.json).
     """
+    from logistics.io.manifest import manifest_sha256
     from logistics.io.plan import read_plan
     from logistics.io.simulation import RISK_FILE, risk_rows, write_risk
     from logistics.risk import simulate
     from logistics.scenarios import apply, read_scenario
 
+    manifest = manifest_sha256(plan_dir)
     plan_, summary = read_plan(plan_dir)
     settings = summary.get("settings", {})
-    network = read_network(network_dir or settings.get("network"))
-    book = read_orders(orders or settings.get("orders"), network)
+    network_path = network_dir or settings.get("network")
+    orders_path = orders or settings.get("orders")
     spec = scenario or settings.get("scenario_file")
+    inputs = (network_path or default_bundle(), orders_path or default_orders(), spec)
+    check_out(plan_dir, inputs)
+    network = read_network(network_path)
+    book = read_orders(orders_path, network)
     if spec:
         network, book = apply(read_scenario(spec, network), network, book)
     try:
@@ -219,7 +234,7 @@ def simulate_plan(
         raise InputError(
             [Issue(str(plan_dir), None, None, "a plan of this network and order book", str(exc))]
         ) from None
-    write_risk(plan_dir, plan_, sim)
+    write_risk(plan_dir, plan_, sim, inputs=inputs, manifest=manifest)
     k = sim.kpis()
     table = Table(title=f"Monte Carlo of {plan_dir} ({samples} samples, seed {seed})")
     table.add_column("what")

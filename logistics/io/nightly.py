@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from logistics.io.folders import output_folder
 from logistics.io.legs import write_fallbacks
-from logistics.io.plan.writer import write_plan as write_folder
+from logistics.io.plan.writer import write_plan_files as write_solve_files
 from logistics.model.network import Network
 
 if TYPE_CHECKING:
@@ -16,7 +18,21 @@ if TYPE_CHECKING:
 FALLBACKS_FILE = "fallbacks.csv"
 
 
-def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Network) -> Path:
+def _result(plan: NightlyPlan | SolveResult) -> tuple[SolveResult, NightlyPlan | None]:
+    """The solve of ``plan`` and the nightly run around it, if any."""
+    if hasattr(plan, "fallbacks"):  # io does not import the pipeline (or OR-Tools)
+        nightly = cast("NightlyPlan", plan)
+        return nightly.result, nightly
+    return cast("SolveResult", plan), None
+
+
+def write_plan(
+    plan: NightlyPlan | SolveResult,
+    out_dir: str | Path,
+    network: Network,
+    *,
+    inputs: Iterable[str | Path | None] = (),
+) -> Path:
     """Write the plan folder of ``plan`` to ``out_dir`` and return the folder.
 
     Args:
@@ -24,14 +40,28 @@ def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Ne
             fallbacks.csv) or a bare solve (:func:`logistics.solve`).
         out_dir: the folder, created with its parents when needed.
         network: the network the plan was made on (for the map's coordinates).
+        inputs: further files or folders the run read (a previous plan, settings):
+            ``out_dir`` must not hold or replace them, nor the bundle and order book
+            the solve recorded.
 
-    Writes orders.csv, legs.csv, summary.json and routes.geojson (see the data
-    contract); files already there are replaced.
+    Writes orders.csv, legs.csv, summary.json, routes.geojson and manifest.json (see
+    the data contract) into a folder staged beside ``out_dir`` and then put in its
+    place, so ``out_dir`` is always absent or complete; an earlier output folder there
+    is replaced whole. Raises InputError when ``out_dir`` is refused.
     """
-    nightly = hasattr(plan, "fallbacks")  # io does not import the pipeline (or OR-Tools)
-    result: SolveResult = cast("NightlyPlan", plan).result if nightly else cast("SolveResult", plan)
-    folder = write_folder(result, out_dir, network)
-    if nightly:
-        fallbacks = dict(cast("NightlyPlan", plan).fallbacks)
-        write_fallbacks(fallbacks, result.plan, network, folder / FALLBACKS_FILE)
-    return folder
+    result, _ = _result(plan)
+    recorded = (result.params.get("network"), result.params.get("orders"))
+    with output_folder(out_dir, inputs=(*recorded, *inputs)) as folder:
+        write_plan_files(plan, folder, network)
+    return Path(out_dir)
+
+
+def write_plan_files(plan: NightlyPlan | SolveResult, folder: Path, network: Network) -> None:
+    """Write the files of ``plan`` into the existing ``folder`` without a manifest, so
+    that other writers (a report, a nightly run's changes) can add theirs to the same
+    staged folder (:func:`logistics.io.folders.output_folder`) before it is put in
+    place."""
+    result, nightly = _result(plan)
+    write_solve_files(result, folder, network)
+    if nightly is not None:
+        write_fallbacks(dict(nightly.fallbacks), result.plan, network, folder / FALLBACKS_FILE)

@@ -1,20 +1,19 @@
 """One plan's Monte Carlo as files: risk.csv, and ``p_breach`` set in the plan folder.
 
-Written by ``logistics simulate``: :func:`write_risk` writes the plan's per-order
-``risk.csv`` (columns :data:`RISK_COLUMNS`) and records the simulation in its
-orders.csv and summary.json.
+Written by ``logistics simulate``: :func:`write_risk` replaces the plan folder by one
+with the per-order ``risk.csv`` (columns :data:`RISK_COLUMNS`) and the simulation
+recorded in its orders.csv and summary.json.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from logistics.io.folders import updated_folder
 from logistics.io.plan import ORDER_COLUMNS, ORDERS_FILE, SUMMARY_FILE, json_safe
 from logistics.io.rows import hours, rounded, write_csv
 from logistics.model.plan import Plan
@@ -69,32 +68,48 @@ def risk_rows(plan: Plan, sim: SimulationResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file (never half a file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_risk(plan_dir: str | Path, plan: Plan, sim: SimulationResult) -> Path:
-    """Write ``risk.csv`` into the plan folder ``plan_dir`` (of ``plan``) and record
-    the simulation ``sim`` in it.
+def write_risk(
+    plan_dir: str | Path,
+    plan: Plan,
+    sim: SimulationResult,
+    *,
+    inputs: Iterable[str | Path | None] = (),
+    manifest: str | None = None,
+) -> Path:
+    """Replace the plan folder ``plan_dir`` (of ``plan``) by one with ``risk.csv``
+    and the simulation ``sim`` recorded, and return the path of risk.csv.
 
     orders.csv gets each simulated order's ``p_breach`` (4 decimals) and keeps every
     other cell, column and row as it was; summary.json gets ``kpis.expected_breaches``
     (the sum of those p_breach) and ``stats.risk``, the simulation's plan-level
-    figures. Returns the path of risk.csv.
+    figures; the other files are kept. The new folder is staged and put in place
+    whole with a fresh manifest (:func:`logistics.io.folders.updated_folder`), so the
+    folder is never half updated.
+
+    Raises InputError when the folder does not match its manifest, when ``manifest``
+    (the SHA-256 of the manifest.json the plan was read with,
+    :func:`logistics.io.manifest.manifest_sha256`) shows that another run replaced the
+    folder meanwhile, or when ``plan_dir`` holds one of ``inputs``.
     """
     folder = Path(plan_dir)
-    path = write_csv(folder / RISK_FILE, RISK_COLUMNS, risk_rows(plan, sim))
+    drop = (ORDERS_FILE, SUMMARY_FILE, RISK_FILE)
+    with updated_folder(folder, drop=drop, inputs=inputs, manifest=manifest) as staging:
+        path = write_csv(staging / RISK_FILE, RISK_COLUMNS, risk_rows(plan, sim))
+        total = _write_orders(folder / ORDERS_FILE, staging / ORDERS_FILE, sim)
+        summary = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+        if isinstance(summary.get("kpis"), dict) and summary["kpis"]:
+            summary["kpis"]["expected_breaches"] = round(total, 4)
+        summary.setdefault("stats", {})["risk"] = sim.kpis()
+        text = json.dumps(json_safe(summary), indent=2, allow_nan=False)
+        (staging / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
+    return folder / path.name
+
+
+def _write_orders(source: Path, target: Path, sim: SimulationResult) -> float:
+    """Copy orders.csv with each simulated served order's p_breach set; returns their
+    sum (of the 4-decimal values written)."""
     risk = sim.by_id()
-    orders_path = folder / ORDERS_FILE
-    with orders_path.open(encoding="utf-8-sig", newline="") as fh:
+    with source.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
     header = table[0] if table else list(ORDER_COLUMNS)
     if "p_breach" not in header:
@@ -107,16 +122,8 @@ def write_risk(plan_dir: str | Path, plan: Plan, sim: SimulationResult) -> Path:
         if r is not None and row[at["status"]] != "unserved":
             row[at["p_breach"]] = f"{r.p_breach:.4f}"
             total += round(r.p_breach, 4)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(table[1:])
-    _replace_file(orders_path, buffer.getvalue())
-    summary_path = folder / SUMMARY_FILE
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    if isinstance(summary.get("kpis"), dict) and summary["kpis"]:
-        summary["kpis"]["expected_breaches"] = round(total, 4)
-    summary.setdefault("stats", {})["risk"] = sim.kpis()
-    text = json.dumps(json_safe(summary), indent=2, allow_nan=False)
-    _replace_file(summary_path, text + "\n")
-    return path
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(table[1:])
+    return total

@@ -82,10 +82,12 @@ def write_sweep_files(
     impact: Iterable[Mapping[str, Any]],
     settings: Mapping[str, Any],
 ) -> Path:
-    """Write comparison.csv, impact.csv and sweep.json of a sweep under ``out_dir``
-    (created when missing; files there are replaced) and return the folder. The plan
-    folders (``plans/<slug>/``) are written beside them by the sweep, as ``logistics
-    plan`` writes one.
+    """Write comparison.csv, impact.csv and sweep.json of a sweep into ``out_dir``
+    (created when missing; files there are replaced) and return the folder. The
+    sweep (:meth:`logistics.scenarios.results.SweepResult.write`) calls it on the
+    folder it stages, writes the plan folders (``plans/<slug>/``) beside them as
+    ``logistics plan`` writes one, and puts the whole folder in place with its
+    manifest.json.
 
     Args:
         out_dir: the folder.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,24 +74,37 @@ class SweepResult:
             ],
         }
 
-    def write(self, out_dir: str | Path) -> Path:
+    def write(self, out_dir: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> Path:
         """Write comparison.csv, impact.csv, sweep.json and plans/<slug>/ under
-        ``out_dir`` (created when missing; files there are replaced); returns it.
+        ``out_dir`` and return it.
 
-        Each plan folder is the re-plan's, written as ``logistics plan`` writes one
-        (with fallbacks.csv, ``p_breach`` and the simulation's figures in
-        ``stats.risk``); its summary.json's ``settings`` name the scenario.
+        The whole folder is staged and put in place complete, with a manifest.json
+        (:func:`logistics.io.folders.output_folder`); an earlier output folder there is
+        replaced whole. Each plan folder is the re-plan's, written as ``logistics
+        plan`` writes one (with fallbacks.csv, ``p_breach`` and the simulation's
+        figures in ``stats.risk``, and its own manifest.json, so ``check`` and
+        ``simulate`` take it on its own); its summary.json's ``settings`` name the
+        scenario. ``out_dir`` is refused (InputError) when it holds or would replace
+        the bundle, the order book, a scenario file or any of ``inputs``.
         """
-        from logistics.io.nightly import write_plan
+        from logistics.io.folders import output_folder, write_manifest
+        from logistics.io.nightly import write_plan_files
 
-        folder = write_sweep_files(out_dir, self.rows(), self.impact_rows(), self.settings())
-        for o in self.outcomes:
-            s = o.scenario
-            nightly = o.replanned.nightly(
-                scenario=s.name,
-                scenario_file=str(s.path) if s.path is not None else None,
-                scenario_sha256=s.sha256 or None,
-                simulation_seed=o.seed,
-            )
-            write_plan(nightly, folder / PLANS_DIR / o.slug, self.network)
-        return folder
+        base = self.baseline.replanned.result.params
+        read = [base.get("network"), base.get("orders"), self.network.source]
+        read += [o.scenario.path for o in self.scenarios]
+        with output_folder(out_dir, inputs=(*read, *inputs)) as folder:
+            write_sweep_files(folder, self.rows(), self.impact_rows(), self.settings())
+            for o in self.outcomes:
+                s = o.scenario
+                nightly = o.replanned.nightly(
+                    scenario=s.name,
+                    scenario_file=str(s.path) if s.path is not None else None,
+                    scenario_sha256=s.sha256 or None,
+                    simulation_seed=o.seed,
+                )
+                plan_dir = folder / PLANS_DIR / o.slug
+                plan_dir.mkdir(parents=True)
+                write_plan_files(nightly, plan_dir, self.network)
+                write_manifest(plan_dir)
+        return Path(out_dir)

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from logistics import read_network
 from logistics.errors import InputError
+from logistics.io.manifest import MANIFEST_FILE, write_manifest
 from logistics.io.plan import (
     LEGS_FILE,
     ORDER_COLUMNS,
@@ -175,11 +176,12 @@ def _where(exc: pytest.ExceptionInfo[InputError]) -> list[str]:
 
 
 def test_files_have_the_contract_columns_in_order(tmp_path: Path, network: Network) -> None:
-    """write_plan writes the four files; orders.csv and legs.csv carry exactly the
-    contract's columns in the contract's order, with the values formatted as documented."""
+    """write_plan writes the four files and their manifest; orders.csv and legs.csv
+    carry exactly the contract's columns in the contract's order, with the values
+    formatted as documented."""
     folder = write_plan(_result(_plan()), tmp_path / "runs" / "plan", network)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [ORDERS_FILE, LEGS_FILE, SUMMARY_FILE, ROUTES_FILE]
+        [ORDERS_FILE, LEGS_FILE, SUMMARY_FILE, ROUTES_FILE, MANIFEST_FILE]
     )
     assert list(ORDER_COLUMNS) == CONTRACT_ORDER_COLUMNS
     assert list(PLAN_LEG_COLUMNS) == CONTRACT_LEG_COLUMNS
@@ -332,7 +334,7 @@ def test_no_plan_writes_summary_and_empty_tables(tmp_path: Path, network: Networ
     write_plan(_result(_plan()), tmp_path, network)
     write_plan(_result(None), tmp_path, network)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [ORDERS_FILE, LEGS_FILE, SUMMARY_FILE]
+        [ORDERS_FILE, LEGS_FILE, SUMMARY_FILE, MANIFEST_FILE]
     )
     assert _records(tmp_path / ORDERS_FILE) == [CONTRACT_ORDER_COLUMNS]
     assert _records(tmp_path / LEGS_FILE) == [CONTRACT_LEG_COLUMNS]
@@ -388,8 +390,11 @@ def test_routes_geojson_of_a_plan_without_legs(tmp_path: Path, network: Network)
 
 
 def _set_rows(path: Path, records: list[list[str]]) -> None:
+    """Rewrite a plan file and list it again in the manifest (a deliberate edit, so the
+    reader's own checks are what is tested, not the manifest's)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(records)
+    write_manifest(path.parent)
 
 
 def _set_cell(path: Path, row: int, column: str, value: str) -> None:
@@ -438,6 +443,7 @@ def test_missing_files_and_broken_summary(tmp_path: Path, network: Network) -> N
     write_plan(_result(_plan()), tmp_path, network)
     (tmp_path / LEGS_FILE).unlink()
     (tmp_path / SUMMARY_FILE).write_text('{\n  "status": \n}\n', encoding="utf-8")
+    write_manifest(tmp_path)
     with pytest.raises(InputError) as exc:
         read_plan(tmp_path)
     assert _where(exc) == ["legs.csv:-:-", "summary.json:3:-"]

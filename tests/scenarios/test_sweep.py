@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 import logistics as lg
 from logistics.cli import app
+from logistics.io.manifest import read_manifest, verify_folder
 from logistics.io.plan import read_plan
 from logistics.io.sweep import COMPARISON_COLUMNS, IMPACT_COLUMNS
 from logistics.io.write_orders import write_orders
@@ -180,8 +181,12 @@ def test_plant_outage_displaces_tonights_batches(pool_sweep) -> None:
 
 def test_files_are_written(pool_sweep) -> None:
     """comparison.csv (required columns, baseline first, one row per scenario),
-    impact.csv and a readable plan folder per scenario with p_breach on served orders."""
+    impact.csv and a readable plan folder per scenario with p_breach on served orders;
+    the sweep folder matches its manifest.json, which lists each plan folder (each
+    with a manifest of its own)."""
     sweep, out = pool_sweep
+    verify_folder(out)
+    assert set(read_manifest(out).folders) == {f"plans/{o.slug}" for o in sweep.outcomes}
     with (out / "comparison.csv").open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
@@ -366,12 +371,15 @@ def test_cli_broken_spec_exits_2(cli_inputs, tmp_path) -> None:
 
 
 def test_cli_simulate_writes_risk(pool_sweep, cli_inputs, tmp_path) -> None:
-    """`logistics simulate PLAN_DIR` writes risk.csv (a row per order) and sets p_breach
-    in orders.csv for every served order, leaving the other cells as they were."""
+    """`logistics simulate PLAN_DIR` on a sweep's plan folder writes risk.csv (a row per
+    order) and sets p_breach in orders.csv for every served order, leaving the other
+    cells as they were; the re-simulated folder and the sweep around it still match
+    their manifests."""
     _, out = pool_sweep
     orders, _ = cli_inputs
-    plan_dir = tmp_path / "plan"
-    shutil.copytree(out / "plans" / "baseline", plan_dir)
+    sweep_dir = tmp_path / "sweep"
+    shutil.copytree(out, sweep_dir)
+    plan_dir = sweep_dir / "plans" / "baseline"
     before, _ = read_plan(plan_dir)
     args = ["simulate", str(plan_dir), "--samples", "100", "--network", str(TINY)]
     result = CliRunner().invoke(app, [*args, "--orders", str(orders)])
@@ -386,6 +394,8 @@ def test_cli_simulate_writes_risk(pool_sweep, cli_inputs, tmp_path) -> None:
         replace(p, p_breach=None) for p in before.orders
     ]
     assert summary["stats"]["risk"]["samples"] == 100
+    verify_folder(sweep_dir)
+    assert "risk.csv" in {e.path for e in read_manifest(plan_dir).files}
 
 
 def test_unreachable_dask_address_is_a_configuration_error(tmp_path) -> None:

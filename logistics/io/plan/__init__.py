@@ -1,9 +1,10 @@
 """Plan outputs: writing a solve's plan folder and reading it back.
 
-A plan folder holds ``orders.csv``, ``legs.csv``, ``summary.json`` and
-``routes.geojson`` (see docs/data-contract.md, "Plan outputs"). Times are UTC with a
-``Z`` to the second. Euros have 2 decimals, and leg hours as few digits as needed,
-but never fewer than it takes to read the same float back; so
+A plan folder holds ``orders.csv``, ``legs.csv``, ``summary.json``,
+``routes.geojson`` and ``manifest.json`` (see docs/data-contract.md, "Plan outputs");
+it is written complete or not at all, and read only when it matches its manifest.
+Times are UTC with a ``Z`` to the second. Euros have 2 decimals, and leg hours as
+few digits as needed, but never fewer than it takes to read the same float back; so
 ``read_plan(write_plan(...))`` gives a plan equal to the written one when its times
 are whole seconds and ``p_breach`` has at most 4 decimals. ``v2v_h`` (apheresis to
 infusion) and ``apheresis_to_delivery_h`` are derived from the times and not read
@@ -23,7 +24,7 @@ from logistics.io.plan.layout import (
     SUMMARY_FILE,
 )
 from logistics.io.plan.reader import read_plan
-from logistics.io.plan.writer import write_plan
+from logistics.io.plan.writer import write_plan, write_plan_files
 
 __all__ = [
     "LEGS_FILE",
@@ -37,4 +38,5 @@ __all__ = [
     "money_text",
     "read_plan",
     "write_plan",
+    "write_plan_files",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
+from logistics.io.manifest import verify_folder
 from logistics.io.plan.cells import plan_time, probability, seq
 from logistics.io.plan.layout import (
     DIRECTIONS,
@@ -69,7 +70,10 @@ def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
     """Read a plan folder back: the Plan (itineraries rebuilt from legs.csv) and the
     content of summary.json.
 
-    ``plan_dir`` is a folder written by ``write_plan``. Every problem in the three
+    ``plan_dir`` is a folder written by ``write_plan``. Its files are first checked
+    against its manifest.json (:func:`logistics.io.manifest.verify_folder`): a
+    missing manifest, a missing, truncated or edited file, or a file it does not
+    list raises InputError naming the file. Then every problem in the three
     files is collected and raised as one InputError whose issues name the file, the
     row (header = 1) and the column. Unknown extra columns are logged as warnings and
     ignored. An order without legs in a direction has no
@@ -78,6 +82,7 @@ def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
     folder = Path(plan_dir)
     if not folder.is_dir():
         raise InputError([Issue(str(folder), None, None, "a plan folder", "no such folder")])
+    verify_folder(folder)
     issues = Issues()
     for name in (ORDERS_FILE, LEGS_FILE, SUMMARY_FILE):
         if not (folder / name).is_file():

@@ -1,4 +1,5 @@
-"""Writing a solve's plan folder: orders.csv, legs.csv, summary.json, routes.geojson."""
+"""Writing a solve's plan folder: orders.csv, legs.csv, summary.json, routes.geojson
+(and manifest.json, through :func:`logistics.io.folders.output_folder`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from logistics.io.folders import output_folder
 from logistics.io.legs import leg_rows
 from logistics.io.plan.cells import exact_text, money_text, time_text
 from logistics.io.plan.layout import (
@@ -24,29 +26,44 @@ if TYPE_CHECKING:  # the solver package (OR-Tools) is not needed to write or rea
     from logistics.solve.result import SolveResult
 
 
-def write_plan(result: SolveResult, out_dir: str | Path, network: Network) -> Path:
+def write_plan(
+    result: SolveResult,
+    out_dir: str | Path,
+    network: Network,
+    *,
+    inputs: Iterable[str | Path | None] = (),
+) -> Path:
     """Write the plan folder of ``result`` to ``out_dir`` and return the folder.
 
-    The folder is created (with its parents) when needed; files already there are
-    replaced. Without a plan (``result.plan is None``) orders.csv and legs.csv hold
-    only their headers, summary.json is written and no routes.geojson is left behind.
-    ``network`` is the network the plan was made on (the map's coordinates).
+    The folder is staged beside ``out_dir`` and put in place complete, with its
+    manifest.json (:func:`logistics.io.folders.output_folder`); an earlier output
+    folder there is replaced whole. ``out_dir`` is refused (InputError) when it holds
+    or would replace an input: the bundle and order book the solve recorded, or any
+    of ``inputs``. See :func:`write_plan_files` for the files.
     """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    recorded = (result.params.get("network"), result.params.get("orders"))
+    with output_folder(out_dir, inputs=(*recorded, *inputs)) as folder:
+        write_plan_files(result, folder, network)
+    return Path(out_dir)
+
+
+def write_plan_files(result: SolveResult, folder: Path, network: Network) -> None:
+    """Write orders.csv, legs.csv, summary.json and routes.geojson of ``result`` into
+    the existing ``folder`` (no manifest: see :func:`write_plan`).
+
+    Without a plan (``result.plan is None``) orders.csv and legs.csv hold only their
+    headers, summary.json is written and there is no routes.geojson. ``network`` is
+    the network the plan was made on (the map's coordinates).
+    """
     plan = result.plan
     orders = plan.orders if plan is not None else ()
     _write_csv(folder / ORDERS_FILE, ORDER_COLUMNS, (_order_row(o) for o in orders))
     _write_csv(folder / LEGS_FILE, PLAN_LEG_COLUMNS, _leg_rows(orders))
     (folder / SUMMARY_FILE).write_text(result.to_json() + "\n", encoding="utf-8")
-    routes = folder / ROUTES_FILE
-    if plan is None:
-        routes.unlink(missing_ok=True)  # a stale map of an earlier run would mislead
-    else:
+    if plan is not None:
         from logistics.io.geojson import write_routes  # geopandas only when writing
 
-        write_routes(plan, network, routes)
-    return folder
+        write_routes(plan, network, folder / ROUTES_FILE)
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> None:
