@@ -268,7 +268,8 @@ def simulate_plan(
         "v2v med h",
         "v2v p90 h",
     ):
-        risky.add_column(col, justify="left" if col in ("order", "centre", "site") else "right")
+        ids = col in ("order", "centre", "site")
+        risky.add_column(col, justify="left" if ids else "right", overflow="fold")
     for r in rows[:10]:
         risky.add_row(
             r["order_id"],
