@@ -50,7 +50,7 @@ def read_orders(source: OrderSource, network: Network) -> OrderBook:
     """
     issues = Issues()
     name, records, source_name = _records(source, issues)
-    rows = parse_records(name, records, schemas.ORDERS, issues, refuse=_identifying)
+    rows = parse_records(name, records, schemas.ORDERS, issues, closed=True)
     check_unique(name, rows, "order_id", issues)
     orders = [order for row in rows if (order := _order(name, row, network, issues))]
     if issues.errors:
@@ -155,9 +155,3 @@ def _times(name: str, row: Row, tz: str, issues: Issues) -> dict[str, datetime |
             issues.add(name, row.row, "committed_apheresis", str(exc), raw)
             row.bad.add("committed_apheresis")
     return times
-
-
-def _identifying(column: str) -> str | None:
-    if column.lower().replace(" ", "_").replace("-", "_") in schemas.IDENTIFYING_COLUMNS:
-        return "no patient-identifying column (orders carry a pseudonymous order_id only)"
-    return None
