@@ -85,18 +85,20 @@ class Bound:
 
     def problem(self, value: Any) -> str | None:
         """None when ``value`` (a parsed TOML or Python value) is in bounds, else what
-        was expected: the lower bound alone when only that is broken."""
+        was expected (the whole range)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             return self.expected()
         if self.kind is int and not isinstance(value, int):
             return self.expected()
         if not math.isfinite(value):
             return self.expected()
-        if value < self.low or (self.low_open and value == self.low):
-            return self.low_text()
-        if value > self.high:
+        if self.below(value) or value > self.high:
             return self.expected()
         return None
+
+    def below(self, value: float) -> bool:
+        """True when the number ``value`` breaks the lower bound."""
+        return value < self.low or (self.low_open and value == self.low)
 
     def check(self, value: Any) -> Any:
         """``value`` as an int or float; ValueError naming the range otherwise."""
