@@ -22,7 +22,15 @@ from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
 from logistics.io import schemas
 from logistics.io.order_checks import network_problems
-from logistics.io.table import Issues, Row, check_unique, csv_records, parse_records, read_text
+from logistics.io.table import (
+    Issues,
+    Row,
+    check_unique,
+    csv_records,
+    parse_records,
+    read_text,
+    what_is,
+)
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook, order_problems
 
@@ -66,7 +74,7 @@ def _records(source: OrderSource, issues: Issues) -> tuple[str, list[list[str]],
     if source is None or isinstance(source, str | Path):
         path = Path(source) if source is not None else default_orders()
         if not path.is_file():
-            raise InputError([Issue(str(path), None, None, "an orders CSV file", "no such file")])
+            raise InputError([Issue(str(path), None, None, "an orders CSV file", what_is(path))])
         text = read_text(path, issues)
         records = [] if text is None else csv_records(path.name, text, issues)
         return path.name, records, str(path)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from logistics.io.bounds import check_date, check_moment
+from logistics.io.bounds import check_date, check_moment, date_range_text
 from logistics.model.calendar import OpeningHours, parse_clock_times, parse_weekdays
 from logistics.model.constants import TEMPERATURES
 
@@ -171,5 +171,7 @@ def day_bound(text: str, tz: str, *, end: bool) -> datetime:
         return local.astimezone(UTC)
     try:
         return local_datetime(text, tz)
-    except ValueError:
+    except ValueError as exc:
+        if date_range_text() in str(exc):
+            raise ValueError(f"an ISO 8601 date or datetime {date_range_text()}") from None
         raise ValueError("an ISO 8601 date or datetime") from None

@@ -23,7 +23,7 @@ from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io.bounds import SCENARIO, SCENARIO_FACTOR, check_moment
 from logistics.io.scenarios_check import cross_check
-from logistics.io.table import Issues
+from logistics.io.table import Issues, what_is
 from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, RESOURCES
 from logistics.model.network import Network
@@ -360,7 +360,7 @@ def read_scenario(path: str | Path, network: Network | None = None) -> Scenario:
     path = Path(path)
     reader = _Reader(path)
     if not path.is_file():
-        raise InputError([Issue(str(path), None, None, "a scenario TOML file", "no such file")])
+        raise InputError([Issue(str(path), None, None, "a scenario TOML file", what_is(path))])
     loaded = load_toml(path, reader.issues)
     if loaded is not None:
         name, description, times, items, top = _parse(reader, loaded)

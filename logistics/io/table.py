@@ -58,6 +58,24 @@ class Row:
         return not self.bad.intersection(columns)
 
 
+def what_is(path: Path) -> str:
+    """What stands at ``path`` when it is not a readable file: ``no such file``, ``a
+    folder`` or ``not a regular file``."""
+    if path.is_dir():
+        return "a folder"
+    return "not a regular file" if path.exists() else "no such file"
+
+
+def check_optional(path: Path, issues: Issues) -> bool:
+    """True when the optional file ``path`` is there; something else than a file (a
+    folder) at its place is an issue."""
+    if path.is_file():
+        return True
+    if path.exists():
+        issues.add(path.name, None, None, "a file", what_is(path))
+    return False
+
+
 def read_text(path: Path, issues: Issues) -> str | None:
     """Read a file as text, keeping undecodable bytes visible; record its hash."""
     try:

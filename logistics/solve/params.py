@@ -100,10 +100,12 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams
     if loaded is None:
         raise InputError(found.errors)
     issues: list[Issue] = []
+    top, _ = loaded.locate("")
 
     def add(table: str, key: str | None, expected: str, got: Any) -> None:
         where = f"{table}.{key}" if key is not None else table
-        issues.append(Issue(source.name, loaded.line(table, key), where, expected, repr(got)))
+        line = loaded.line(table, key) or top.get(table)
+        issues.append(Issue(source.name, line, where, expected, repr(got)))
 
     def table(name: str, within: dict[str, Any]) -> dict[str, Any]:
         value = within.get(name.rsplit(".", 1)[-1], {})
@@ -115,9 +117,7 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams
     doc = loaded.data
     for key in doc:
         if key not in ("weights", "solver"):
-            issues.append(
-                Issue(source.name, loaded.line(key), key, "a [weights] or [solver] table", key)
-            )
+            add(key, None, "a [weights] or [solver] table", key)
     w = table("weights", doc)
     prio_raw = table("weights.priority", w) if "priority" in w else {}
     w.pop("priority", None)
