@@ -175,12 +175,10 @@ def _header_ok(
             ok = False
         elif column in schema:
             pass
-        elif why := column_problem(column):
+        elif why := column_problem(column):  # an error; its cells are never read
             issues.add(name, 1, column, why, column)
-            ok = False
         elif closed:
             issues.add(name, 1, column, f"one of the columns {', '.join(schema)}", column)
-            ok = False
         else:
             issues.warn(f"{name}:1:{column}: unknown column kept and ignored")
         seen.add(column)
