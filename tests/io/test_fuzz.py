@@ -15,12 +15,15 @@ tests/io/test_fuzz.py``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
+import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -252,6 +255,20 @@ HOSTILE_TOML = [
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 
 
+_HOSTILE_CELL = st.one_of(
+    st.sampled_from(HOSTILE_CELLS),
+    st.sampled_from(HOSTILE_CELLS),
+    st.sampled_from(HOSTILE_CELLS),
+    _TEXT,
+)
+_HOSTILE_TOML = st.one_of(
+    st.sampled_from(HOSTILE_TOML),
+    st.sampled_from(HOSTILE_TOML),
+    st.sampled_from(HOSTILE_TOML),
+    _TEXT,
+)
+
+
 def _hash(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
@@ -310,9 +327,10 @@ def _cell(data: bytes, draw: Callable) -> bytes:
         return data
     if not rows:
         return data
-    r = draw(st.integers(0, len(rows) - 1))
+    header = len(rows) == 1 or draw(st.integers(0, 9)) == 0  # mostly a data row
+    r = 0 if header else draw(st.integers(1, len(rows) - 1))
     c = draw(st.integers(0, max(len(rows[r]) - 1, 0)))
-    value = draw(st.one_of(st.sampled_from(HOSTILE_CELLS), _TEXT))
+    value = draw(_HOSTILE_CELL)
     if rows[r]:
         rows[r][c] = value
     buffer = io.StringIO(newline="")
@@ -326,7 +344,7 @@ def _toml_value(data: bytes, draw: Callable) -> bytes:
     if not keyed:
         return data
     i = draw(st.sampled_from(keyed))
-    value = draw(st.one_of(st.sampled_from(HOSTILE_TOML), _TEXT))
+    value = draw(_HOSTILE_TOML)
     key = lines[i].split("=", 1)[0]
     lines[i] = f"{key}= {value}"
     return "\n".join(lines).encode("utf-8", errors="surrogateescape")
@@ -362,20 +380,41 @@ def _bytes(data: bytes, draw: Callable) -> bytes:
 
 
 def _mutate(name: str, data: bytes, draw: Callable) -> bytes:
-    kinds: list[Callable[[bytes, Callable], bytes]] = [_line, _bytes]
-    kinds += [_cell, _cell] if name.endswith(".csv") else [_toml_value, _toml_value]
-    first = draw(st.sampled_from(kinds))(data, draw)
-    if draw(st.integers(0, 4)) == 0:  # sometimes a second mutation of the same file
-        return draw(st.sampled_from(kinds))(first, draw)
-    return first
+    value = _cell if name.endswith(".csv") else _toml_value
+    kinds: list[Callable[[bytes, Callable], bytes]] = [_line, _bytes, value, value, value, value]
+    for _ in range(draw(st.integers(1, 3))):  # up to three mutations of the same file
+        data = draw(st.sampled_from(kinds))(data, draw)
+    return data
 
 
 # --- the readers of each target ---
 
 
+def _sane(value: Any, seen: set[int], where: str = "result") -> None:
+    """Every number a reader returns is finite and every date lies in 2000-2101 (the
+    supported range, a default window's end past 2100 included)."""
+    if id(value) in seen or isinstance(value, str | bytes | bool | int | type(None)):
+        return
+    seen.add(id(value))
+    if isinstance(value, float):
+        assert math.isfinite(value), f"{where} = {value!r}"
+    elif isinstance(value, datetime | date):
+        assert 2000 <= value.year <= 2101, f"{where} = {value!r}"
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            _sane(getattr(value, f.name), seen, f"{where}.{f.name}")
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _sane(k, seen, f"{where}[{k!r}]")
+            _sane(v, seen, f"{where}[{k!r}]")
+    elif isinstance(value, tuple | list | frozenset | set):
+        for k, v in enumerate(value):
+            _sane(v, seen, f"{where}[{k}]")
+
+
 def _only_input_errors(run: Callable[[], Any]) -> None:
     try:
-        run()
+        _sane(run(), set())
     except InputError as exc:
         assert exc.issues, "an InputError without issues"
         for issue in exc.issues:
@@ -394,8 +433,9 @@ def _target(kind: str, folder: Path) -> None:
         network = read_network(folder)
         book = read_orders(folder / "orders.csv", network)
 
-        def scenario() -> None:
-            apply(read_scenario(folder / "scenario.toml", network), network, book)
+        def scenario() -> tuple:
+            spec = read_scenario(folder / "scenario.toml", network)
+            return spec, apply(spec, network, book)
 
         _only_input_errors(scenario)
     else:
