@@ -21,8 +21,8 @@ from logistics.cli.common import (
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network
-from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.bounds import CLI
+from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
 from logistics.model.constants import TEMPERATURES, Material, SiteKind
 from logistics.model.itinerary import Itinerary

@@ -125,7 +125,7 @@ _HOURS = Bound(float, 0, 720, what=_H)  # 30 days: longer than any leg or delay
 _POSITIVE_HOURS = Bound(float, 0, 720, low_open=True, what=_H)
 
 # CSV columns of the bundle (file -> column -> bound).
-CSV: Mapping[str, Mapping[str, Bound]] = _table(
+CSV: Mapping[str, Mapping[str, Bound]] = MappingProxyType(
     {
         "sites.csv": _table(
             {

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from logistics.io import parsers as p
-from logistics.io.bounds import check_date
 from logistics.io import places
+from logistics.io.bounds import check_date
 from logistics.io.table import Col, Issues, Row, check_optional, read_csv
 from logistics.model.sites import Site
 

@@ -21,7 +21,6 @@ from logistics.io import bounds
 from logistics.io.bounds import Bound
 from logistics.io.parsers import timezone
 
-
 HOSTILE_NUMBERS = ["inf", "-inf", "nan", "1e308", "-1e308", "abc"]
 
 

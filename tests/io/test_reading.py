@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from logistics.errors import InputError
-from logistics.io import default_bundle, read_network, read_orders
-from logistics.io import schemas
+from logistics.io import default_bundle, read_network, read_orders, schemas
 from logistics.model.calendar import OpeningHours
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
