@@ -74,6 +74,17 @@ class SolveParams:
         return d
 
 
+# keyword overrides of load_params -> the command-line option that sets them
+_OPTIONS = {
+    "time_limit_s": "--time-limit",
+    "seed": "--seed",
+    "workers": "--workers",
+    "quantile": "--quantile",
+    "max_breach": "--max-breach",
+    "risk_samples": "--risk-samples",
+}
+
+
 def default_config() -> Path:
     """The packaged solver.toml (config/solver.toml in the repository)."""
     return embedded_path("logistics._config", "solver.toml")
@@ -83,8 +94,9 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams
     """SolveParams from a solver.toml, then keyword overrides that are not None.
 
     ``path`` is the solver.toml to read (default: the packaged ``config/solver.toml``).
-    Every number is checked against its bound (``logistics.io.bounds.SOLVER`` and
-    ``WEIGHTS``).
+    Every number, of the file and of the overrides, is checked against its bound
+    (``logistics.io.bounds.SOLVER`` and ``WEIGHTS``); an override out of bounds is
+    reported against the command-line option that sets it.
 
     Raises InputError naming the file, line and key for anything it cannot use.
     """
@@ -147,8 +159,13 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams
             add("solver", key, problem, value)
         else:
             solver[key] = SOLVER[key].check(value)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    for key, value in given.items():
+        if key in SOLVER and (problem := SOLVER[key].problem(value)) is not None:
+            option = _OPTIONS.get(key, key)
+            issues.append(Issue("command line", None, option, problem, str(value)))
     if issues:
         raise InputError(issues)
     weights = Weights(**values, **({"priority": prio} if prio else {}))  # type: ignore[arg-type]
-    solver.update({k: v for k, v in overrides.items() if v is not None})
+    solver.update(given)
     return SolveParams(weights=weights, **solver)

@@ -346,3 +346,17 @@ def test_read_scenario_raises_input_error_only(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_scenario(spec)
     assert [i.column for i in exc.value.issues] == ["disruption[1].factor"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--time-limit", "inf"), ("--time-limit", "nan"), ("--seed", "99999999999")],
+)
+def test_plan_options_bounded(tiny: Path, tmp_path: Path, cli: Callable, option, value) -> None:
+    """`logistics plan` refuses a non-finite time limit or a seed beyond its bound with
+    exit 2 naming the option, before solving (no plan folder is written)."""
+    out = tmp_path / "out"
+    args = ["--network", str(tiny), "--orders", str(tiny / "orders.csv"), "--out", str(out)]
+    run = cli("plan", *args, option, value)
+    _refused(run, f"command line:-:{option}")
+    assert not out.exists()
