@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,8 @@ from logistics.cli.common import (
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
+from logistics.io.bounds import CLI
+from logistics.io.parsers import iso_date
 from logistics.io.write_orders import write_orders
 from logistics.synth import generate_orders
 
@@ -72,22 +73,27 @@ def _summary(network, book) -> None:
 @guarded
 def make_orders(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write orders.csv.")],
-    n: Annotated[int, typer.Option("--n", min=1, help="Number of orders.")] = 200,
+    n: Annotated[int, typer.Option("--n", help="Number of orders (1..100000).")] = 200,
     start: Annotated[
         str, typer.Option("--start", help="First apheresis date (ISO).")
     ] = "2026-12-07",
-    days: Annotated[int, typer.Option("--days", min=1, help="Horizon in days.")] = 28,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 42,
+    days: Annotated[int, typer.Option("--days", help="Horizon in days (1..366).")] = 28,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (0..9999).")] = 42,
     network_dir: NetworkOption = None,
 ) -> None:
     """Write a seeded synthetic order book (pseudonymous ids only)."""
-    network = read_network(network_dir)
+    issues = [
+        Issue("command line", None, option, problem, str(value))
+        for option, value in (("--n", n), ("--days", days), ("--seed", seed))
+        if (problem := CLI[f"make-orders {option}"].problem(value)) is not None
+    ]
     try:
-        first = date.fromisoformat(start)
-    except ValueError:
-        raise InputError(
-            [Issue("command line", None, "--start", "an ISO 8601 date", start)]
-        ) from None
+        first = iso_date(start)
+    except ValueError as exc:
+        issues.append(Issue("command line", None, "--start", str(exc), start))
+    if issues:
+        raise InputError(issues)
+    network = read_network(network_dir)
     book = generate_orders(network, n, first, days, seed)
     write_orders(book, network, out_file)
     err.print(f"wrote {len(book)} orders to {out_file}")

@@ -23,6 +23,7 @@ from logistics.cli.common import (
 )
 from logistics.errors import InputError, Issue
 from logistics.io import read_network
+from logistics.io.bounds import CLI
 from logistics.io.legs import LEG_COLUMNS, leg_rows, utc_text
 from logistics.io.parsers import local_datetime
 from logistics.model.constants import TEMPERATURES, Material, SiteKind
@@ -95,6 +96,8 @@ def route(
                 temperature,
             )
         )
+    if (problem := CLI["--alternatives"].problem(alternatives)) is not None:
+        problems.append(Issue("command line", None, "--alternatives", problem, str(alternatives)))
     if quantile is not None and not 0 < quantile < 1:
         problems.append(
             Issue("command line", None, "--quantile", "a number between 0 and 1", str(quantile))

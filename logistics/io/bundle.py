@@ -12,7 +12,7 @@ from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
 from logistics.io import schemas
 from logistics.io.holidays import add_bundle_holidays
-from logistics.io.table import Issues, Row, check_unique, read_csv
+from logistics.io.table import Issues, Row, check_optional, check_unique, read_csv, what_is
 from logistics.io.tomlfiles import read_network_toml, read_therapies
 from logistics.model.calendar import SiteCalendar, validate_subdivision
 from logistics.model.capacity import Capacity
@@ -59,7 +59,8 @@ def read_network(path: str | Path | None = None) -> Network:
         raise InputError([Issue(str(folder), None, None, "a bundle folder", "no such folder")])
     for required in ("sites.csv", "lanes.csv", "therapies.toml", "capacity.csv"):
         if not (folder / required).is_file():
-            issues.add(required, None, None, f"a file {required} in {folder}", "no such file")
+            got = what_is(folder / required)
+            issues.add(required, None, None, f"a file {required} in {folder}", got)
 
     site_rows = _read(folder / "sites.csv", schemas.SITES, issues, "site_id")
     territories = _read_territories(folder, issues)
@@ -130,7 +131,7 @@ def _read(path: Path, schema: dict, issues: Issues, unique: str | None = None) -
 
 def _read_territories(folder: Path, issues: Issues) -> TerritoryMap:
     path = folder / "territories.csv"
-    if not path.is_file():
+    if not check_optional(path, issues):
         path = Path(str(files("logistics") / "defaults" / "territories.csv"))
     by_sub: dict[tuple[str, str], str] = {}
     by_country: dict[str, str] = {}
@@ -218,8 +219,8 @@ def _build_sites(rows: list[Row], territories: TerritoryMap, issues: Issues) -> 
 def _build_customs(folder: Path, issues: Issues, sites: dict[str, Site]) -> tuple[CustomsRule, ...]:
     path = folder / "customs.csv"
     used = sorted({s.territory for s in sites.values()})
-    if not path.is_file():
-        if len(used) > 1:
+    if not check_optional(path, issues):
+        if len(used) > 1 and not path.exists():
             issues.add(
                 "customs.csv",
                 None,

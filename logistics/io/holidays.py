@@ -14,7 +14,8 @@ from pathlib import Path
 
 from logistics.io import parsers as p
 from logistics.io import places
-from logistics.io.table import Col, Issues, Row, read_csv
+from logistics.io.bounds import check_date
+from logistics.io.table import Col, Issues, Row, check_optional, read_csv
 from logistics.model.sites import Site
 
 Holiday = date | tuple[int, int]  # one date, or (month, day) every year
@@ -30,9 +31,10 @@ def holiday_date(text: str) -> Holiday:
         else:
             return (day.month, day.day)
     try:
-        return p.iso_date(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("a date YYYY-MM-DD, or --MM-DD for every year") from None
+    return check_date(day, "a date YYYY-MM-DD (or --MM-DD for every year)")
 
 
 SCHEMA = {
@@ -51,7 +53,7 @@ def add_bundle_holidays(
     the sites each row covers (the same sites when there is no such file); problems go
     to ``issues``."""
     path = folder / "holidays.csv"
-    if not path.is_file():
+    if not check_optional(path, issues):
         return sites
     dates: dict[str, set[date]] = {}
     yearly: dict[str, set[tuple[int, int]]] = {}

@@ -22,7 +22,15 @@ from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
 from logistics.io import schemas
 from logistics.io.order_checks import network_problems
-from logistics.io.table import Issues, Row, check_unique, csv_records, parse_records, read_text
+from logistics.io.table import (
+    Issues,
+    Row,
+    check_unique,
+    csv_records,
+    parse_records,
+    read_text,
+    what_is,
+)
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook, order_problems
 
@@ -50,7 +58,7 @@ def read_orders(source: OrderSource, network: Network) -> OrderBook:
     """
     issues = Issues()
     name, records, source_name = _records(source, issues)
-    rows = parse_records(name, records, schemas.ORDERS, issues, refuse=_identifying)
+    rows = parse_records(name, records, schemas.ORDERS, issues, closed=True)
     check_unique(name, rows, "order_id", issues)
     orders = [order for row in rows if (order := _order(name, row, network, issues))]
     if issues.errors:
@@ -66,7 +74,7 @@ def _records(source: OrderSource, issues: Issues) -> tuple[str, list[list[str]],
     if source is None or isinstance(source, str | Path):
         path = Path(source) if source is not None else default_orders()
         if not path.is_file():
-            raise InputError([Issue(str(path), None, None, "an orders CSV file", "no such file")])
+            raise InputError([Issue(str(path), None, None, "an orders CSV file", what_is(path))])
         text = read_text(path, issues)
         records = [] if text is None else csv_records(path.name, text, issues)
         return path.name, records, str(path)
@@ -155,9 +163,3 @@ def _times(name: str, row: Row, tz: str, issues: Issues) -> dict[str, datetime |
             issues.add(name, row.row, "committed_apheresis", str(exc), raw)
             row.bad.add("committed_apheresis")
     return times
-
-
-def _identifying(column: str) -> str | None:
-    if column.lower().replace(" ", "_").replace("-", "_") in schemas.IDENTIFYING_COLUMNS:
-        return "no patient-identifying column (orders carry a pseudonymous order_id only)"
-    return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
+from logistics.io.bounds import check_date, check_moment, date_range_text
 from logistics.model.calendar import OpeningHours, parse_clock_times, parse_weekdays
 from logistics.model.constants import TEMPERATURES
 
@@ -66,11 +68,12 @@ def boolean(text: str) -> bool:
 
 
 def iso_date(text: str) -> date:
-    """An ISO 8601 calendar date."""
+    """An ISO 8601 calendar date from 2000-01-01 to 2100-12-31."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError("an ISO 8601 date (YYYY-MM-DD)") from None
+    return check_date(day, "an ISO 8601 date")
 
 
 def clock(text: str) -> int:
@@ -81,12 +84,15 @@ def clock(text: str) -> int:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def timezone(text: str) -> str:
-    """An IANA time zone name."""
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("an IANA time zone name such as 'Europe/Paris'") from None
+    """An IANA time zone name that names a zone (not a folder such as ``Europe``)."""
+    if text not in _zones():
+        raise ValueError("an IANA time zone name such as 'Europe/Paris'")
     return text
 
 
@@ -151,6 +157,7 @@ def local_datetime(text: str, tz: str) -> datetime:
         raise ValueError("an ISO 8601 datetime such as 2026-12-08T13:00") from None
     if len(text) <= 10:
         raise ValueError("an ISO 8601 datetime such as 2026-12-08T13:00")
+    check_moment(value, "an ISO 8601 datetime")
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz))
     return value.astimezone(UTC)
@@ -164,5 +171,7 @@ def day_bound(text: str, tz: str, *, end: bool) -> datetime:
         return local.astimezone(UTC)
     try:
         return local_datetime(text, tz)
-    except ValueError:
+    except ValueError as exc:
+        if date_range_text() in str(exc):
+            raise ValueError(f"an ISO 8601 date or datetime {date_range_text()}") from None
         raise ValueError("an ISO 8601 date or datetime") from None

@@ -21,8 +21,9 @@ from typing import Any
 
 from logistics.embedded import embedded_path
 from logistics.errors import InputError, Issue
+from logistics.io.bounds import SCENARIO, SCENARIO_FACTOR, check_moment
 from logistics.io.scenarios_check import cross_check
-from logistics.io.table import Issues
+from logistics.io.table import Issues, what_is
 from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, RESOURCES
 from logistics.model.network import Network
@@ -106,6 +107,7 @@ def _time(value: Any) -> datetime:
         raise ValueError(expected)
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(expected + " (a scenario has no site to take a local time from)")
+    check_moment(moment, expected.split(",")[0])
     return moment.astimezone(UTC)
 
 
@@ -141,9 +143,11 @@ def _description(value: Any) -> str:
 
 
 def _seed(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError
-    return value
+    return SCENARIO["seed"].check(value)
+
+
+def _add_h(value: Any) -> float:
+    return SCENARIO["add_h"].check(value)
 
 
 def _resource(value: Any) -> str:
@@ -176,17 +180,23 @@ _FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = MappingProxyType(
             _text_list(_is_country),
         ),
         "resource": (f"one of {', '.join(RESOURCES)}", _resource),
-        "add_h": ("a number of hours >= 0", _number),
+        "add_h": (SCENARIO["add_h"].expected(), _add_h),
         "factor": ("a number", _number),
-        "seed": ("a whole number", _seed),
+        "seed": (SCENARIO["seed"].expected(), _seed),
     }
 )
 
 
-def _factor_expected(kind: DisruptionKind) -> str:
+def _factor_expected(kind: DisruptionKind, value: Any = None) -> str:
+    """What a kind's factor must be: its lower bound alone when only that is broken
+    (``value`` below it), else its range (logistics.io.bounds.SCENARIO_FACTOR)."""
+    bound = SCENARIO_FACTOR[kind.value]
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not (number and math.isfinite(value) and bound.below(value)):
+        return bound.expected()
     if kind in ZERO_FACTOR_KINDS:
-        return "a number >= 0 (0 = no capacity)"
-    return "a number > 0"
+        return f"{bound.low_text()} (0 = no capacity)"
+    return bound.low_text()
 
 
 def _parse_disruption(
@@ -230,17 +240,10 @@ def _parse_disruption(
             continue
         expected, parse = _FIELDS[key]
         if key == "factor":
-            expected = _factor_expected(kind)
+            expected, parse = _factor_expected(kind, value), SCENARIO_FACTOR[kind.value].check
         try:
             parsed = parse(value)
         except ValueError:
-            reader.add(line(key), f"{prefix}.{key}", expected, value)
-            ok = False
-            continue
-        bad_factor = key == "factor" and (
-            parsed < 0 or (parsed == 0 and kind not in ZERO_FACTOR_KINDS)
-        )
-        if bad_factor or (key == "add_h" and parsed < 0):
             reader.add(line(key), f"{prefix}.{key}", expected, value)
             ok = False
             continue
@@ -357,7 +360,7 @@ def read_scenario(path: str | Path, network: Network | None = None) -> Scenario:
     path = Path(path)
     reader = _Reader(path)
     if not path.is_file():
-        raise InputError([Issue(str(path), None, None, "a scenario TOML file", "no such file")])
+        raise InputError([Issue(str(path), None, None, "a scenario TOML file", what_is(path))])
     loaded = load_toml(path, reader.issues)
     if loaded is not None:
         name, description, times, items, top = _parse(reader, loaded)

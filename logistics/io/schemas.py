@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from logistics.io import parsers as p
 from logistics.io import places
+from logistics.io.bounds import CSV
+from logistics.io.personal import order_id
 from logistics.io.table import Col
 from logistics.model.constants import MATERIALS, MODES, ORDER_STATUSES, RESOURCES, SITE_KINDS
 
 
 def _default_hours(raw: dict[str, str]) -> str:
     return "24/7" if raw.get("kind") == "airport" else "Mo-Fr 08:00-18:00"
-
-
-def _latitude(text: str) -> float:
-    value = p.number(text, minimum=None)
-    if not -90 <= value <= 90:
-        raise ValueError("a latitude in degrees from -90 to 90")
-    return value
-
-
-def _longitude(text: str) -> float:
-    value = p.number(text, minimum=None)
-    if not -180 <= value <= 180:
-        raise ValueError("a longitude in degrees from -180 to 180")
-    return value
 
 
 def _priority(text: str) -> int:
@@ -40,8 +26,8 @@ SITES = {
     "kind": Col(p.choice(*SITE_KINDS), required=True),
     "country": Col(places.country, required=True),
     "subdivision": Col(places.subdivision),
-    "lat": Col(_latitude, required=True),
-    "lon": Col(_longitude, required=True),
+    "lat": Col(CSV["sites.csv"]["lat"].parse, required=True),
+    "lon": Col(CSV["sites.csv"]["lon"].parse, required=True),
     "timezone": Col(
         p.timezone, default=lambda raw: places.default_timezone(raw.get("country", ""))
     ),
@@ -51,20 +37,23 @@ SITES = {
     "apheresis_ready": Col(p.clock, default=13 * 60),
 }
 
+_LANE = CSV["lanes.csv"]
+_CUSTOMS = CSV["customs.csv"]
+
 LANES = {
     "lane_id": Col(p.ident, required=True),
     "carrier": Col(required=True),
     "mode": Col(p.choice(*MODES), required=True),
     "from_site": Col(p.ident, required=True),
     "to_site": Col(p.ident, required=True),
-    "duration_h": Col(partial(p.number, positive=True), required=True),
-    "duration_p90_h": Col(partial(p.number, positive=True)),
+    "duration_h": Col(_LANE["duration_h"].parse, required=True),
+    "duration_p90_h": Col(_LANE["duration_p90_h"].parse),
     "departures": Col(p.departures, default=()),
     "days": Col(p.weekdays, default=frozenset(range(7))),
-    "lead_time_h": Col(p.number),
+    "lead_time_h": Col(_LANE["lead_time_h"].parse),
     "temperatures": Col(p.temperatures, required=True),
-    "capacity": Col(p.count),
-    "cost_eur": Col(p.number, required=True),
+    "capacity": Col(_LANE["capacity"].parse),
+    "cost_eur": Col(_LANE["cost_eur"].parse, required=True),
     "valid_from": Col(p.iso_date),
     "valid_to": Col(p.iso_date),
 }
@@ -81,10 +70,10 @@ CUSTOMS = {
     "to_territory": Col(p.ident, required=True),
     "mode": Col(p.choice(*MODES)),
     "material": Col(p.choice(*MATERIALS)),
-    "clearance_median_h": Col(p.number, required=True),
-    "clearance_p90_h": Col(p.number, required=True),
+    "clearance_median_h": Col(_CUSTOMS["clearance_median_h"].parse, required=True),
+    "clearance_p90_h": Col(_CUSTOMS["clearance_p90_h"].parse, required=True),
     "office_hours": Col(p.opening_hours, default=lambda raw: p.opening_hours("24/7")),
-    "import_release_h": Col(p.number, default=0.0),
+    "import_release_h": Col(_CUSTOMS["import_release_h"].parse, default=0.0),
 }
 
 CAPACITY = {
@@ -92,11 +81,11 @@ CAPACITY = {
     "resource": Col(p.choice(*RESOURCES), required=True),
     "weekday": Col(p.weekdays),
     "date": Col(p.iso_date),
-    "slots": Col(p.count, required=True),
+    "slots": Col(CSV["capacity.csv"]["slots"].parse, required=True),
 }
 
 ORDERS = {
-    "order_id": Col(p.ident, required=True),
+    "order_id": Col(order_id, required=True),
     "therapy": Col(p.ident, required=True),
     "treatment_centre": Col(p.ident, required=True),
     "apheresis_earliest": Col(required=True),  # parsed with the centre's time zone
@@ -106,48 +95,3 @@ ORDERS = {
     "committed_site": Col(p.ident),
     "committed_apheresis": Col(),
 }
-
-# Column names that would carry patient-identifying data: refused in orders.csv.
-IDENTIFYING_COLUMNS = frozenset(
-    {
-        "name",
-        "patient",
-        "patient_name",
-        "first_name",
-        "firstname",
-        "given_name",
-        "last_name",
-        "lastname",
-        "surname",
-        "family_name",
-        "full_name",
-        "initials",
-        "dob",
-        "date_of_birth",
-        "birth_date",
-        "birthdate",
-        "birthday",
-        "age",
-        "nhs_number",
-        "nhs_no",
-        "chi_number",
-        "ssn",
-        "social_security_number",
-        "national_id",
-        "national_insurance_number",
-        "insurance_number",
-        "passport",
-        "mrn",
-        "medical_record_number",
-        "hospital_number",
-        "patient_id_number",
-        "address",
-        "street",
-        "postcode",
-        "zip",
-        "email",
-        "phone",
-        "telephone",
-        "mobile",
-    }
-)

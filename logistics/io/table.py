@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.errors import Issue
+from logistics.io.personal import column_problem
 
 _BAD_BYTES = re.compile(r"[\udc80-\udcff]+")
 
@@ -57,6 +58,24 @@ class Row:
         return not self.bad.intersection(columns)
 
 
+def what_is(path: Path) -> str:
+    """What stands at ``path`` when it is not a readable file: ``no such file``, ``a
+    folder`` or ``not a regular file``."""
+    if path.is_dir():
+        return "a folder"
+    return "not a regular file" if path.exists() else "no such file"
+
+
+def check_optional(path: Path, issues: Issues) -> bool:
+    """True when the optional file ``path`` is there; something else than a file (a
+    folder) at its place is an issue."""
+    if path.is_file():
+        return True
+    if path.exists():
+        issues.add(path.name, None, None, "a file", what_is(path))
+    return False
+
+
 def read_text(path: Path, issues: Issues) -> str | None:
     """Read a file as text, keeping undecodable bytes visible; record its hash."""
     try:
@@ -77,19 +96,17 @@ def _bad_utf8(cell: str) -> str | None:
 
 
 def read_csv(
-    path: Path,
-    schema: Mapping[str, Col],
-    issues: Issues,
-    refuse: Callable[[str], str | None] | None = None,
+    path: Path, schema: Mapping[str, Col], issues: Issues, *, closed: bool = False
 ) -> list[Row]:
     """Parse ``path`` with ``schema``; every problem goes to ``issues``.
 
-    ``refuse`` names header columns that must not exist (returning what was expected).
+    A column whose name looks like personal data is an error; another unknown column
+    is a warning, or an error when the file's columns are ``closed``.
     """
     text = read_text(path, issues)
     if text is None:
         return []
-    return parse_records(path.name, csv_records(path.name, text, issues), schema, issues, refuse)
+    return parse_records(path.name, csv_records(path.name, text, issues), schema, issues, closed)
 
 
 def csv_records(name: str, text: str, issues: Issues) -> list[list[str]]:
@@ -112,16 +129,13 @@ def parse_records(
     records: list[list[str]],
     schema: Mapping[str, Col],
     issues: Issues,
-    refuse: Callable[[str], str | None] | None = None,
+    closed: bool = False,
 ) -> list[Row]:
     """Parse records (the header first) of file ``name`` with ``schema``, as read_csv."""
     if not records:
         return []
     header = [h.strip() for h in records[0]]
-    refused = [(c, why) for c in header if refuse and (why := refuse(c))]
-    for column, why in refused:
-        issues.add(name, 1, column, why, column)
-    if not _header_ok(name, header, schema, issues, refuse) or refused:
+    if not _header_ok(name, header, schema, issues, closed):
         return []
     rows: list[Row] = []
     for number, record in enumerate(records[1:], start=2):
@@ -148,7 +162,7 @@ def _header_ok(
     header: list[str],
     schema: Mapping[str, Col],
     issues: Issues,
-    refuse: Callable[[str], str | None] | None = None,
+    closed: bool = False,
 ) -> bool:
     ok = True
     seen: set[str] = set()
@@ -159,7 +173,13 @@ def _header_ok(
         elif column in seen:
             issues.add(name, 1, column, "each column once", "a repeated column")
             ok = False
-        elif column not in schema and not (refuse and refuse(column)):
+        elif column in schema:
+            pass
+        elif why := column_problem(column):  # an error; its cells are never read
+            issues.add(name, 1, column, why, column)
+        elif closed:
+            issues.add(name, 1, column, f"one of the columns {', '.join(schema)}", column)
+        else:
             issues.warn(f"{name}:1:{column}: unknown column kept and ignored")
         seen.add(column)
     for column, col in schema.items():

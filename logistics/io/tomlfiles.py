@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
 
 from logistics.io import parsers as p
 from logistics.io import places
+from logistics.io.bounds import NETWORK_TOML, THERAPY
 from logistics.io.table import Issues
 from logistics.io.tomldoc import TomlDoc, load_toml
 from logistics.model.constants import MODES, TEMPERATURES
@@ -16,23 +16,23 @@ from logistics.model.network import OVER_LIMIT, RiskSettings, RoadLink, RoadSett
 from logistics.model.therapies import Therapy
 
 _THERAPY_KEYS: dict[str, tuple[str, bool]] = {
-    # key: (what is expected, required)
+    # key: (what is expected, required); numbers: their bound in logistics.io.bounds
     "description": ("text", False),
     "inbound_temperature": (f"one of {', '.join(TEMPERATURES)}", True),
-    "inbound_max_h": ("a number of hours > 0", True),
-    "manufacturing_days": ("a whole number of days >= 1", True),
-    "release_days": ("a whole number of days >= 0", True),
+    "inbound_max_h": (THERAPY["inbound_max_h"].expected(), True),
+    "manufacturing_days": (THERAPY["manufacturing_days"].expected(), True),
+    "release_days": (THERAPY["release_days"].expected(), True),
     "outbound_temperature": (f"one of {', '.join(TEMPERATURES)}", True),
-    "outbound_max_h": ("a number of hours > 0", True),
-    "infusion_prep_days": ("a whole number of days >= 0", False),
+    "outbound_max_h": (THERAPY["outbound_max_h"].expected(), True),
+    "infusion_prep_days": (THERAPY["infusion_prep_days"].expected(), False),
     "lymphodepletion_before_delivery_h": (
         "a number of hours from 0 to 24 x infusion_prep_days",
         False,
     ),
     "sites": ("a non-empty list of manufacturing site ids", True),
     "markets": ("a non-empty list of customs territories", True),
-    "dropout_per_day": ("a probability per day from 0 to below 1", False),
-    "hold_cv": ("a coefficient of variation >= 0", False),
+    "dropout_per_day": (THERAPY["dropout_per_day"].expected(), False),
+    "hold_cv": (THERAPY["hold_cv"].expected(), False),
     "countries": ("a non-empty list of ISO 3166-1 alpha-2 country codes such as 'ES'", False),
 }
 
@@ -48,20 +48,10 @@ def _is_country(code: str) -> bool:
 def _valid_therapy_value(key: str, value: Any) -> bool:
     if key == "description":
         return isinstance(value, str)
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if key == "dropout_per_day":
-        return number and 0 <= value < 1
-    if key == "hold_cv":
-        return number and math.isfinite(value) and value >= 0
+    if key in THERAPY:
+        return THERAPY[key].problem(value) is None
     if key.endswith("_temperature"):
-        return value in TEMPERATURES
-    if key == "lymphodepletion_before_delivery_h":
-        return number and math.isfinite(value) and value >= 0
-    if key.endswith("_h"):
-        return number and math.isfinite(value) and value > 0
-    if key.endswith("_days"):
-        minimum = 1 if key == "manufacturing_days" else 0
-        return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+        return isinstance(value, str) and value in TEMPERATURES
     if key == "countries":
         return (
             isinstance(value, list)
@@ -151,23 +141,6 @@ def read_therapies(path: Path, issues: Issues) -> tuple[dict[str, Therapy], dict
     return therapies, where
 
 
-_ROAD_NUMBERS = (
-    "max_km",
-    "border_max_km",
-    "feeder_max_km",
-    "circuity",
-    "speed_kmh",
-    "handling_h",
-    "p90_factor",
-    "lead_time_h",
-    "cost_base_eur",
-    "cost_per_km_eur",
-    "max_driving_h",
-    "second_driver_eur_per_h",
-    "rest_h",
-)
-
-
 def read_network_toml(path: Path, issues: Issues) -> tuple[RoadSettings, RiskSettings]:
     """Road generation and risk settings from the network.toml at ``path`` (problems
     go to ``issues``); a missing file means no generated legs."""
@@ -208,14 +181,8 @@ def _risk(loaded: TomlDoc, issues: Issues) -> RiskSettings:
                     f"a mode ({', '.join(MODES)})",
                     mode,
                 )
-            elif isinstance(prob, bool) or not isinstance(prob, int | float) or not 0 <= prob < 1:
-                issues.add(
-                    name,
-                    line,
-                    f"risk.cancel_probability.{mode}",
-                    "a probability from 0 to below 1",
-                    repr(prob),
-                )
+            elif (problem := NETWORK_TOML["risk.cancel_probability"].problem(prob)) is not None:
+                issues.add(name, line, f"risk.cancel_probability.{mode}", problem, repr(prob))
             else:
                 cancel[mode] = float(prob)
     return RiskSettings(cancel_probability=cancel)
@@ -236,26 +203,32 @@ def _roads(loaded: TomlDoc, issues: Issues) -> RoadSettings:
         if key == "generate":
             if not isinstance(value, bool):
                 bad(key, "true or false")
-            values[key] = value
+            else:
+                values[key] = value
         elif key == "carrier":
-            if not isinstance(value, str) or not value:
+            if not isinstance(value, str) or not value.strip():
                 bad(key, "a carrier name")
-            values[key] = value
-        elif key in _ROAD_NUMBERS:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                bad(key, "a number >= 0")
-            elif key in ("circuity", "speed_kmh", "p90_factor", "max_driving_h") and value <= 0:
-                bad(key, "a number > 0")
-            values[key] = float(value)
+            else:
+                values[key] = value
+        elif f"roads.{key}" in NETWORK_TOML:
+            if (problem := NETWORK_TOML[f"roads.{key}"].problem(value)) is not None:
+                bad(key, problem)
+            else:
+                values[key] = float(value)
         elif key == "temperatures":
-            if not isinstance(value, list) or not value or not set(value) <= set(TEMPERATURES):
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) and v in TEMPERATURES for v in value)
+            ):
                 bad(key, f"a list of temperature classes from {', '.join(TEMPERATURES)}")
             else:
                 values[key] = frozenset(value)
         elif key == "over_limit":
-            if value not in OVER_LIMIT:
+            if not isinstance(value, str) or value not in OVER_LIMIT:
                 bad(key, " or ".join(f"'{v}'" for v in OVER_LIMIT))
-            values[key] = value
+            else:
+                values[key] = value
         elif key == "zones":
             values[key] = _zones(loaded, value, issues)
         elif key == "site_zones":
@@ -264,17 +237,9 @@ def _roads(loaded: TomlDoc, issues: Issues) -> RoadSettings:
             values[key] = _links(loaded, value, issues)
         else:
             issues.warn(f"{name}:{line_of('roads', key)}:roads.{key}: unknown setting ignored")
-    if values.get("p90_factor", 1.0) < 1.0:
-        issues.add(
-            name,
-            line_of("roads", "p90_factor"),
-            "roads.p90_factor",
-            "a number >= 1",
-            repr(values["p90_factor"]),
-        )
     try:
         return RoadSettings(**values)
-    except TypeError:
+    except (TypeError, ValueError):
         return RoadSettings(generate=False)
 
 

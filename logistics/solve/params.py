@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
@@ -75,6 +74,17 @@ class SolveParams:
         return d
 
 
+# keyword overrides of load_params -> the command-line option that sets them
+_OPTIONS = {
+    "time_limit_s": "--time-limit",
+    "seed": "--seed",
+    "workers": "--workers",
+    "quantile": "--quantile",
+    "max_breach": "--max-breach",
+    "risk_samples": "--risk-samples",
+}
+
+
 def default_config() -> Path:
     """The packaged solver.toml (config/solver.toml in the repository)."""
     return embedded_path("logistics._config", "solver.toml")
@@ -84,73 +94,78 @@ def load_params(path: str | Path | None = None, **overrides: Any) -> SolveParams
     """SolveParams from a solver.toml, then keyword overrides that are not None.
 
     ``path`` is the solver.toml to read (default: the packaged ``config/solver.toml``).
+    Every number, of the file and of the overrides, is checked against its bound
+    (``logistics.io.bounds.SOLVER`` and ``WEIGHTS``); an override out of bounds is
+    reported against the command-line option that sets it.
 
-    Raises InputError naming the file and key for anything it cannot use.
+    Raises InputError naming the file, line and key for anything it cannot use.
     """
+    from logistics.io.bounds import SOLVER, WEIGHTS
+    from logistics.io.table import Issues
+    from logistics.io.tomldoc import load_toml
+
     source = Path(path or default_config())
+    if not source.is_file():
+        raise InputError([Issue(str(source), None, None, "a solver.toml file", "no such file")])
+    found = Issues()
+    loaded = load_toml(source, found)
+    if loaded is None:
+        raise InputError(found.errors)
     issues: list[Issue] = []
-    try:
-        doc = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(
-            [Issue(source.name, None, None, "a readable solver.toml", str(exc))]
-        ) from None
-    w = dict(doc.get("weights", {}))
-    prio_raw = w.pop("priority", {})
+    top, _ = loaded.locate("")
+
+    def add(table: str, key: str | None, expected: str, got: Any) -> None:
+        where = f"{table}.{key}" if key is not None else table
+        line = loaded.line(table, key) or top.get(table)
+        issues.append(Issue(source.name, line, where, expected, repr(got)))
+
+    def table(name: str, within: dict[str, Any]) -> dict[str, Any]:
+        value = within.get(name.rsplit(".", 1)[-1], {})
+        if not isinstance(value, dict):
+            add(name, None, f"a [{name}] table", value)
+            return {}
+        return dict(value)
+
+    doc = loaded.data
+    for key in doc:
+        if key not in ("weights", "solver"):
+            add(key, None, "a [weights] or [solver] table", key)
+    w = table("weights", doc)
+    prio_raw = table("weights.priority", w) if "priority" in w else {}
+    w.pop("priority", None)
     weight_keys = {f.name for f in fields(Weights)} - {"priority"}
     values: dict[str, float] = {}
     for key, value in w.items():
         if key not in weight_keys:
-            issues.append(
-                Issue(
-                    source.name,
-                    None,
-                    f"weights.{key}",
-                    f"one of {', '.join(sorted(weight_keys))}",
-                    key,
-                )
-            )
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            issues.append(Issue(source.name, None, f"weights.{key}", "a number >= 0", repr(value)))
+            add("weights", key, f"one of {', '.join(sorted(weight_keys))}", key)
+        elif (problem := WEIGHTS["weight"].problem(value)) is not None:
+            add("weights", key, problem, value)
         else:
             values[key] = float(value)
     prio: dict[int, float] = {}
-    for key, value in dict(prio_raw).items():
-        if (
-            str(key) not in "12345"
-            or len(str(key)) != 1
-            or isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or value < 0
-        ):
-            issues.append(
-                Issue(
-                    source.name,
-                    None,
-                    f"weights.priority.{key}",
-                    "priorities 1..5 mapped to weights >= 0",
-                    repr(value),
-                )
-            )
+    for key, value in prio_raw.items():
+        if key not in ("1", "2", "3", "4", "5"):
+            add("weights.priority", key, "a priority from 1 to 5", key)
+        elif (problem := WEIGHTS["priority"].problem(value)) is not None:
+            add("weights.priority", key, problem, value)
         else:
             prio[int(key)] = float(value)
     solver_keys = {f.name for f in fields(SolveParams)} - {"weights"}
-    solver = {}
-    for key, value in doc.get("solver", {}).items():
+    solver: dict[str, Any] = {}
+    for key, value in table("solver", doc).items():
         if key not in solver_keys:
-            issues.append(
-                Issue(
-                    source.name,
-                    None,
-                    f"solver.{key}",
-                    f"one of {', '.join(sorted(solver_keys))}",
-                    key,
-                )
-            )
+            add("solver", key, f"one of {', '.join(sorted(solver_keys))}", key)
+        elif (problem := SOLVER[key].problem(value)) is not None:
+            add("solver", key, problem, value)
         else:
-            solver[key] = value
+            solver[key] = SOLVER[key].check(value)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    for key, value in given.items():
+        if key in SOLVER and (problem := SOLVER[key].problem(value)) is not None:
+            option = _OPTIONS.get(key, key)
+            issues.append(Issue("command line", None, option, problem, str(value)))
     if issues:
         raise InputError(issues)
     weights = Weights(**values, **({"priority": prio} if prio else {}))  # type: ignore[arg-type]
-    solver.update({k: v for k, v in overrides.items() if v is not None})
+    solver.update(given)
     return SolveParams(weights=weights, **solver)

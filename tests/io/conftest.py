@@ -56,7 +56,12 @@ def run_validate(bundle: Path, orders: Path | None = None) -> Run:
     args = [*_command_prefix(), str(bundle)]
     if orders is not None:
         args += ["--orders", str(orders)]
-    result = _runner().invoke(app, args)
+    return run_cli(*args)
+
+
+def run_cli(*args: str) -> Run:
+    """Run ``logistics ARGS...`` in-process."""
+    result = _runner().invoke(app, list(args))
     parts = [result.stdout]
     with contextlib.suppress(ValueError):  # older click: stderr is mixed into stdout
         parts.append(result.stderr)
@@ -107,6 +112,12 @@ def tiny(tmp_path: Path) -> Path:
 def validate() -> Callable[..., Run]:
     """The in-process ``logistics validate`` runner."""
     return run_validate
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """The in-process ``logistics ...`` runner."""
+    return run_cli
 
 
 @pytest.fixture

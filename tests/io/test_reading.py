@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from logistics.errors import InputError
-from logistics.io import default_bundle, read_network, read_orders
+from logistics.io import default_bundle, read_network, read_orders, schemas
 from logistics.model.calendar import OpeningHours
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
@@ -121,15 +121,24 @@ def test_committed_apheresis_with_offset_keeps_it(tiny: Path, cells) -> None:
 
 def test_unknown_extra_column_is_a_warning(tiny: Path, cells, validate: Callable) -> None:
     """An extra column nobody knows is kept and ignored with a warning naming it, never
-    an error, in a bundle file and in orders.csv."""
+    an error, in a bundle file."""
     cells.add_column(tiny / "lanes.csv", "notes", ["x"] * 8)
-    cells.add_column(tiny / "orders.csv", "ward", ["7", "8", "9"])
     network = read_network(tiny)
     assert len(network.lanes) == 8
     assert any(w.startswith("lanes.csv:1:notes:") for w in network.warnings)
-    assert len(read_orders(tiny / "orders.csv", network).orders) == 3
     run = validate(tiny, tiny / "orders.csv")
     assert run.exit_code == 0, run.text
+
+
+def test_unknown_order_column_is_an_error(tiny: Path, cells, validate: Callable) -> None:
+    """orders.csv has a closed set of columns: an unknown one (`ward`) fails with exit
+    code 2 on the header row, and the message lists every allowed column."""
+    cells.add_column(tiny / "orders.csv", "ward", ["7", "8", "9"])
+    run = validate(tiny, tiny / "orders.csv")
+    assert run.exit_code == 2, run.text
+    assert run.issues == ["orders.csv:1:ward"]
+    for column in schemas.ORDERS:
+        assert column in run.text
 
 
 def test_byte_order_mark_is_accepted(tiny: Path) -> None:
