@@ -109,6 +109,21 @@ def site_hint(network: Any, text: str) -> str:
     return f" (did you mean {close[0]!r}, {sites[close[0]].name}?)" if close else ""
 
 
+def check_counts(**values: int | None) -> None:
+    """Raise InputError for each count option (keyword ``risk_samples`` is the option
+    ``--risk-samples``) outside its bound in :data:`logistics.io.bounds.CLI`."""
+    from logistics.errors import Issue
+    from logistics.io.bounds import CLI
+
+    issues = []
+    for key, value in values.items():
+        option = "--" + key.replace("_", "-")
+        if value is not None and (problem := CLI[option].problem(value)) is not None:
+            issues.append(Issue("command line", None, option, problem, str(value)))
+    if issues:
+        raise InputError(issues)
+
+
 def num(x: float | None) -> str:
     """A number with thousands separators and one decimal; "-" for None."""
     return "-" if x is None else f"{x:,.1f}"

@@ -16,6 +16,7 @@ from logistics.cli.common import (
     RecordedNetworkOption,
     RecordedOrdersOption,
     app,
+    check_counts,
     err,
     guarded,
     out,
@@ -113,6 +114,7 @@ def plan(
     from logistics.pipeline import plan as nightly_plan
     from logistics.solve import load_params
 
+    check_counts(samples=samples, fallbacks=fallback, risk_samples=risk_samples)
     for name, value in (("--quantile", quantile), ("--max-breach", max_breach)):
         if value is not None and not 0 < value < 1:
             raise InputError(

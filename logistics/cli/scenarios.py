@@ -18,6 +18,7 @@ from logistics.cli.common import (
     RecordedNetworkOption,
     RecordedOrdersOption,
     app,
+    check_counts,
     err,
     guarded,
     num,
@@ -88,6 +89,7 @@ def scenarios_run(
     from logistics.scenarios.sweep import SweepError, run_sweep
     from logistics.solve import load_params
 
+    check_counts(samples=samples, dask_local=dask_local)
     if dask_address is not None and dask_local is not None:
         raise InputError(
             [
@@ -216,6 +218,7 @@ def simulate_plan(
     from logistics.risk import simulate
     from logistics.scenarios import apply, read_scenario
 
+    check_counts(samples=samples)
     manifest = manifest_sha256(plan_dir)
     plan_, summary = read_plan(plan_dir)
     settings = summary.get("settings", {})

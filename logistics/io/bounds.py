@@ -239,5 +239,8 @@ CLI: Mapping[str, Bound] = _table(
         "make-orders --seed": Bound(int, 0, 9_999),  # ids carry it: ORD-<seed>-<n>
         "--samples": Bound(int, 0, 100_000),
         "--alternatives": Bound(int, 0, 20),
+        "--fallbacks": Bound(int, 0, 10),
+        "--risk-samples": Bound(int, 0, 10_000),
+        "--dask-local": Bound(int, 1, 64),
     }
 )

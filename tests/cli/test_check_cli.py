@@ -41,3 +41,24 @@ def test_check_verdict_on_stdout(tmp_path):
     )
     assert bad.exit_code == 1, bad.output
     assert "FAIL:" in bad.stdout and "capacity" in bad.stdout.lower()
+
+
+def test_count_options_beyond_their_bounds_are_input_errors(tmp_path):
+    """plan --samples/--fallbacks/--risk-samples, simulate --samples and scenarios run
+    --dask-local above their bounds (docs/data-contract.md, Bounds) exit 2 naming the
+    option, before any work starts."""
+    args = ["--network", str(TINY), "--orders", str(TINY / "orders.csv")]
+    cases = [
+        ["plan", *args, "--samples", "100001"],
+        ["plan", *args, "--fallbacks", "11"],
+        ["plan", *args, "--risk-samples", "10001"],
+        ["scenarios", "run", *args, "--dask-local", "65"],
+        ["simulate", str(tmp_path / "none"), "--samples", "100001"],
+    ]
+    for case in cases:
+        result = runner.invoke(
+            app, [*case, "--out", str(tmp_path / "x")] if case[0] != "simulate" else case
+        )
+        option = case[-2]
+        assert result.exit_code == 2, (case, result.output)
+        assert f"command line:-:{option}" in result.output, result.output
