@@ -46,7 +46,7 @@ def leg_rows(it: Itinerary) -> list[dict[str, str]]:
                 "temperature": leg.temperature,
                 "customs_from": leg.customs_from or "",
                 "customs_to": leg.customs_to or "",
-                "customs_h": f"{leg.customs_h:.3f}" if leg.customs_from else "0",
+                "customs_h": f"{leg.customs_h:.2f}" if leg.customs_from else "0",
             }
         )
     return rows
@@ -73,7 +73,7 @@ def write_fallbacks(
                             "order_id": order_id,
                             "direction": direction,
                             "fallback": str(k),
-                            "hours": f"{it.hours:.3f}",
+                            "hours": f"{it.hours:.2f}",
                             **row,
                         }
                     )

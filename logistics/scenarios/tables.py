@@ -117,7 +117,7 @@ def impact_rows(
                     "p_breach_disrupted": rounded(after.p_breach, 4) if after else None,
                     "v2v_median_h_baseline": v_before,
                     "v2v_median_h_disrupted": v_after,
-                    "delta_v2v_h": rounded(delta, 3),
+                    "delta_v2v_h": rounded(delta, 2),
                     "breaks": (after.p_breach > BREAKS_ABOVE) if after else None,
                     "replan_status": q.status if q is not None else "",
                     "replan_p_breach": q.p_breach if q is not None else None,
