@@ -56,6 +56,7 @@ def _row(o: ScenarioOutcome, samples: int) -> dict[str, Any]:
         "impact_expected_late": rounded(isim.expected_late, 4) if isim else None,
         "impact_orders_breaking": _breaking(imp.plan),
         "impact_orders_displaced": len(imp.displaced),
+        "exposed_shipments": imp.exposed,
         "status": str(result.status),
         "gap": rounded(result.gap, 6),
         "checker_violations": len(o.replanned.violations),
