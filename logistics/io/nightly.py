@@ -25,12 +25,16 @@ def write_plan(plan: NightlyPlan | SolveResult, out_dir: str | Path, network: Ne
         out_dir: the folder, created with its parents when needed.
         network: the network the plan was made on (for the map's coordinates).
 
-    Writes orders.csv, legs.csv, summary.json and routes.geojson (see the data
-    contract); files already there are replaced.
+    Writes orders.csv, legs.csv, summary.json and routes.geojson, then timeline.csv,
+    sites.geojson and report.html (see the data contract); files already there are
+    replaced.
     """
     nightly = hasattr(plan, "fallbacks")  # io does not import the pipeline (or OR-Tools)
     result: SolveResult = cast("NightlyPlan", plan).result if nightly else cast("SolveResult", plan)
     folder = write_folder(result, out_dir, network)
     if nightly:
         write_fallbacks(dict(cast("NightlyPlan", plan).fallbacks), folder / FALLBACKS_FILE)
+    from logistics.report.extras import write_plan_extras  # plotly only when writing
+
+    write_plan_extras(folder, network)
     return folder

@@ -1,10 +1,9 @@
 """The patients who need a planner's attention, exceptions first.
 
 Four kinds, in this order: unserved (with the reason), a high breach probability, a
-long wait for a site to open on the way, and a shipment on a listed service (flight,
-ferry, tunnel, train, scheduled trunk) without a Plan B that fits its viability window
-(a shipment by generated road legs only is a van all the way: another van is its Plan
-B, so it is not listed).
+long wait for a site to open on the way, and a shipment that takes a flight, ferry,
+tunnel or train without a Plan B that fits its viability window (a shipment by road
+only is a van all the way: another van is its Plan B, so it is not listed).
 """
 
 from __future__ import annotations
@@ -72,7 +71,7 @@ def _missing_plan_b(p: PlannedOrder, folder: PlanFolder) -> list[str]:
         ("inbound", p.inbound, therapy.inbound_max_h),
         ("outbound", p.outbound, therapy.outbound_max_h),
     ):
-        if it is None or all(leg.lane_id.startswith("road:") for leg in it.legs):
+        if it is None or all(leg.mode == "road" for leg in it.legs):
             continue  # a van all the way: its Plan B is another van, not another route
         found = folder.fallback_hours.get((p.order_id, direction), ())
         if not any(h <= window for h in found):

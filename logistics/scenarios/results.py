@@ -74,8 +74,8 @@ class SweepResult:
         }
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write comparison.csv, impact.csv, sweep.json and plans/<slug>/ under
-        ``out_dir`` (created when missing; files there are replaced); returns it.
+        """Write comparison.csv, impact.csv, sweep.json, plans/<slug>/ and report.html
+        under ``out_dir`` (created when missing; files there are replaced); returns it.
 
         Each plan folder is the re-plan's, written as ``logistics plan`` writes one
         (with fallbacks.csv, ``p_breach`` and the simulation's figures in
@@ -93,4 +93,7 @@ class SweepResult:
                 simulation_seed=o.seed,
             )
             write_plan(nightly, folder / PLANS_DIR / o.slug, self.network)
+        from logistics.report.extras import write_sweep_extras
+
+        write_sweep_extras(folder)
         return folder
