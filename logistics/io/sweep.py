@@ -103,8 +103,8 @@ def write_sweep_files(
             finds broken in the re-plan (0 for a sound plan, and when there is no
             plan). ``exposed_shipments`` counts tonight's shipments (legs) whose lane or
             customs rule a disruption window covers at their departure (0: the scenario
-            cannot touch tonight's shipments). ``wall_s`` is the only column that varies between two runs of the
-            same sweep.
+            cannot touch tonight's shipments). ``wall_s`` is the only column that
+            varies between two runs of the same sweep.
         impact: one row per scenario (not the baseline) and order of its book, with
             the :data:`IMPACT_COLUMNS`: what tonight's plan becomes for that patient,
             and what the re-plan gives instead.

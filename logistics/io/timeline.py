@@ -99,7 +99,7 @@ def _leg_steps(
     if it is None:
         return
     for leg in it.legs:
-        common = {
+        common: dict[str, Any] = {
             "order_id": order_id,
             "direction": direction,
             "window": window,
@@ -140,8 +140,8 @@ def order_steps(p: PlannedOrder, network: Network) -> list[Step]:
         inbound_end = p.apheresis_time + timedelta(hours=therapy.inbound_max_h)
         outbound_end = p.release_time + timedelta(hours=therapy.outbound_max_h)
     centre, plant = p.treatment_centre, p.manufacturing_site
-    inbound = {"window": INBOUND_WINDOW, "window_end": inbound_end}
-    outbound = {"window": OUTBOUND_WINDOW, "window_end": outbound_end}
+    inbound: dict[str, Any] = {"window": INBOUND_WINDOW, "window_end": inbound_end}
+    outbound: dict[str, Any] = {"window": OUTBOUND_WINDOW, "window_end": outbound_end}
     making = (p.manufacturing_end - p.manufacturing_start).total_seconds() / 3600
     steps = [Step(order_id=oid, step="apheresis", site_id=centre, at=p.apheresis_time, **inbound)]
     steps += _leg_steps(oid, "inbound", p.inbound, INBOUND_WINDOW, inbound_end)

@@ -50,8 +50,14 @@ def _layout(fig: go.Figure, title: str, rows: list[str], row_px: int = ROW_PX) -
         height=max(260, 140 + row_px * len(rows)),
         margin={"l": 10, "r": 10, "t": 40, "b": 40},
         xaxis={"type": "date", "title": "UTC (hover for local times)", "side": "top"},
-        yaxis={"autorange": "reversed", "automargin": True, "type": "category",
-               "categoryorder": "array", "categoryarray": rows, "tickfont": {"size": 10}},
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": rows,
+            "tickfont": {"size": 10},
+        },
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         hoverlabel={"align": "left"},
     )
@@ -149,8 +155,9 @@ def patient_timeline(orders: Sequence[PlannedOrder], network: Network) -> go.Fig
     """Each served order of ``orders`` on its own row: transport legs (by mode),
     customs, manufacturing and QC/release as bars, apheresis, release, delivery,
     lymphodepletion and infusion as markers; hovers give the site and its local time."""
-    bars: dict[str, dict[str, list]] = defaultdict(lambda: {"y": [], "base": [], "x": [],
-                                                            "text": []})  # fmt: skip
+    bars: dict[str, dict[str, list]] = defaultdict(
+        lambda: {"y": [], "base": [], "x": [], "text": []}
+    )
     marks: dict[str, dict[str, list]] = defaultdict(lambda: {"y": [], "x": [], "text": []})
     rows: list[str] = []
     for p in orders:

@@ -126,10 +126,7 @@ def chart_div(chart: Chart, height: int | None = None) -> str:
 def page(title: str, subtitle: str, body: str, charts: Sequence[Chart]) -> str:
     """The whole page: the body's sections, plotly.js inlined once, and one script that
     draws every chart."""
-    specs = [
-        {"id": c.div_id, "figure": json.loads(c.figure.to_json())}
-        for c in charts
-    ]
+    specs = [{"id": c.div_id, "figure": json.loads(c.figure.to_json())} for c in charts]
     data = json.dumps(specs, separators=(",", ":")).replace("</", "<\\/")
     script = (
         "const CHARTS=" + data + ";\n"
@@ -138,7 +135,7 @@ def page(title: str, subtitle: str, body: str, charts: Sequence[Chart]) -> str:
         + ");}\n"
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{CSS}</style>"
         f"<script>{_plotly_js()}</script></head><body>"
         f"<header><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header>"

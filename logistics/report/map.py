@@ -140,8 +140,12 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
             x=[sites[k].lon for k in ids],
             y=[sites[k].lat for k in ids],
             mode="markers",
-            marker={"symbol": symbol, "size": 9, "color": colour,
-                    "line": {"width": 1, "color": "#fff"}},  # fmt: skip
+            marker={
+                "symbol": symbol,
+                "size": 9,
+                "color": colour,
+                "line": {"width": 1, "color": "#fff"},
+            },
             hovertext=[
                 f"{sites[k].name} ({k})<br>{label}, {sites[k].country}<br>"
                 f"{used[k][0]} orders" + (f", {used[k][1]} unserved" if used[k][1] else "")
@@ -156,11 +160,8 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
             x=[sites[k].lon for k in ids],
             y=[sites[k].lat for k in ids],
             mode="markers",
-            marker={"symbol": "circle-open", "size": 20, "color": "#d64545",
-                    "line": {"width": 3}},  # fmt: skip
-            hovertext=[
-                f"{sites[k].name}: unserved {', '.join(unserved[k])}" for k in ids
-            ],
+            marker={"symbol": "circle-open", "size": 20, "color": "#d64545", "line": {"width": 3}},
+            hovertext=[f"{sites[k].name}: unserved {', '.join(unserved[k])}" for k in ids],
             hoverinfo="text",
         )
     lons = [sites[k].lon for k in used] or [-10.0, 30.0]
@@ -173,11 +174,22 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
         height=640,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         plot_bgcolor="#cfe3f3",
-        xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False,
-               "visible": False, "scaleanchor": "y", "scaleratio": math.cos(mid)},
+        xaxis={
+            "range": [x0, x1],
+            "showgrid": False,
+            "zeroline": False,
+            "visible": False,
+            "scaleanchor": "y",
+            "scaleratio": math.cos(mid),
+        },
         yaxis={"range": [y0, y1], "showgrid": False, "zeroline": False, "visible": False},
-        legend={"orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0,
-                "bgcolor": "rgba(255,255,255,0.8)"},
+        legend={
+            "orientation": "v",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": 1.0,
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
         hovermode="closest",
-    )  # fmt: skip
+    )
     return fig

@@ -36,26 +36,42 @@ def _cards(plan: Plan, summary: Mapping[str, Any]) -> list[Card]:
     gap = summary.get("gap")
     breaches = kpis.get("expected_breaches")
     return [
-        Card(label="Served", value=f"{len(plan.served)} of {len(plan.orders)}",
-             note=f"{kpis.get('frozen', 0)} booked earlier"),
-        Card(label="Unserved", value=str(unserved), alert=unserved > 0,
-             note=", ".join(f"{k}: {v}" for k, v in causes.most_common()) or "none"),
+        Card(
+            label="Served",
+            value=f"{len(plan.served)} of {len(plan.orders)}",
+            note=f"{kpis.get('frozen', 0)} booked earlier",
+        ),
+        Card(
+            label="Unserved",
+            value=str(unserved),
+            alert=unserved > 0,
+            note=", ".join(f"{k}: {v}" for k, v in causes.most_common()) or "none",
+        ),
         Card(label="Vein to vein, median", value=_hours(kpis.get("v2v_median_h"))),
         Card(label="Vein to vein, p90", value=_hours(kpis.get("v2v_p90_h"))),
-        Card(label="Expected breaches", alert=bool(breaches and breaches >= 1),
-             value="-" if breaches is None else f"{breaches:.2f}",
-             note="sum of breach probabilities" if breaches is not None else "not simulated"),
+        Card(
+            label="Expected breaches",
+            alert=bool(breaches and breaches >= 1),
+            value="-" if breaches is None else f"{breaches:.2f}",
+            note="sum of breach probabilities" if breaches is not None else "not simulated",
+        ),
         Card(label="Transport cost", value=f"EUR {kpis.get('cost_eur', 0.0):,.2f}"),
-        Card(label="Solver", value=str(summary.get("status", "?")),
-             note=("gap " + ("-" if gap is None else f"{gap:.2%}"))
-             + f" · {summary.get('engine', '')}"),
-    ]  # fmt: skip
+        Card(
+            label="Solver",
+            value=str(summary.get("status", "?")),
+            note=("gap " + ("-" if gap is None else f"{gap:.2%}"))
+            + f" · {summary.get('engine', '')}",
+        ),
+    ]
 
 
 def _attention_section(items: list[Attention]) -> str:
     if not items:
-        return section("Needs attention", '<p class="muted">Nothing: every patient is served '
-                       "on time with a Plan B.</p>", "attention")  # fmt: skip
+        return section(
+            "Needs attention",
+            '<p class="muted">Nothing: every patient is served on time with a Plan B.</p>',
+            "attention",
+        )
     counts: dict[str, int] = {}
     for a in items:
         counts[a.kind] = counts.get(a.kind, 0) + 1
@@ -76,8 +92,10 @@ def _timeline_orders(plan: Plan, items: list[Attention]) -> list[PlannedOrder]:
         p = by_id[a.order_id]
         if p.served:
             chosen.setdefault(p.order_id, p)
-    rest = sorted((p for p in plan.served if p.order_id not in chosen),
-                  key=lambda p: (p.apheresis_time, p.order_id))  # fmt: skip
+    rest = sorted(
+        (p for p in plan.served if p.order_id not in chosen),
+        key=lambda p: (p.apheresis_time, p.order_id),
+    )
     for p in rest:
         chosen.setdefault(p.order_id, p)
     return list(chosen.values())[:MAX_TIMELINES]

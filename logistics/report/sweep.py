@@ -104,8 +104,7 @@ def no_change_reason(row: Mapping[str, str], scenario: Mapping[str, Any]) -> str
         )
     parts = []
     if exposed:
-        parts.append(f"{exposed} planned shipments meet the disruption but still fit "
-                     "their windows")  # fmt: skip
+        parts.append(f"{exposed} planned shipments meet the disruption but still fit their windows")
     if displaced:
         parts.append(f"{displaced} orders displaced and re-planned at no cost")
     if added or removed:
@@ -114,7 +113,9 @@ def no_change_reason(row: Mapping[str, str], scenario: Mapping[str, Any]) -> str
 
 
 def _unchanged(row: Mapping[str, str], base: Mapping[str, str]) -> bool:
-    return all(row.get(k.column) == base.get(k.column) for k in KPIS if k.column != "exposed_shipments")
+    return all(
+        row.get(k.column) == base.get(k.column) for k in KPIS if k.column != "exposed_shipments"
+    )
 
 
 def _kpi_chart(kpi: Kpi, rows: Sequence[Mapping[str, str]]) -> go.Figure:
@@ -122,10 +123,17 @@ def _kpi_chart(kpi: Kpi, rows: Sequence[Mapping[str, str]]) -> go.Figure:
     values = [_number(r.get(kpi.column)) for r in rows]
     shown = [None if v is None or math.isinf(v) else v for v in values]
     colours = ["#9aa5b1" if i == 0 else "#2f80ed" for i in range(len(rows))]
-    fig = go.Figure(go.Bar(x=names, y=shown, marker={"color": colours},
-                           text=[_fmt(v, kpi.digits) for v in values],
-                           textposition="outside", cliponaxis=False,
-                           hoverinfo="x+y"))  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=shown,
+            marker={"color": colours},
+            text=[_fmt(v, kpi.digits) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="x+y",
+        )
+    )
     fig.update_layout(
         title={"text": kpi.label, "font": {"size": 14}},
         height=300,
@@ -155,8 +163,11 @@ def sweep_report(folder: str | Path, title: str = "Scenario sweep") -> str:
     for i, r in enumerate(rows):
         name = r["scenario"]
         link = Path(r.get("plan_dir") or "") / REPORT_FILE
-        cells: list[Any] = [Markup(f'<a href="{escape(link.as_posix())}">{escape(name)}</a>')
-                            if r.get("plan_dir") else name]  # fmt: skip
+        cells: list[Any] = [
+            Markup(f'<a href="{escape(link.as_posix())}">{escape(name)}</a>')
+            if r.get("plan_dir")
+            else name
+        ]
         for k in KPIS:
             value, was = _number(r.get(k.column)), _number(base.get(k.column))
             delta = _delta(value, was, k) if i else Markup("")
@@ -166,39 +177,71 @@ def sweep_report(folder: str | Path, title: str = "Scenario sweep") -> str:
             why = no_change_reason(r, scenarios.get(name, {}))
         cells.append(why)
         body_rows.append(cells)
-    comparison = table(header, body_rows, numeric=[False, *([True] * len(KPIS)), False],
-                       table_id="comparison-table")  # fmt: skip
+    comparison = table(
+        header,
+        body_rows,
+        numeric=[False, *([True] * len(KPIS)), False],
+        table_id="comparison-table",
+    )
 
     charts = [Chart(div_id=f"kpi-{k.column}", figure=_kpi_chart(k, rows)) for k in KPIS]
-    grid = ('<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));'
-            'gap:8px">' + "".join(chart_div(c) for c in charts) + "</div>")  # fmt: skip
+    grid = (
+        '<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));'
+        'gap:8px">' + "".join(chart_div(c) for c in charts) + "</div>"
+    )
 
     breaking = [
-        r for r in impact
-        if r.get("breaks") == "true" or r.get("displaced") == "true"
+        r
+        for r in impact
+        if r.get("breaks") == "true"
+        or r.get("displaced") == "true"
         or (r.get("status") in ("scheduled", "frozen") and r.get("replan_status") == "unserved")
-    ]  # fmt: skip
+    ]
     break_rows = [
-        (r["scenario"], r["order_id"], r.get("status", ""),
-         "yes" if r.get("displaced") == "true" else "",
-         _fmt(_number(r.get("p_breach_baseline")), 2), _fmt(_number(r.get("p_breach_disrupted")), 2),
-         _fmt(_number(r.get("delta_v2v_h")), 1), r.get("replan_status", ""))
+        (
+            r["scenario"],
+            r["order_id"],
+            r.get("status", ""),
+            "yes" if r.get("displaced") == "true" else "",
+            _fmt(_number(r.get("p_breach_baseline")), 2),
+            _fmt(_number(r.get("p_breach_disrupted")), 2),
+            _fmt(_number(r.get("delta_v2v_h")), 1),
+            r.get("replan_status", ""),
+        )
         for r in breaking[:BREAKING_SHOWN]
-    ]  # fmt: skip
+    ]
     counts: dict[str, int] = {}
     for r in breaking:
         counts[r["scenario"]] = counts.get(r["scenario"], 0) + 1
     summary_cards = [Card(label="Scenarios", value=str(len(rows) - 1))] + [
-        Card(label=name, value=str(counts.get(name, 0)), note="orders broken or displaced",
-             alert=counts.get(name, 0) > 0)
+        Card(
+            label=name,
+            value=str(counts.get(name, 0)),
+            note="orders broken or displaced",
+            alert=counts.get(name, 0) > 0,
+        )
         for name in (r["scenario"] for r in rows[1:])
-    ]  # fmt: skip
-    more = (f'<p class="muted">{len(breaking) - BREAKING_SHOWN} more in impact.csv.</p>'
-            if len(breaking) > BREAKING_SHOWN else "")  # fmt: skip
+    ]
+    more = (
+        f'<p class="muted">{len(breaking) - BREAKING_SHOWN} more in impact.csv.</p>'
+        if len(breaking) > BREAKING_SHOWN
+        else ""
+    )
     broken = (
-        table(("Scenario", "Order", "Tonight", "Displaced", "Breach tonight",
-               "Breach disrupted", "Δ vein to vein, h", "Re-plan"), break_rows,
-              table_id="breaking-table")  # fmt: skip
+        table(
+            (
+                "Scenario",
+                "Order",
+                "Tonight",
+                "Displaced",
+                "Breach tonight",
+                "Breach disrupted",
+                "Δ vein to vein, h",
+                "Re-plan",
+            ),
+            break_rows,
+            table_id="breaking-table",
+        )
         if break_rows
         else '<p class="muted">No scenario breaks or displaces an order of tonight\'s plan.</p>'
     )

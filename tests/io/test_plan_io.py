@@ -237,7 +237,9 @@ def _as_written(plan: Plan) -> Plan:
 
     return Plan(
         orders=tuple(
-            replace(o, cost_eur=round(o.cost_eur, 2), inbound=it(o.inbound), outbound=it(o.outbound))
+            replace(
+                o, cost_eur=round(o.cost_eur, 2), inbound=it(o.inbound), outbound=it(o.outbound)
+            )
             for o in plan.orders
         )
     )

@@ -56,7 +56,7 @@ def _open(browser, path) -> list[list]:
     deadline = time.monotonic() + WAIT_S
     while True:
         charts = browser.execute_script(DRAWN)
-        if charts and all(svg > 0 for _, svg, _ in charts) or time.monotonic() > deadline:
+        if (charts and all(svg > 0 for _, svg, _ in charts)) or time.monotonic() > deadline:
             return charts
         time.sleep(0.2)
 

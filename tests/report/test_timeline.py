@@ -4,6 +4,7 @@ the slack left against the viability windows; and the Gantt's slot rows."""
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -136,7 +137,7 @@ def test_gantt_slot_rows_never_overlap_and_are_as_few_as_possible(spans) -> None
         rows.setdefault(k, []).append(p)
     for members in rows.values():
         members.sort(key=lambda p: p.manufacturing_start)
-        for a, b in zip(members, members[1:], strict=False):
+        for a, b in itertools.pairwise(members):
             assert a.manufacturing_end <= b.manufacturing_start
     busiest = max(
         sum(b.manufacturing_start <= t < b.manufacturing_end for b in batches)
