@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics.errors import InputError, Issue
-from logistics.io.plan import read_plan
+from logistics.io.plan import ORDERS_FILE, read_plan
 from logistics.model.network import Network
 from logistics.model.plan import Plan
 
@@ -53,9 +53,21 @@ def read_fallback_hours(path: Path) -> dict[tuple[str, str], tuple[float, ...]]:
 
 def read_plan_folder(folder: str | Path, network: Network) -> PlanFolder:
     """Read the plan folder ``folder`` (as ``logistics plan`` writes it) for a report
-    on ``network``; raises InputError for a folder that does not read."""
+    on ``network``; raises InputError for a folder that does not read, or whose plan
+    names a site the network does not have (the plan was made on another network)."""
+    from logistics.io.geojson import plan_sites
+
     path = Path(folder)
     plan, summary = read_plan(path)
+    unknown = [s for s in plan_sites(plan) if s not in network.sites]
+    if unknown:
+        where = network.source or "the network"
+        raise InputError(
+            [
+                Issue(ORDERS_FILE, None, None, f"sites of {where} (give --network)", s)
+                for s in unknown[:20]
+            ]
+        )
     fallbacks = path / FALLBACKS_FILE
     hours = read_fallback_hours(fallbacks) if fallbacks.is_file() else None
     return PlanFolder(
