@@ -139,3 +139,36 @@ def test_the_rounded_plan_passes_the_checker(swept) -> None:
     checker (customs hours are rounded up, so they never understate the clearance)."""
     plan, _ = read_plan(swept.plan_dir)
     assert lg.check(plan, swept.network, swept.book) == []
+
+
+def test_attention_lists_every_exception_of_the_plan(swept) -> None:
+    """The attention list holds each unserved order with its reason, each order at or
+    above the breach threshold, each leg waiting 24 h or more for its site to open, and
+    each shipment by a non-road mode whose Plan B hours (fallbacks.csv) all exceed its
+    window; nothing else."""
+    from logistics.report.attention import HIGH_BREACH, LONG_WAIT_H, attention
+    from logistics.report.folder import read_plan_folder
+
+    folder = read_plan_folder(swept.plan_dir, swept.network)
+    got = sorted((a.order_id, a.kind) for a in attention(folder))
+    fallbacks: dict[tuple[str, str], list[float]] = {}
+    for r in _csv(swept.plan_dir / "fallbacks.csv"):
+        fallbacks.setdefault((r["order_id"], r["direction"]), []).append(float(r["hours"]))
+    expected = []
+    for p in folder.plan.orders:
+        if not p.served:
+            expected.append((p.order_id, "unserved"))
+            continue
+        if (p.p_breach or 0) >= HIGH_BREACH:
+            expected.append((p.order_id, "high breach probability"))
+        therapy = swept.network.therapies[p.therapy]
+        for d, it, window in (("inbound", p.inbound, therapy.inbound_max_h),
+                              ("outbound", p.outbound, therapy.outbound_max_h)):  # fmt: skip
+            legs = it.legs if it else ()
+            expected += [(p.order_id, "long wait") for g in legs if g.wait_open_h >= LONG_WAIT_H]
+            if any(g.mode != "road" for g in legs) and not any(
+                h <= window for h in fallbacks.get((p.order_id, d), [])
+            ):
+                expected.append((p.order_id, "no Plan B within the window"))
+    assert got == sorted(expected)
+    assert ("unserved" in {k for _, k in got}) and len(got) > len(folder.plan.unserved)
