@@ -172,3 +172,25 @@ def test_attention_lists_every_exception_of_the_plan(swept) -> None:
                 expected.append((p.order_id, "no Plan B within the window"))
     assert got == sorted(expected)
     assert ("unserved" in {k for _, k in got}) and len(got) > len(folder.plan.unserved)
+
+
+def test_a_folder_without_a_plan_gets_a_report_saying_so(swept, tmp_path) -> None:
+    """Without a plan (headers only, empty kpis, as after INFEASIBLE) the extras are
+    still written: a report saying nothing is scheduled, a timeline with its header
+    only, and no sites.geojson (like routes.geojson)."""
+    import json
+
+    from logistics.report.extras import write_plan_extras
+
+    folder = shutil.copytree(swept.plan_dir, tmp_path / "plan")
+    for name in ("orders.csv", "legs.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        (folder / name).write_text(lines[0] + "\n", encoding="utf-8")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary.update(status="INFEASIBLE", kpis={})
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (folder / "fallbacks.csv").unlink()
+    write_plan_extras(folder, swept.network)
+    assert "No plan: nothing is scheduled." in (folder / REPORT_FILE).read_text(encoding="utf-8")
+    assert len((folder / TIMELINE_FILE).read_text(encoding="utf-8").splitlines()) == 1
+    assert not (folder / SITES_FILE).exists()
