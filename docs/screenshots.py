@@ -43,6 +43,7 @@ def main() -> int:
     from chromium_driver import chromium
 
     import logistics as lg
+    from logistics.report.extras import write_plan_extras, write_sweep_extras
     from logistics.scenarios import read_scenario
     from logistics.scenarios.sweep import run_sweep
     from logistics.solve import SolveParams
@@ -50,6 +51,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument(
+        "--sweep-dir", type=Path, help="keep the sweep here; one already there is reused"
+    )
     args = parser.parse_args()
     net = lg.read_network()
     book = lg.read_orders(None, net)
@@ -58,8 +62,12 @@ def main() -> int:
         workers=1, time_limit_s=args.time_limit, deterministic_time_s=args.time_limit, seed=0
     )
     with tempfile.TemporaryDirectory() as tmp:
-        sweep_dir = Path(tmp) / "sweep"
-        run_sweep(scenarios, net, book, params, samples=200, workers=2, out_dir=sweep_dir)
+        sweep_dir = args.sweep_dir or Path(tmp) / "sweep"
+        if (sweep_dir / "comparison.csv").is_file():  # reuse it: rebuild the reports only
+            write_plan_extras(sweep_dir / "plans" / "baseline", net)
+            write_sweep_extras(sweep_dir)
+        else:
+            run_sweep(scenarios, net, book, params, samples=200, workers=2, out_dir=sweep_dir)
         with chromium() as browser:
             shoot(
                 browser,

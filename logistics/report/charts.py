@@ -43,12 +43,13 @@ def _local(t: datetime, network: Network, site_id: str) -> str:
     return f"{text} {zone}"
 
 
-def _layout(fig: go.Figure, title: str, rows: list[str], row_px: int = ROW_PX) -> None:
+def _layout(fig: go.Figure, rows: list[str], row_px: int = ROW_PX) -> None:
+    """Rows top to bottom in ``rows`` order, the UTC axis on top, the legend on the
+    right (the section's heading is the chart's title)."""
     fig.update_layout(
-        title=title,
         barmode="overlay",
-        height=max(260, 140 + row_px * len(rows)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        height=max(260, 90 + row_px * len(rows)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 20},
         xaxis={"type": "date", "title": "UTC (hover for local times)", "side": "top"},
         yaxis={
             "autorange": "reversed",
@@ -58,7 +59,7 @@ def _layout(fig: go.Figure, title: str, rows: list[str], row_px: int = ROW_PX) -
             "categoryarray": rows,
             "tickfont": {"size": 10},
         },
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        legend={"orientation": "v", "x": 1.01, "y": 1.0, "yanchor": "top"},
         hoverlabel={"align": "left"},
     )
 
@@ -132,7 +133,7 @@ def plant_gantt(plan: Plan, network: Network, high_breach: float) -> go.Figure:
             hoverinfo="text",
             marker={"color": colours[status], "line": {"width": 0.5, "color": "#fff"}},
         )
-    _layout(fig, "Manufacturing slots per plant", sorted(rows, key=_slot_key), row_px=13)
+    _layout(fig, sorted(rows, key=_slot_key), row_px=13)
     return fig
 
 
@@ -229,5 +230,5 @@ def patient_timeline(orders: Sequence[PlannedOrder], network: Network) -> go.Fig
             hoverinfo="text",
             marker={"symbol": symbol, "size": 9, "color": colour},
         )
-    _layout(fig, "Patient timelines", rows)
+    _layout(fig, rows)
     return fig

@@ -170,9 +170,8 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
     y0, y1 = min(lats) - 2, max(lats) + 2
     mid = math.radians((y0 + y1) / 2)
     fig.update_layout(
-        title="Sites and routes",
         height=640,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         plot_bgcolor="#cfe3f3",
         xaxis={
             "range": [x0, x1],

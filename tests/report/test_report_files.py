@@ -23,7 +23,7 @@ from logistics.report import REPORT_FILE
 from logistics.report.sweep import KPIS
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
-EUROPE = Path(__file__).resolve().parents[2] / "data" / "europe"
+SHUTTLE = Path(__file__).resolve().parents[1] / "data" / "plan" / "shuttle"
 
 
 def _csv(path) -> list[dict[str, str]]:
@@ -80,10 +80,10 @@ def test_report_command_refuses_a_folder_that_is_neither(tmp_path) -> None:
 
 
 def test_report_on_another_network_is_bad_input(swept, tmp_path) -> None:
-    """A plan folder reported on a network without its sites (the default bundle for a
+    """A plan folder reported on a network without its sites (the shuttle bundle for a
     tiny-bundle plan) is refused with exit 2 naming a site, not an internal error."""
     plan_dir = shutil.copytree(swept.plan_dir, tmp_path / "plan")
-    result = CliRunner().invoke(app, ["report", str(plan_dir), "--network", str(EUROPE)])
+    result = CliRunner().invoke(app, ["report", str(plan_dir), "--network", str(SHUTTLE)])
     assert result.exit_code == 2, result.output
     assert "orders.csv:-:-: expected sites of" in result.output
     assert "TC-LON" in result.output or "MFG-LEI" in result.output
