@@ -237,7 +237,7 @@ def simulate_plan(
         raise InputError(
             [Issue(str(plan_dir), None, None, "a plan of this network and order book", str(exc))]
         ) from None
-    write_risk(plan_dir, plan_, sim, inputs=inputs, manifest=manifest)
+    write_risk(plan_dir, plan_, sim, inputs=inputs, manifest=manifest, network=network)
     k = sim.kpis()
     table = Table(title=f"Monte Carlo of {plan_dir} ({samples} samples, seed {seed})")
     table.add_column("what")

@@ -48,7 +48,7 @@ def leg_rows(it: Itinerary) -> list[dict[str, str]]:
                 "temperature": leg.temperature,
                 "customs_from": leg.customs_from or "",
                 "customs_to": leg.customs_to or "",
-                "customs_h": f"{leg.customs_h:.3f}" if leg.customs_from else "0",
+                "customs_h": f"{leg.customs_h:.2f}" if leg.customs_from else "0",
             }
         )
     return rows

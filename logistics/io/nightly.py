@@ -44,10 +44,11 @@ def write_plan(
             ``out_dir`` must not hold or replace them, nor the bundle and order book
             the solve recorded.
 
-    Writes orders.csv, legs.csv, summary.json, routes.geojson and manifest.json (see
-    the data contract) into a folder staged beside ``out_dir`` and then put in its
-    place, so ``out_dir`` is always absent or complete; an earlier output folder there
-    is replaced whole. Raises InputError when ``out_dir`` is refused.
+    Writes orders.csv, legs.csv, summary.json, routes.geojson, fallbacks.csv,
+    timeline.csv, sites.geojson, report.html and manifest.json (see the data
+    contract) into a folder staged beside ``out_dir`` and then put in its place, so
+    ``out_dir`` is always absent or complete; an earlier output folder there is
+    replaced whole. Raises InputError when ``out_dir`` is refused.
     """
     result, _ = _result(plan)
     recorded = (result.params.get("network"), result.params.get("orders"))
@@ -65,3 +66,6 @@ def write_plan_files(plan: NightlyPlan | SolveResult, folder: Path, network: Net
     write_solve_files(result, folder, network)
     if nightly is not None:
         write_fallbacks(dict(nightly.fallbacks), result.plan, network, folder / FALLBACKS_FILE)
+    from logistics.report.extras import write_plan_extras  # plotly only when writing
+
+    write_plan_extras(folder, network)

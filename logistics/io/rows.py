@@ -26,9 +26,9 @@ def rounded(x: Any, digits: int) -> float | None:
 
 
 def hours(x: Any) -> float | None:
-    """Simulated hours ``x``, 3 decimals; from :data:`NO_DELIVERY_H` on (samples that
+    """Simulated hours ``x``, 2 decimals; from :data:`NO_DELIVERY_H` on (samples that
     never arrive, interpolated with ones that do) infinite."""
-    value = rounded(x, 3)
+    value = rounded(x, 2)
     return math.inf if value is not None and value >= NO_DELIVERY_H else value
 
 

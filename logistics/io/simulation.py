@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from logistics.io.folders import updated_folder
 from logistics.io.plan import ORDER_COLUMNS, ORDERS_FILE, SUMMARY_FILE, json_safe
 from logistics.io.rows import hours, rounded, write_csv
+from logistics.model.network import Network
 from logistics.model.plan import Plan
 
 if TYPE_CHECKING:  # the type only: io does not import the simulation
@@ -75,9 +76,12 @@ def write_risk(
     *,
     inputs: Iterable[str | Path | None] = (),
     manifest: str | None = None,
+    network: Network | None = None,
 ) -> Path:
     """Replace the plan folder ``plan_dir`` (of ``plan``) by one with ``risk.csv``
-    and the simulation ``sim`` recorded, and return the path of risk.csv.
+    and the simulation ``sim`` recorded, and return the path of risk.csv. With the
+    ``network`` the plan was made on, its timeline.csv, sites.geojson and report.html
+    are rebuilt too (they show ``p_breach``).
 
     orders.csv gets each simulated order's ``p_breach`` (4 decimals) and keeps every
     other cell, column and row as it was; summary.json gets ``kpis.expected_breaches``
@@ -102,6 +106,10 @@ def write_risk(
         summary.setdefault("stats", {})["risk"] = sim.kpis()
         text = json.dumps(json_safe(summary), indent=2, allow_nan=False)
         (staging / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
+        if network is not None:
+            from logistics.report.extras import write_plan_extras  # plotly only here
+
+            write_plan_extras(staging, network)
     return folder / path.name
 
 

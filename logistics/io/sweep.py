@@ -49,6 +49,7 @@ COMPARISON_COLUMNS = (
     "impact_expected_late",
     "impact_orders_breaking",
     "impact_orders_displaced",
+    "exposed_shipments",
     "status",
     "gap",
     "checker_violations",
@@ -102,8 +103,10 @@ def write_sweep_files(
             the plan's transport cost; ``status`` and ``gap`` are the re-plan's solve;
             ``checker_violations`` is the number of rules the independent checker
             finds broken in the re-plan (0 for a sound plan, and when there is no
-            plan). ``wall_s`` is the only column that varies between two runs of the
-            same sweep.
+            plan). ``exposed_shipments`` counts tonight's shipments (legs) whose lane or
+            customs rule a disruption window covers at their departure (0: the scenario
+            cannot touch tonight's shipments). ``wall_s`` is the only column that
+            varies between two runs of the same sweep.
         impact: one row per scenario (not the baseline) and order of its book, with
             the :data:`IMPACT_COLUMNS`: what tonight's plan becomes for that patient,
             and what the re-plan gives instead.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from logistics.model.disruptions import NO_EFFECT, effect_at
 from logistics.model.ledger import Ledger, describe, held_by_order
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -19,7 +20,14 @@ from logistics.model.scenario import Scenario
 from logistics.scenarios.outcomes import Impact
 from logistics.scenarios.transforms import apply
 
-__all__ = ["ADDED_REASON", "NO_PLAN_REASON", "displaced", "impact_task", "keep_plan"]
+__all__ = [
+    "ADDED_REASON",
+    "NO_PLAN_REASON",
+    "displaced",
+    "exposed_shipments",
+    "impact_task",
+    "keep_plan",
+]
 
 ADDED_REASON = "not in tonight's plan: added by the scenario"
 NO_PLAN_REASON = "no plan tonight (the baseline solve found none)"
@@ -69,6 +77,28 @@ def displaced(plan: Plan, network: Network) -> dict[str, str]:
     return out
 
 
+def exposed_shipments(plan: Plan, network: Network) -> int:
+    """Legs of ``plan``'s served orders that a disruption window of ``network`` covers:
+    the leg's lane, or the customs rule it clears under (same ends, its mode or all
+    modes), has a window over the leg's departure. Zero explains a scenario that changes
+    nothing: no planned shipment meets the disruption."""
+    n = 0
+    for p in plan.served:
+        for it in (p.inbound, p.outbound):
+            for leg in it.legs if it is not None else ():
+                lane = network.lane_by_id.get(leg.lane_id)
+                hit = lane is not None and effect_at(lane.windows, leg.depart) != NO_EFFECT
+                if not hit and leg.customs_from:
+                    hit = any(
+                        (r.from_territory, r.to_territory) == (leg.customs_from, leg.customs_to)
+                        and r.mode in (None, leg.mode)
+                        and effect_at(r.windows, leg.depart) != NO_EFFECT
+                        for r in network.customs
+                    )
+                n += hit
+    return n
+
+
 def impact_task(
     scenario: Scenario,
     network: Network,
@@ -112,5 +142,6 @@ def impact_task(
         added=added,
         removed=removed,
         displaced=tuple(lost),
+        exposed=exposed_shipments(kept, net),
         wall_s=time.perf_counter() - t0,
     )

@@ -58,13 +58,15 @@ class Impact:
     order book (``p_breach`` set), its simulation, the order ids the scenario added
     (unserved here), removed (left out) and displaced (served tonight within tonight's
     capacities, but a capacity the scenario cuts no longer holds them: unserved here),
-    seconds taken."""
+    the number of tonight's shipments a disruption window covers (``exposed``), seconds
+    taken."""
 
     plan: Plan
     risk: SimulationResult | None
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     displaced: tuple[str, ...] = ()
+    exposed: int = 0
     wall_s: float = 0.0
 
 

@@ -75,8 +75,8 @@ class SweepResult:
         }
 
     def write(self, out_dir: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> Path:
-        """Write comparison.csv, impact.csv, sweep.json and plans/<slug>/ under
-        ``out_dir`` and return it.
+        """Write comparison.csv, impact.csv, sweep.json, plans/<slug>/ and report.html
+        under ``out_dir`` and return it.
 
         The whole folder is staged and put in place complete, with a manifest.json
         (:func:`logistics.io.folders.output_folder`); an earlier output folder there is
@@ -89,6 +89,7 @@ class SweepResult:
         """
         from logistics.io.folders import output_folder, write_manifest
         from logistics.io.nightly import write_plan_files
+        from logistics.report.extras import write_sweep_extras
 
         base = self.baseline.replanned.result.params
         read = [base.get("network"), base.get("orders"), self.network.source]
@@ -107,4 +108,5 @@ class SweepResult:
                 plan_dir.mkdir(parents=True)
                 write_plan_files(nightly, plan_dir, self.network)
                 write_manifest(plan_dir)
+            write_sweep_extras(folder)
         return Path(out_dir)

@@ -33,6 +33,8 @@ from logistics.io.plan import (
     ROUTES_FILE,
     SUMMARY_FILE,
     exact_text,
+    hours_text,
+    hours_up_text,
     money_text,
     read_plan,
     write_plan,
@@ -192,8 +194,8 @@ def test_files_have_the_contract_columns_in_order(tmp_path: Path, network: Netwo
     row = dict(zip(orders[0], orders[1], strict=True))
     assert row["apheresis_time"] == "2026-12-08T13:00:00Z"
     assert row["delivery_time"] == "2026-12-29T08:00:00Z"
-    assert row["v2v_h"] == "643.000"  # 12-08 13:00 -> 01-04 08:00, to the infusion
-    assert row["apheresis_to_delivery_h"] == "499.000"
+    assert row["v2v_h"] == "643.00"  # 12-08 13:00 -> 01-04 08:00, to the infusion
+    assert row["apheresis_to_delivery_h"] == "499.00"
     assert row["cost_eur"] == "2340.00"
     assert row["p_breach"] == "0.0123"
     unserved = dict(zip(orders[0], orders[2], strict=True))
@@ -222,13 +224,39 @@ def test_files_have_the_contract_columns_in_order(tmp_path: Path, network: Netwo
     assert rows[2]["wait_h"] == "5.25"
 
 
+def _as_written(plan: Plan) -> Plan:
+    """``plan`` with its numbers rounded as the contract writes them: euros to the cent,
+    ``wait_h`` to 0.01 h and ``customs_h`` up to the next 0.01 h; times unchanged."""
+
+    def leg(x: Leg) -> Leg:
+        up = math.ceil(round(x.customs_h * 100, 6)) / 100
+        return replace(
+            x, cost_eur=round(x.cost_eur, 2), customs_h=up, wait_open_h=round(x.wait_open_h, 2)
+        )
+
+    def it(x: Itinerary | None) -> Itinerary | None:
+        return None if x is None else replace(x, legs=tuple(leg(g) for g in x.legs))
+
+    return Plan(
+        orders=tuple(
+            replace(
+                o, cost_eur=round(o.cost_eur, 2), inbound=it(o.inbound), outbound=it(o.outbound)
+            )
+            for o in plan.orders
+        )
+    )
+
+
 def test_round_trip_gives_an_equal_plan(tmp_path: Path, network: Network) -> None:
-    """read_plan(write_plan(result)) gives back a Plan equal to the original, itineraries
-    included, and summary.json's content."""
+    """read_plan(write_plan(result)) gives back the original Plan, itineraries included,
+    with hours and euros rounded as written (customs 4.333 h read back as 4.34 h), and
+    summary.json's content."""
     plan = _plan()
     folder = write_plan(_result(plan), tmp_path, network)
     back, summary = read_plan(folder)
-    assert back == plan
+    assert back == _as_written(plan)
+    assert back.orders[0].outbound.legs[1].customs_h == 4.34
+    assert back.orders[0].outbound.legs[2].wait_open_h == 78.67
     assert back.orders[0].inbound == plan.orders[0].inbound
     assert back.orders[1].inbound is None and back.orders[1].outbound is None
     assert summary["status"] == "OPTIMAL"
@@ -240,7 +268,7 @@ def test_writing_again_replaces_the_files(tmp_path: Path, network: Network) -> N
     smaller = Plan(orders=_plan().orders[1:])
     write_plan(_result(smaller), tmp_path, network)
     back, _ = read_plan(tmp_path)
-    assert back == smaller
+    assert back == _as_written(smaller)
     assert json.loads((tmp_path / ROUTES_FILE).read_text(encoding="utf-8"))["features"] == []
 
 
@@ -284,22 +312,28 @@ def _random_plan(draw: st.DrawFn) -> Plan:
 @given(plan=_random_plan())
 def test_round_trip_property(plan: Plan, tmp_path: Path, network: Network) -> None:
     """For random whole-second leg times and random float hours and costs, the plan read
-    back equals the plan written."""
+    back equals the plan written, its hours and euros rounded as documented."""
     folder = write_plan(_result(plan), tmp_path / "plan", network)
     back, _ = read_plan(folder)
-    assert back == plan
+    assert back == _as_written(plan)
 
 
 @pytest.mark.parametrize(
     "value", [0.0, 2.0, 0.1, 1 / 3, 1e-05, 1 / 3600, 123456789.123, 0.1 + 0.2, 1e16]
 )
 def test_number_text_reads_back_the_same_float(value: float) -> None:
-    """Hours and euros are written as plain decimals that parse to the same float."""
-    for text in (exact_text(value), money_text(value)):
+    """Exact decimals parse back to the same float; hours and euros are plain decimals
+    within half a cent (hours up to one cent above for customs)."""
+    text = exact_text(value)
+    assert "e" not in text.lower() and float(text) == value
+    for text in (hours_text(value), money_text(value), hours_up_text(value)):
         assert "e" not in text.lower()
-        assert float(text) == value
+        assert len(text.partition(".")[2]) <= 2
+    assert abs(float(hours_text(value)) - value) <= 0.005 + 1e-9 * value
+    assert abs(float(money_text(value)) - value) <= 0.005 + 1e-9 * value
+    assert -1e-9 <= float(hours_up_text(value)) - value < 0.01 + 1e-9 * value
     assert money_text(2340.0) == "2340.00"
-    assert exact_text(2.0) == "2"
+    assert exact_text(2.0) == hours_text(2.0) == hours_up_text(2.0) == "2"
 
 
 def test_summary_json(tmp_path: Path, network: Network) -> None:
@@ -347,27 +381,28 @@ def test_no_plan_writes_summary_and_empty_tables(tmp_path: Path, network: Networ
 
 def test_routes_geojson_has_one_linestring_per_leg(tmp_path: Path, network: Network) -> None:
     """routes.geojson is a FeatureCollection with one LineString per leg, from the
-    from_site's lon/lat to the to_site's, with the leg's properties."""
+    from_site's lon/lat to the to_site's, with the leg's properties, the site names and
+    the order's status and breach probability."""
     plan = _plan()
     write_plan(_result(plan), tmp_path, network)
     data = json.loads((tmp_path / ROUTES_FILE).read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection"
     features = data["features"]
     legs = [
-        (o.order_id, direction, seq, leg)
+        (o, direction, seq, leg)
         for o in plan.orders
         for direction, it in (("inbound", o.inbound), ("outbound", o.outbound))
         if it is not None
         for seq, leg in enumerate(it.legs, start=1)
     ]
     assert len(features) == len(legs) == 6
-    for feature, (order_id, direction, seq, leg) in zip(features, legs, strict=True):
+    for feature, (o, direction, seq, leg) in zip(features, legs, strict=True):
         a, b = network.sites[leg.from_site], network.sites[leg.to_site]
         assert feature["geometry"]["type"] == "LineString"
         assert feature["geometry"]["coordinates"] == [[a.lon, a.lat], [b.lon, b.lat]]
         props = feature["properties"]
         assert props == {
-            "order_id": order_id,
+            "order_id": o.order_id,
             "direction": direction,
             "seq": seq,
             "lane_id": leg.lane_id,
@@ -378,6 +413,15 @@ def test_routes_geojson_has_one_linestring_per_leg(tmp_path: Path, network: Netw
             "depart": leg.depart.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "arrive": leg.arrive.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "temperature": leg.temperature,
+            "status": o.status,
+            "from_name": a.name,
+            "to_name": b.name,
+            "cost_eur": round(leg.cost_eur, 2),
+            "customs_from": leg.customs_from,
+            "customs_to": leg.customs_to,
+            "customs_h": round(leg.customs_h, 2),
+            "wait_h": round(leg.wait_open_h, 2),
+            "p_breach": o.p_breach,
         }
 
 
@@ -464,5 +508,5 @@ def test_unknown_columns_are_a_warning(
     )
     with caplog.at_level(logging.WARNING, logger="logistics"):
         back, _ = read_plan(tmp_path)
-    assert back == plan
+    assert back == _as_written(plan)
     assert "orders.csv:1:note: unknown column" in caplog.text

@@ -596,7 +596,7 @@ def test_cli_route_csv(tmp_path) -> None:
         ["1", "RD-LON-LHR", "Courier A", "road", "TC-LON", "APT-LHR",
          "2026-12-07T13:30:00Z", "2026-12-07T15:00:00Z", "2-8C", "", "", "0"],
         ["2", "AIR-LHR-AMS", "Airline A", "air", "APT-LHR", "APT-AMS",
-         "2026-12-07T18:30:00Z", "2026-12-07T23:30:00Z", "2-8C", "GB", "EU", "2.000"],
+         "2026-12-07T18:30:00Z", "2026-12-07T23:30:00Z", "2-8C", "GB", "EU", "2.00"],
         ["3", "RD-AMS-LEI", "Courier A", "road", "APT-AMS", "MFG-LEI",
          "2026-12-08T00:00:00Z", "2026-12-08T06:00:00Z", "2-8C", "", "", "0"],
     ]  # fmt: skip
@@ -613,7 +613,7 @@ def test_cli_route_local_time_in_summer_and_quantile() -> None:
     # ready Mon 1 Jun 08:30Z + 2 h => 10:30Z; 07:10 BST = 06:10Z has gone; 18:30 BST =
     # 17:30Z; +4.5 h => 22:00Z; customs p90 6 h => Tue 04:00Z.
     assert [(r["depart"], r["arrive"], r["customs_h"]) for r in rows] == [
-        ("2026-06-01T17:30:00Z", "2026-06-02T04:00:00Z", "6.000")
+        ("2026-06-01T17:30:00Z", "2026-06-02T04:00:00Z", "6.00")
     ]
 
 

@@ -31,10 +31,25 @@ def exact_text(x: float) -> str:
 
 
 def money_text(x: float) -> str:
-    """Euros with 2 decimals, or more digits when cents alone would not read back as
-    the same float (a sum of costs with binary noise)."""
-    text = f"{x:.2f}"
-    return text if float(text) == x else exact_text(x)
+    """Euros to the cent: ``2340`` -> ``2340.00``."""
+    return f"{x:.2f}"
+
+
+def hours_text(x: float) -> str:
+    """Hours to 0.01, without trailing zeros: ``2.0`` -> ``2``, ``4.3333`` -> ``4.33``."""
+    return _short(round(float(x), 2))
+
+
+def hours_up_text(x: float) -> str:
+    """Hours rounded up to 0.01 (for a duration a rule requires at least: the text never
+    understates it): ``4.3333`` -> ``4.34``, ``2.0`` -> ``2``."""
+    cents = math.ceil(round(float(x) * 100, 6))  # binary noise does not round 2.0 up
+    return _short(cents / 100)
+
+
+def _short(x: float) -> str:
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def json_safe(value: Any) -> Any:

@@ -66,11 +66,12 @@ LEGS_SCHEMA = {
 }
 
 
-def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
+def read_plan(plan_dir: str | Path, *, verify: bool = True) -> tuple[Plan, dict[str, Any]]:
     """Read a plan folder back: the Plan (itineraries rebuilt from legs.csv) and the
     content of summary.json.
 
     ``plan_dir`` is a folder written by ``write_plan``. Its files are first checked
+    (unless ``verify`` is False: a folder being staged, before its manifest exists)
     against its manifest.json (:func:`logistics.io.manifest.verify_folder`): a
     missing manifest, a missing, truncated or edited file, or a file it does not
     list raises InputError naming the file. Then every problem in the three
@@ -82,7 +83,8 @@ def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
     folder = Path(plan_dir)
     if not folder.is_dir():
         raise InputError([Issue(str(folder), None, None, "a plan folder", "no such folder")])
-    verify_folder(folder)
+    if verify:
+        verify_folder(folder)
     issues = Issues()
     for name in (ORDERS_FILE, LEGS_FILE, SUMMARY_FILE):
         if not (folder / name).is_file():

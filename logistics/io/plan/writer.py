@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from logistics.io.folders import output_folder
 from logistics.io.legs import leg_rows
-from logistics.io.plan.cells import exact_text, money_text, time_text
+from logistics.io.plan.cells import hours_text, hours_up_text, money_text, time_text
 from logistics.io.plan.layout import (
     LEGS_FILE,
     ORDER_COLUMNS,
@@ -84,8 +84,8 @@ def _order_row(o: PlannedOrder) -> dict[str, str]:
         "treatment_centre": r["treatment_centre"],
         "status": r["status"],
         "manufacturing_site": r["manufacturing_site"] or "",
-        "v2v_h": "" if v2v is None else f"{v2v:.3f}",
-        "apheresis_to_delivery_h": "" if to_delivery is None else f"{to_delivery:.3f}",
+        "v2v_h": "" if v2v is None else f"{v2v:.2f}",
+        "apheresis_to_delivery_h": "" if to_delivery is None else f"{to_delivery:.2f}",
         "cost_eur": money_text(r["cost_eur"]),
         "p_breach": "" if p_breach is None else f"{p_breach:.4f}",
         "reason": r["reason"],
@@ -113,7 +113,7 @@ def _leg_rows(orders: Iterable[PlannedOrder]) -> Iterable[dict[str, str]]:
                     "order_id": o.order_id,
                     "direction": direction,
                     **common,
-                    "customs_h": exact_text(leg.customs_h),
+                    "customs_h": hours_up_text(leg.customs_h),
                     "cost_eur": money_text(leg.cost_eur),
-                    "wait_h": exact_text(leg.wait_open_h),
+                    "wait_h": hours_text(leg.wait_open_h),
                 }

@@ -1,0 +1,117 @@
+"""The reports in a real headless Chromium: what a person sees.
+
+The page loads offline with no console error, every chart has drawn marks, the map
+has one marker per site of the plan, the unserved patients' ids and reasons are
+visible text, and a screenshot is not blank. Skipped only outside CI when no Chromium
+is installed; with LOGISTICS_CI=1 a missing Chromium fails.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+
+import pytest
+from chromium_driver import chromedriver_path, chromium, chromium_path
+
+from logistics.io.plan import read_plan
+from logistics.report import REPORT_FILE
+
+WAIT_S = 20.0
+DRAWN = """
+return Array.from(document.querySelectorAll('div.chart')).map(d => [d.id,
+  d.querySelectorAll('.main-svg').length,
+  d.querySelectorAll('.scatterlayer path.point, .barlayer .point path, '
+                     + '.scatterlayer path.js-line').length]);
+"""
+SITE_MARKERS = """
+const gd = document.getElementById('map');
+const scatters = gd._fullData.filter(t => t.type === 'scatter');
+const groups = gd.querySelectorAll('.scatterlayer .trace');
+let n = 0;
+scatters.forEach((t, i) => {
+  if (t.name.startsWith('sites: ')) n += groups[i].querySelectorAll('path.point').length;
+});
+return [n, scatters.length, groups.length];
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module."""
+    if chromium_path() is None or chromedriver_path() is None:
+        if os.environ.get("LOGISTICS_CI"):
+            pytest.fail("LOGISTICS_CI is set but Chromium or chromedriver is missing")
+        pytest.skip("no Chromium/chromedriver installed (CI installs them and sets LOGISTICS_CI)")
+    with chromium() as driver:
+        yield driver
+
+
+def _open(browser, path) -> list[list]:
+    """Load ``path``, wait until every chart is drawn, return the charts' mark counts."""
+    browser.get_log("browser")  # drop what an earlier page logged
+    browser.set_window_size(1400, 1000)
+    browser.get(path.as_uri())
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        charts = browser.execute_script(DRAWN)
+        if (charts and all(svg > 0 for _, svg, _ in charts)) or time.monotonic() > deadline:
+            return charts
+        time.sleep(0.2)
+
+
+def _errors(browser) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _not_blank(browser) -> None:
+    from PIL import Image, ImageStat
+
+    image = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("L")
+    stat = ImageStat.Stat(image)
+    assert stat.stddev[0] > 10, "the screenshot is (nearly) one colour"
+    assert len(image.getcolors(maxcolors=1 << 16) or ()) > 20
+
+
+def test_plan_report_in_chromium(browser, swept) -> None:
+    """The plan report: no console error, the map, the Gantt and the timelines all draw
+    marks, the map shows one site marker per site of the plan, the unserved ids and
+    reasons are visible, and the screenshot is not blank."""
+    plan, _ = read_plan(swept.plan_dir)
+    charts = _open(browser, swept.plan_dir / REPORT_FILE)
+    assert [c[0] for c in charts] == ["map", "gantt", "timeline"]
+    for name, svg, marks in charts:
+        assert svg > 0 and marks > 0, f"chart {name} drew nothing"
+    assert _errors(browser) == []
+    sites = {p.treatment_centre for p in plan.orders}
+    for p in plan.served:
+        sites.add(p.manufacturing_site)
+        for it in (p.inbound, p.outbound):
+            for leg in it.legs if it else ():
+                sites |= {leg.from_site, leg.to_site}
+    markers, scatters, groups = browser.execute_script(SITE_MARKERS)
+    assert scatters == groups  # one drawn trace group per scatter trace
+    assert markers == len(sites)
+    visible = browser.execute_script("return document.body.innerText")
+    assert plan.unserved
+    for p in plan.unserved:
+        assert p.order_id in visible
+        assert p.reason in visible
+    _not_blank(browser)
+
+
+def test_sweep_report_in_chromium(browser, swept) -> None:
+    """The sweep report: no console error, one chart per KPI and each draws marks, every
+    scenario's name and the reason an unchanged scenario changes nothing are visible,
+    and the screenshot is not blank."""
+    charts = _open(browser, swept.folder / REPORT_FILE)
+    assert len(charts) >= 8
+    for name, svg, marks in charts:
+        assert svg > 0 and marks > 0, f"chart {name} drew nothing"
+    assert _errors(browser) == []
+    visible = browser.execute_script("return document.body.innerText")
+    for name in ("baseline", "neutral delay", "air closed", "road slower"):
+        assert name in visible
+    assert "no planned shipment crosses the disrupted lanes" in visible
+    _not_blank(browser)
