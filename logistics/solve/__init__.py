@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 
 from logistics.io.order_checks import validate_orders
+from logistics.model.commitments import Commitment
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlanKpis
@@ -71,6 +72,7 @@ def solve(
     engine: Engine | str = Engine.CP_SAT,
     progress: Callable[[str, float], None] | None = None,
     on_improve: Improvement | None = None,
+    commitments: Mapping[str, Commitment] | None = None,
 ) -> SolveResult:
     """Plan every order of ``book`` on ``network``.
 
@@ -87,7 +89,8 @@ def solve(
     is last night's plan, whose frozen and committed orders are kept; ``progress``
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound (weight units) and the
-    seconds spent. Returns a SolveResult; raises InputError when an order breaks a
+    seconds spent; ``commitments`` (order id -> booking) keeps booked orders to the
+    leg (same lanes and departures) where the booking still runs. Returns a SolveResult; raises InputError when an order breaks a
     rule of the network (``validate_orders``), ValueError for an unknown ``engine``.
     """
     try:
@@ -97,7 +100,7 @@ def solve(
     validate_orders(book, network)
     params = params or SolveParams()
     t0 = time.perf_counter()
-    cs = build_candidates(network, book, params.quantile, progress)
+    cs = build_candidates(network, book, params.quantile, progress, commitments)
     samples = params.risk_samples or (64 if params.max_breach is not None else 0)
     if samples:
         if progress:
