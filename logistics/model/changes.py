@@ -121,12 +121,15 @@ def _order_changes(was: PlannedOrder | None, now: PlannedOrder, why: str | None)
         ]
     reason = why or f"re-planned ({now.status}: {now.reason})"
     out = []
+    w, n = was, now
     pairs = (
-        (ChangeKind.MOVED_SITE, "manufacturing_site", was.manufacturing_site, now.manufacturing_site),
-        (ChangeKind.MOVED_APHERESIS, "apheresis_time", stamp(was.apheresis_time), stamp(now.apheresis_time)),
-        (ChangeKind.MOVED_SLOT, "manufacturing_start", stamp(was.manufacturing_start), stamp(now.manufacturing_start)),
-        (ChangeKind.RE_ROUTED, "inbound", route(was.inbound), route(now.inbound)),
-        (ChangeKind.RE_ROUTED, "outbound", route(was.outbound), route(now.outbound)),
+        (ChangeKind.MOVED_SITE, "manufacturing_site", w.manufacturing_site, n.manufacturing_site),
+        (ChangeKind.MOVED_APHERESIS, "apheresis_time", stamp(w.apheresis_time),
+         stamp(n.apheresis_time)),
+        (ChangeKind.MOVED_SLOT, "manufacturing_start", stamp(w.manufacturing_start),
+         stamp(n.manufacturing_start)),
+        (ChangeKind.RE_ROUTED, "inbound", route(w.inbound), route(n.inbound)),
+        (ChangeKind.RE_ROUTED, "outbound", route(w.outbound), route(n.outbound)),
     )  # fmt: skip
     for kind, field, a, b in pairs:
         if a != b:
@@ -158,7 +161,7 @@ def counts(after: Plan, changes: tuple[Change, ...]) -> dict[str, int]:
     for c in changes:
         kinds.setdefault(c.order_id, set()).add(c.change)
     out = {"unchanged": 0, "moved": 0, "new": 0, "dropped": 0}
-    for oid, ks in kinds.items():
+    for ks in kinds.values():
         if ChangeKind.DROPPED in ks:
             out["dropped"] += 1
         elif ChangeKind.NEW in ks:

@@ -29,6 +29,7 @@ class StoredRun:
     files: Mapping[str, str]
     plan: Plan
     states: Mapping[str, str]  # order id -> status (new, committed, collected, ...)
+    committed: Mapping[str, tuple[str | None, datetime | None]]  # booked site, apheresis
 
 
 def _t(text: str | None) -> datetime | None:
@@ -67,11 +68,12 @@ def load_run(conn: Connection, run_id: int) -> StoredRun:
                 wait_open_h=leg["wait_h"],
             )
         )
-    orders, states = [], {}
+    orders, states, committed = [], {}, {}
     for o in conn.execute(
         select(run_orders).where(run_orders.c.run_id == run_id).order_by(run_orders.c.seq)
     ).mappings():
         states[o["order_id"]] = o["state"]
+        committed[o["order_id"]] = (o["committed_site"], _t(o["committed_apheresis"]))
         inbound = outbound = None
         if o["plan_status"] != "unserved":
             inbound = _itinerary(
@@ -112,6 +114,7 @@ def load_run(conn: Connection, run_id: int) -> StoredRun:
         files=dict(row["files"]),
         plan=Plan(orders=tuple(orders)),
         states=states,
+        committed=committed,
     )
 
 
@@ -168,8 +171,10 @@ def record_run(
     """Insert one run with its orders, legs, new events and changes (in the caller's
     transaction); returns its run id."""
     kp = plan.kpis()
+    last = conn.execute(select(func.max(runs.c.run_id))).scalar() or 0
     run_id = conn.execute(
         insert(runs).values(
+            run_id=last + 1,  # dense under the lock: a rolled-back run leaves no gap
             started_at=time_text(started),
             finished_at=time_text(finished),
             now=time_text(now),
