@@ -173,6 +173,9 @@ def effective_book(
             whys[o.order_id] = "; ".join(reasons)
         if status == OrderStatus.NEW:
             site = aph = None
+            # an open order's apheresis cannot be planned before tonight
+            first = min(max(o.apheresis_earliest, now), o.apheresis_latest)
+            o = replace(o, apheresis_earliest=first)
         orders.append(replace(o, status=status, committed_site=site, committed_apheresis=aph))
         if status in (OrderStatus.NEW, OrderStatus.CANCELLED) or site is None or aph is None:
             continue

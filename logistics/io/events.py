@@ -97,8 +97,8 @@ def read_events(
                 note=v.get("note") or "",
             )
         )
-    if issues.errors:
-        raise InputError(issues.errors)
+    if issues.errors:  # in file order
+        raise InputError(sorted(issues.errors, key=lambda i: i.row or 0))
     for message in issues.warnings:
         log.warning(message)
     digest = issues.hashes.get(name) or hashlib.sha256(b"").hexdigest()

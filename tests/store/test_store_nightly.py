@@ -1,0 +1,121 @@
+"""The nightly run: commitments kept to the leg, events, changes, refusals."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from store_helpers import NOW, dump, run, tiny, write_events
+
+from logistics.check import check
+from logistics.errors import InputError
+from logistics.io.scenarios import read_scenario
+from logistics.scenarios.transforms import apply
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_same_inputs_twice_says_no_changes(store_url: str, tmp_path: Path) -> None:
+    """The first night lists every order as new; the same inputs again change nothing
+    ("no changes", an empty changes.csv), the store holds both runs and the plan
+    folder passes the independent checker."""
+    first = run(store_url, tmp_path / "n1")
+    assert {c.order_id for c in first.changes} == {"P-0001", "P-0002", "P-0003"}
+    assert first.counts["new"] == 3
+    second = run(store_url, tmp_path / "n2")
+    assert second.summary() == "no changes"
+    assert rows(tmp_path / "n2" / "changes.csv") == []
+    assert second.run_id == 2 and len(dump(store_url)["runs"]) == 2
+    plan = second.result.plan
+    assert plan is not None and check(plan, tiny(), second.book) == []
+    states = {o.order_id: o.status for o in second.book.orders}
+    # both open orders' apheresis (11 December) lies within 48 h of NOW: committed
+    assert states == {"P-0001": "committed", "P-0002": "committed", "P-0003": "committed"}
+
+
+def test_disruption_breaks_a_commitment_and_the_change_says_why(tmp_path: Path) -> None:
+    """A closure of the flight a committed order is booked on re-plans that order
+    (a reason naming the lane in changes.csv), keeps the other committed orders to the
+    leg, and the re-plan passes the checker (booked orders are not left impossible)."""
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    first = run(store, tmp_path / "n1")
+    before = first.result.plan.by_id()
+    flight = next(leg for leg in before["P-0001"].inbound.legs if leg.mode == "air")
+    scenario = tmp_path / "closed.toml"
+    scenario.write_text(
+        f'start = "{flight.depart:%Y-%m-%dT%H:%M:%SZ}"\n'
+        f'end = "{flight.arrive:%Y-%m-%dT%H:%M:%SZ}"\n'
+        f'[[disruption]]\nkind = "close_lanes"\nlanes = ["{flight.lane_id}"]\n'
+    )
+    network, _ = apply(read_scenario(scenario, tiny()), tiny(), first.book)
+    second = run(store, tmp_path / "n2", network=network)
+    changed = {c.order_id for c in second.changes}
+    assert changed == {"P-0001"}
+    for c in second.changes:
+        assert "commitment not kept" in c.why and flight.lane_id in c.why
+    after = second.result.plan.by_id()
+    assert flight.lane_id + "@" not in ";".join(
+        f"{leg.lane_id}@{leg.depart}" for leg in after["P-0001"].inbound.legs
+    ) or all(leg.depart != flight.depart for leg in after["P-0001"].inbound.legs)
+    for oid in ("P-0002", "P-0003"):
+        assert after[oid].inbound == before[oid].inbound
+        assert after[oid].outbound == before[oid].outbound
+    assert second.result.violations == ()
+
+
+def test_events_cancel_and_collect(tmp_path: Path) -> None:
+    """A cancelled patient is dropped with the event as the reason; a collection an
+    hour late is taken in as the apheresis time (actual replaces planned) and the
+    order is kept at its site, re-routed only if its booked legs no longer fit."""
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    first = run(store, tmp_path / "n1", now=NOW)
+    plan = first.result.plan.by_id()
+    late = plan["P-0001"].apheresis_time.replace(minute=0)
+    late = late.replace(hour=late.hour + 1)
+    events = write_events(
+        tmp_path / "events.csv",
+        [
+            f"P-0002,cancelled,{NOW:%Y-%m-%dT%H:%M:%SZ},,,patient withdrew",
+            f"P-0001,collected,{late:%Y-%m-%dT%H:%M:%SZ},TC-LON,,",
+        ],
+    )
+    later = late.replace(hour=late.hour + 1)
+    second = run(store, tmp_path / "n2", now=later, events=events)
+    by_order = {}
+    for c in second.changes:
+        by_order.setdefault(c.order_id, []).append(c)
+    assert [c.change for c in by_order["P-0002"]] == ["dropped"]
+    assert "event: cancelled" in by_order["P-0002"][0].why
+    p1 = second.result.plan.by_id()["P-0001"]
+    assert p1.apheresis_time == late and p1.manufacturing_site == plan["P-0001"].manufacturing_site
+    assert all("event: collected" in c.why for c in by_order["P-0001"])
+    assert second.result.violations == ()
+    # the same events again are not taken twice: nothing changes
+    third = run(store, tmp_path / "n3", now=later, events=events)
+    assert third.summary() == "no changes"
+    assert len(dump(store)["events"]) == 2
+
+
+def test_edited_previous_folder_is_refused(tmp_path: Path) -> None:
+    """A previous plan folder whose orders.csv was truncated is refused with the file
+    named, the store keeps only the earlier run and nothing is written."""
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    run(store, tmp_path / "n1")
+    target = tmp_path / "n1" / "orders.csv"
+    target.write_bytes(target.read_bytes()[:40])
+    with pytest.raises(InputError) as caught:
+        run(store, tmp_path / "n2")
+    assert "orders.csv" in str(caught.value) and "truncated or edited" in str(caught.value)
+    assert len(dump(store)["runs"]) == 1 and not (tmp_path / "n2").exists()
+
+
+def test_recorded_folder_is_not_overwritten(tmp_path: Path) -> None:
+    """--out naming the folder of a recorded run is refused (exit-2 input error)."""
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    run(store, tmp_path / "n1")
+    with pytest.raises(InputError, match="--out"):
+        run(store, tmp_path / "n1")
