@@ -58,9 +58,7 @@ def dump(store: str) -> dict[str, list[tuple]]:
     try:
         with db.connect() as conn:
             return {
-                t.name: sorted(
-                    (tuple(str(v) for v in r) for r in conn.execute(select(t))), key=str
-                )
+                t.name: sorted((tuple(str(v) for v in r) for r in conn.execute(select(t))), key=str)
                 for t in metadata.sorted_tables
             }
     finally:

@@ -1,0 +1,103 @@
+"""Faults: kill -9 of a nightly run at random moments, and concurrent runs."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from store_helpers import NOW, ORDERS, TINY, dump, run
+
+from logistics.store import make_engine
+from logistics.store.lock import LOCK_KEY
+
+REPO = Path(__file__).resolve().parents[2]
+PLAN_FILES = ("orders.csv", "legs.csv", "changes.csv", "book.csv")
+
+
+def nightly_cmd(store: str, out: Path, wait: float = 0) -> list[str]:
+    return [
+        sys.executable, "-m", "logistics", "nightly", "--store", store,
+        "--network", str(TINY), "--orders", str(ORDERS), "--out", str(out),
+        "--now", f"{NOW:%Y-%m-%dT%H:%M:%SZ}", "--time-limit", "2", "--samples", "10",
+        "--engine", "highs", "--wait", str(wait),
+    ]  # fmt: skip
+
+
+def spawn(cmd: list[str]) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def same_plan(a: Path, b: Path, files: tuple[str, ...] = PLAN_FILES) -> bool:
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def plan_tables(store: str) -> dict:
+    d = dump(store)
+    return {k: d[k] for k in ("run_orders", "run_legs", "run_changes", "events")}
+
+
+def test_kill_at_random_moments_leaves_store_and_folder_whole(tmp_path: Path) -> None:
+    """kill -9 of a second nightly run at seeded random moments leaves the store
+    exactly as after the first run and the plan folder absent or complete; a normal
+    run afterwards gives what a never-interrupted run gives."""
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    run(store, tmp_path / "n1")
+    after_first = dump(store)
+    shutil.copy(tmp_path / "plans.db", tmp_path / "ref.db")
+    reference = f"sqlite:///{tmp_path / 'ref.db'}"
+    run(reference, tmp_path / "ref")
+    out = tmp_path / "n2"
+    rng = random.Random(20261206)
+    for _ in range(3):
+        proc = spawn(nightly_cmd(store, out))
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        if proc.returncode == 0:  # finished before the kill: a whole run
+            break
+        assert dump(store) == after_first
+        if out.exists():  # renamed into place, not yet committed: complete
+            assert same_plan(out, tmp_path / "ref")
+    if len(dump(store)["runs"]) == 1:
+        run(store, out)
+    assert same_plan(out, tmp_path / "ref")
+    assert plan_tables(store) == plan_tables(reference)
+    runs = dump(store)["runs"]
+    assert len(runs) == 2 and runs[0] == after_first["runs"][0]
+
+
+def test_concurrent_runs_on_postgresql_wait_or_refuse(pg_url: str, tmp_path: Path) -> None:
+    """On one PostgreSQL store, a run finding the lock held refuses at once (--wait 0)
+    or waits for it (--wait 30) and then completes; two real runs started together
+    both complete one after the other, with distinct run ids and whole records."""
+    db = make_engine(pg_url)
+    holder = db.connect()
+    holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
+    holder.commit()
+    refused = spawn(nightly_cmd(pg_url, tmp_path / "a", wait=0))
+    waiting = spawn(nightly_cmd(pg_url, tmp_path / "b", wait=30))
+    _, err = refused.communicate(timeout=60)
+    assert refused.returncode == 1 and "holds the store's lock" in err
+    time.sleep(0.5)
+    assert waiting.poll() is None  # still waiting for the lock
+    holder.close()  # the session ends: its lock goes with it
+    waiting.communicate(timeout=60)
+    assert waiting.returncode == 0 and not (tmp_path / "a").exists()
+    both = [spawn(nightly_cmd(pg_url, tmp_path / n, wait=30)) for n in ("c", "d")]
+    for proc in both:
+        proc.communicate(timeout=90)
+        assert proc.returncode == 0
+    runs = dump(pg_url)["runs"]
+    assert [r[0] for r in runs] == ["1", "2", "3"]
+    for n in ("c", "d"):  # the same plan; changes.csv says so
+        assert same_plan(tmp_path / "b", tmp_path / n, ("legs.csv",))
+    assert sorted((tmp_path / n / "changes.csv").read_text().count("\n") for n in "cd") == [1, 1]
+    db.dispose()
