@@ -90,8 +90,9 @@ def solve(
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound (weight units) and the
     seconds spent; ``commitments`` (order id -> booking) keeps booked orders to the
-    leg (same lanes and departures) where the booking still runs. Returns a SolveResult; raises InputError when an order breaks a
-    rule of the network (``validate_orders``), ValueError for an unknown ``engine``.
+    leg (same lanes and departures) where the booking still runs. Returns a
+    SolveResult; raises InputError when an order breaks a rule of the network
+    (``validate_orders``), ValueError for an unknown ``engine``.
     """
     try:
         engine = Engine(engine)

@@ -171,10 +171,10 @@ def record_run(
     """Insert one run with its orders, legs, new events and changes (in the caller's
     transaction); returns its run id."""
     kp = plan.kpis()
-    last = conn.execute(select(func.max(runs.c.run_id))).scalar() or 0
-    run_id = conn.execute(
+    run_id = (conn.execute(select(func.max(runs.c.run_id))).scalar() or 0) + 1
+    conn.execute(
         insert(runs).values(
-            run_id=last + 1,  # dense under the lock: a rolled-back run leaves no gap
+            run_id=run_id,  # dense under the lock: a rolled-back run leaves no gap
             started_at=time_text(started),
             finished_at=time_text(finished),
             now=time_text(now),
@@ -188,7 +188,7 @@ def record_run(
             unserved=kp.unserved,
             **{k: counts.get(k, 0) for k in ("unchanged", "moved", "new", "dropped")},
         )
-    ).inserted_primary_key[0]
+    )
     by_id = {o.order_id: o for o in book.orders}
     order_rows, leg_rows = [], []
     for seq, p in enumerate(plan.orders):
