@@ -151,8 +151,8 @@ def effective_book(
                 target = EVENT_STATUS[e.event]
                 if RANK[target] > RANK[status]:
                     status = target
-                if site is None and p is not None:
-                    site = p.manufacturing_site
+                if site is None and p is not None and p.served:
+                    site, aph = p.manufacturing_site, aph or p.apheresis_time
                 if e.event == EventKind.COLLECTED:
                     aph = e.time
                 elif e.event == EventKind.MANUFACTURING_STARTED:
@@ -160,17 +160,13 @@ def effective_book(
                 elif e.event == EventKind.RELEASED:
                     release = e.time
                 if site is None or aph is None:
-                    issues.append(
-                        Issue(
-                            "events.csv",
-                            None,
-                            "order_id",
-                            f"an order planned or booked before it is {e.event}",
-                            o.order_id,
-                        )
-                    )
+                    unplanned = f"an order planned or booked before it is {e.event}"
+                    issues.append(Issue("events.csv", None, "order_id", unplanned, o.order_id))
+                    break
         if reasons:
             whys[o.order_id] = "; ".join(reasons)
+        if issues and issues[-1].got == o.order_id:
+            continue
         if status == OrderStatus.NEW:
             site = aph = None
             # an open order's apheresis cannot be planned before tonight
