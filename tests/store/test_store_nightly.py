@@ -6,10 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from store_helpers import NOW, dump, run, tiny, write_events
+from store_helpers import NOW, TINY, dump, run, tiny, write_events
 
 from logistics.check import check
 from logistics.errors import InputError
+from logistics.io import read_network
 from logistics.io.scenarios import read_scenario
 from logistics.scenarios.transforms import apply
 
@@ -119,3 +120,62 @@ def test_recorded_folder_is_not_overwritten(tmp_path: Path) -> None:
     run(store, tmp_path / "n1")
     with pytest.raises(InputError, match="--out"):
         run(store, tmp_path / "n1")
+
+
+def test_cancellation_frees_capacity_for_another_patient(tmp_path: Path) -> None:
+    """On the tight bundle (one manufacturing slot a day) T-02's batch keeps others
+    unserved; once T-02 is cancelled it is dropped with the event as its reason and
+    the freed slot serves a patient who was unserved, reported as new with a reason."""
+    tight = TINY.parents[0] / "plan" / "tight"
+    net = read_network(tight)
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    first = run(store, tmp_path / "n1", network=net, orders=tight / "orders.csv")
+    served_before = {p.order_id for p in first.result.plan.served}
+    assert "T-02" in served_before and "T-01" not in served_before
+    events = write_events(
+        tmp_path / "events.csv", ["T-02,cancelled,2026-12-10T13:00:00Z,,,patient withdrew"]
+    )
+    second = run(
+        store,
+        tmp_path / "n2",
+        network=net,
+        orders=tight / "orders.csv",
+        now=NOW.replace(hour=14),
+        events=events,
+    )
+    kinds = {c.order_id: (c.change, c.why) for c in second.changes}
+    assert kinds["T-02"] == (
+        "dropped",
+        "event: cancelled at 2026-12-10T13:00:00Z (patient withdrew)",
+    )
+    newly = {oid for oid, (kind, _) in kinds.items() if kind == "new"}
+    assert newly and newly <= {"T-01", "T-03", "T-04"}
+    assert {p.order_id for p in second.result.plan.served} == served_before - {"T-02"} | newly
+    assert second.result.violations == ()
+
+
+def test_cli_nightly_and_history(tmp_path: Path) -> None:
+    """The commands print the counts line, "no changes" on the same inputs, one line
+    per run in `history`, an order's nights in `history ORDER_ID`; a bad --store URL
+    is an input error (exit 2) naming the option."""
+    from typer.testing import CliRunner
+
+    from logistics.cli import app
+
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    base = ["--network", str(TINY), "--orders", str(TINY / "orders.csv"), "--store", store,
+            "--now", "2026-12-10T12:00:00Z", "--time-limit", "2", "--samples", "5"]  # fmt: skip
+    cli = CliRunner()
+    first = cli.invoke(app, ["nightly", *base, "--out", str(tmp_path / "n1")])
+    assert first.exit_code == 0, first.output
+    assert "0 patients unchanged, 0 moved, 3 new, 0 dropped" in first.output
+    second = cli.invoke(app, ["nightly", *base, "--out", str(tmp_path / "n2")])
+    assert second.exit_code == 0 and "no changes" in second.output
+    runs = cli.invoke(app, ["history", "--store", store])
+    assert runs.exit_code == 0 and runs.output.count("2026-12-10T12:00:00Z") == 2
+    one = cli.invoke(app, ["history", "P-0003", "--store", store])
+    assert one.exit_code == 0 and one.output.count("MFG-LEI") == 2
+    bad = cli.invoke(
+        app, ["nightly", *base[:-8], "--store", "ftp://x", "--out", str(tmp_path / "x")]
+    )
+    assert bad.exit_code == 2 and "--store" in bad.output
