@@ -35,6 +35,7 @@ def run(
     network: Network | None = None,
     events: Path | None = None,
     orders: Path = ORDERS,
+    wait_s: float = 0.0,
 ) -> NightlyRun:
     """One nightly run on the tiny bundle with short limits."""
     net = network or tiny()
@@ -49,6 +50,7 @@ def run(
         engine="highs",
         samples=10,
         fallbacks=0,
+        wait_s=wait_s,
     )
 
 

@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from store_helpers import NOW, ORDERS, TINY, dump, run
 
-from logistics.store import make_engine
+from logistics.store import StoreBusy, make_engine
 from logistics.store.lock import LOCK_KEY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,12 +55,15 @@ def test_kill_at_random_moments_leaves_store_and_folder_whole(tmp_path: Path) ->
     after_first = dump(store)
     shutil.copy(tmp_path / "plans.db", tmp_path / "ref.db")
     reference = f"sqlite:///{tmp_path / 'ref.db'}"
-    run(reference, tmp_path / "ref")
+    t0 = time.monotonic()
+    ref = spawn(nightly_cmd(reference, tmp_path / "ref"))
+    assert ref.wait(timeout=120) == 0, ref.communicate()
+    whole = time.monotonic() - t0  # kill at moments spread over a whole run
     out = tmp_path / "n2"
     rng = random.Random(20261206)
     for _ in range(3):
         proc = spawn(nightly_cmd(store, out))
-        time.sleep(rng.uniform(0.3, 2.5))
+        time.sleep(rng.uniform(0.1, 1.0) * whole)
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
         if proc.returncode == 0:  # finished before the kill: a whole run
@@ -72,32 +77,34 @@ def test_kill_at_random_moments_leaves_store_and_folder_whole(tmp_path: Path) ->
     assert plan_tables(store) == plan_tables(reference)
     runs = dump(store)["runs"]
     assert len(runs) == 2 and runs[0] == after_first["runs"][0]
+    assert not list(tmp_path.glob(".n2.tmp-*"))  # a killed run's temporary folder is gone
 
 
 def test_concurrent_runs_on_postgresql_wait_or_refuse(pg_url: str, tmp_path: Path) -> None:
-    """On one PostgreSQL store, a run finding the lock held refuses at once (--wait 0)
-    or waits for it (--wait 30) and then completes; two real runs started together
-    both complete one after the other, with distinct run ids and whole records."""
+    """On one PostgreSQL store, a run finding the lock held refuses at once (wait 0)
+    or waits for it (wait 30) and then completes; two runs started together both
+    complete one after the other, with distinct run ids and whole records. (Runs in
+    threads: each has its own database session, as separate processes would.)"""
     db = make_engine(pg_url)
     holder = db.connect()
     holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
     holder.commit()
-    refused = spawn(nightly_cmd(pg_url, tmp_path / "a", wait=0))
-    waiting = spawn(nightly_cmd(pg_url, tmp_path / "b", wait=30))
-    _, err = refused.communicate(timeout=60)
-    assert refused.returncode == 1 and "holds the store's lock" in err
-    time.sleep(0.5)
-    assert waiting.poll() is None  # still waiting for the lock
-    holder.close()  # the session ends: its lock goes with it
-    waiting.communicate(timeout=60)
-    assert waiting.returncode == 0 and not (tmp_path / "a").exists()
-    both = [spawn(nightly_cmd(pg_url, tmp_path / n, wait=30)) for n in ("c", "d")]
-    for proc in both:
-        proc.communicate(timeout=90)
-        assert proc.returncode == 0
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        refused = pool.submit(run, pg_url, tmp_path / "a", wait_s=0)
+        waiting = pool.submit(run, pg_url, tmp_path / "b", wait_s=30)
+        with pytest.raises(StoreBusy, match="holds the store's lock"):
+            refused.result(timeout=60)
+        time.sleep(0.5)
+        assert not waiting.done()  # still waiting for the lock
+        holder.close()  # the session ends: its lock goes with it
+        assert waiting.result(timeout=60).run_id == 1
+        assert not (tmp_path / "a").exists()
+        both = [pool.submit(run, pg_url, tmp_path / n, wait_s=30) for n in ("c", "d")]
+        ids = sorted(f.result(timeout=90).run_id for f in both)
+    assert ids == [2, 3]
     runs = dump(pg_url)["runs"]
     assert [r[0] for r in runs] == ["1", "2", "3"]
-    for n in ("c", "d"):  # the same plan; changes.csv says so
+    for n in ("c", "d"):  # the same plan, and changes.csv says so
         assert same_plan(tmp_path / "b", tmp_path / n, ("legs.csv",))
-    assert sorted((tmp_path / n / "changes.csv").read_text().count("\n") for n in "cd") == [1, 1]
+        assert (tmp_path / n / "changes.csv").read_text().count("\n") == 1
     db.dispose()

@@ -179,3 +179,22 @@ def test_cli_nightly_and_history(tmp_path: Path) -> None:
         app, ["nightly", *base[:-8], "--store", "ftp://x", "--out", str(tmp_path / "x")]
     )
     assert bad.exit_code == 2 and "--store" in bad.output
+
+
+def test_sqlite_lock_refuses_a_second_run_but_not_readers(tmp_path: Path) -> None:
+    """While a run holds a SQLite store's lock, another run is refused (StoreBusy,
+    nothing written) and a reader still reads the recorded runs."""
+    from logistics.store import StoreBusy, locked, make_engine
+    from logistics.store.runs import list_runs
+
+    store = f"sqlite:///{tmp_path / 'plans.db'}"
+    run(store, tmp_path / "n1")
+    db = make_engine(store)
+    with locked(db):
+        with pytest.raises(StoreBusy):
+            run(store, tmp_path / "n2")
+        with make_engine(store).connect() as reader:
+            assert [r["run_id"] for r in list_runs(reader)] == [1]
+    assert not (tmp_path / "n2").exists()
+    assert run(store, tmp_path / "n2").run_id == 2
+    db.dispose()
