@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from store_helpers import NOW, TINY, dump, run, tiny, write_events
+from store_helpers import NOW, ORDERS, TINY, dump, run, tiny, write_events
 
 from logistics.check import check
 from logistics.errors import InputError
-from logistics.io import read_network
+from logistics.io import read_network, read_orders
 from logistics.io.scenarios import read_scenario
 from logistics.scenarios.transforms import apply
 
@@ -198,3 +198,23 @@ def test_sqlite_lock_refuses_a_second_run_but_not_readers(tmp_path: Path) -> Non
     assert not (tmp_path / "n2").exists()
     assert run(store, tmp_path / "n2").run_id == 2
     db.dispose()
+
+
+def test_booked_order_without_legs_is_replanned_when_a_disruption_breaks_it(
+    tmp_path: Path,
+) -> None:
+    """A committed order of orders.csv (no booked legs yet) whose only road to the
+    plant is closed for two days after its booked apheresis is planned again instead
+    of kept frozen past its 48 h window: the change says why, the checker finds
+    nothing."""
+    scenario = tmp_path / "closed.toml"
+    scenario.write_text(
+        'start = "2026-11-30T00:00:00Z"\nend = "2026-12-03T00:00:00Z"\n'
+        '[[disruption]]\nkind = "close_lanes"\nlanes = ["RD-MUC-LEI"]\n'
+    )
+    book = read_orders(ORDERS, tiny())
+    network, _ = apply(read_scenario(scenario, tiny()), tiny(), book)
+    night = run(f"sqlite:///{tmp_path / 'plans.db'}", tmp_path / "n1", network=network)
+    (p3,) = [c for c in night.changes if c.order_id == "P-0003"]
+    assert "commitment not kept" in p3.why and "over the 48 h window" in p3.why
+    assert night.result.violations == ()

@@ -19,6 +19,7 @@ from logistics.solve.candidates.candidate import DAY_S, CandidateSet
 from logistics.solve.candidates.chains import make_candidate
 
 KEPT = "committed: kept to the leg"
+AS_BOOKED = "booked: kept as it is"
 # Statuses whose manufacturing start has happened: the batch runs as it started.
 STARTED = (OrderStatus.MANUFACTURING, OrderStatus.SHIPPED, OrderStatus.INFUSED)
 
@@ -148,10 +149,11 @@ def broken_commitments(
     commitments: Mapping[str, Commitment],
     quantile: float | None = None,
 ) -> dict[str, str]:
-    """Order id -> why its booked legs cannot be kept under ``network``, for every
-    booked order of ``book`` with legs in ``commitments`` (kept ones are left out).
-    What the solve will do with the same inputs, asked before it (the nightly run
-    re-opens a committed order whose booking broke)."""
+    """Order id -> why its booking cannot be kept under ``network``: a booked order
+    whose legs in ``commitments`` no longer run, or a committed order (not yet
+    collected) without booked legs whose earliest itineraries from the booking break
+    a window or do not exist. What the solve would do with the same inputs, asked
+    before it: the nightly run plans such committed orders again."""
     from logistics.solve.candidates.build import horizon
 
     start, end = horizon(book, network)
@@ -160,10 +162,15 @@ def broken_commitments(
     out = {}
     for k, order in enumerate(book.orders):
         c = commitments.get(order.order_id)
+        why = None
         if order.booked and c is not None and c.has_legs:
             why = keep(cs, None, k, c)
-            if why is not None:
-                out[order.order_id] = why
+        elif order.status == OrderStatus.COMMITTED:
+            freeze(cs, None, k, order, c)
+            note = cs.frozen_notes.get(k, "")
+            why = None if k in cs.frozen and note == AS_BOOKED else note
+        if why is not None:
+            out[order.order_id] = why
     return out
 
 
@@ -250,4 +257,4 @@ def freeze(
             f"{therapy.outbound_max_h:g} h hold time"
         )
     cs.frozen[k] = cand
-    cs.frozen_notes[k] = prefix + ("; ".join(notes) or "booked: kept as it is")
+    cs.frozen_notes[k] = prefix + ("; ".join(notes) or AS_BOOKED)
