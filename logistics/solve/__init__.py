@@ -138,10 +138,26 @@ def solve(
         lp_plan = rounded(problem, lp_x.tolist())
         if problem.objective(lp_plan) < problem.objective(start):
             first_plan = lp_plan
-    hint = previous_selection(previous, cs) or first_plan
+    hint = first_plan
+    kept = previous_selection(previous, cs)
+    if kept:
+        # last night's choices, made to fit tonight's capacity, the rest filled greedily
+        x = [0.0] * len(cs.candidates)
+        for i in kept:
+            x[i] = 1.0
+        again = rounded(problem, x)
+        if problem.objective(again) <= problem.objective(first_plan):
+            hint = again
     left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
     sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
+    if (
+        objective is not None
+        and termination.status is not Status.OPTIMAL
+        and problem.objective(hint) < objective
+    ):
+        # a limit stopped the engine below the plan it started from: keep that one
+        chosen, objective = hint, problem.objective(hint)
     candidate_bound = bound
     if pricing is not None:
         # The engine's bound holds over the candidates only; pricing's over every schedule.
@@ -149,10 +165,10 @@ def solve(
         termination = _over_every_schedule(termination, objective, bound, params, pricing)
     elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
-    if sol.status is Status.UNKNOWN and problem.feasible(first_plan):
+    if sol.status is Status.UNKNOWN and problem.feasible(hint):
         # A limit came before the engine found a plan: keep the one it started from.
-        chosen, termination = first_plan, heuristic(termination.limit)
-        objective = problem.objective(first_plan)
+        chosen, termination = hint, heuristic(termination.limit)
+        objective = problem.objective(hint)
     plan = assemble(problem, chosen) if termination.has_plan else None
     if plan is not None:
         if pricing is None:

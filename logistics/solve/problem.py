@@ -137,14 +137,34 @@ def _previous_choices(previous: Plan | None, cs: CandidateSet) -> dict[str, tupl
 
 def previous_selection(previous: Plan | None, cs: CandidateSet) -> list[int]:
     """Candidates of ``cs`` matching the ``previous`` plan's (site, apheresis day),
-    for hints."""
+    for hints: per order the one closest to its previous schedule (the same
+    manufacturing start, then the same inbound and outbound lanes)."""
     prev = _previous_choices(previous, cs)
+    detail = _previous_details(previous)
     chosen = []
     for k, cands in enumerate(cs.by_order):
-        was = prev.get(cs.book.orders[k].order_id)
-        for i in cands:
-            c = cs.candidates[i]
-            if was == (c.site, c.apheresis_day):
-                chosen.append(i)
-                break
+        oid = cs.book.orders[k].order_id
+        was = prev.get(oid)
+        same = [i for i in cands if was == (cs.candidates[i].site, cs.candidates[i].apheresis_day)]
+        if same:
+            chosen.append(max(same, key=lambda i: _closeness(cs, cs.candidates[i], detail[oid])))
     return chosen
+
+
+def _previous_details(previous: Plan | None) -> dict[str, tuple]:
+    """Order id -> (manufacturing start in seconds, inbound lane ids, outbound lane ids)
+    of each served order of ``previous``."""
+    out: dict[str, tuple] = {}
+    for p in previous.orders if previous is not None else ():
+        if p.served and p.manufacturing_start is not None:
+            lanes_in = tuple(leg.lane_id for leg in p.inbound.legs) if p.inbound else ()
+            lanes_out = tuple(leg.lane_id for leg in p.outbound.legs) if p.outbound else ()
+            out[p.order_id] = (int(p.manufacturing_start.timestamp()), lanes_in, lanes_out)
+    return out
+
+
+def _closeness(cs: CandidateSet, c: Candidate, detail: tuple) -> tuple[bool, int]:
+    start, lanes_in, lanes_out = detail
+    same_in = tuple(cs.cn.lanes[i].lane_id for i in c.inbound_cids) == lanes_in
+    same_out = tuple(cs.cn.lanes[i].lane_id for i in c.outbound_cids) == lanes_out
+    return c.start == start, same_in + same_out
