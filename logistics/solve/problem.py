@@ -65,11 +65,13 @@ def held(cs: CandidateSet, c: Candidate) -> list[Key]:
 def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None = None) -> Problem:
     """The integer objective and capacity rows of candidate set ``cs`` under the
     weights of ``params``; ``previous``, last night's plan, adds the stability term
-    to candidates that move its orders. Booked (frozen) orders' use comes off the
+    to candidates that move its orders to another site or day, and the smaller route
+    term to those keeping site and day with another start or other lanes. Booked (frozen) orders' use comes off the
     capacity; a capacity they already overfill is listed in ``overbooked``."""
     w = params.weights
     book = cs.book
     prev = _previous_choices(previous, cs)
+    detail = _previous_details(previous)
     coef = []
     for c in cs.candidates:
         prio = w.priority_weight(book.orders[c.order].priority)
@@ -80,9 +82,11 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
             + w.cost_per_eur * c.cost
             + w.risk * c.risk
         )
-        was = prev.get(book.orders[c.order].order_id)
+        was = prev.get(order.order_id)
         if was is not None and was != (c.site, c.apheresis_day):
             value += w.stability
+        elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
+            value += w.stability_route
         coef.append(round(value * SCALE))
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
