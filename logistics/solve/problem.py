@@ -66,8 +66,9 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     """The integer objective and capacity rows of candidate set ``cs`` under the
     weights of ``params``; ``previous``, last night's plan, adds the stability term
     to candidates that move its orders to another site or day, and the smaller route
-    term to those keeping site and day with another start or other lanes. Booked (frozen) orders' use comes off the
-    capacity; a capacity they already overfill is listed in ``overbooked``."""
+    term to those keeping site and day with another start or other lanes. Booked
+    (frozen) orders' use comes off the capacity; a capacity they already overfill is
+    listed in ``overbooked``."""
     w = params.weights
     book = cs.book
     prev = _previous_choices(previous, cs)
