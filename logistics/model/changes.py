@@ -119,7 +119,11 @@ def _order_changes(was: PlannedOrder | None, now: PlannedOrder, why: str | None)
                 why or f"unserved: {now.reason}",
             )
         ]
-    reason = why or f"re-planned ({now.status}: {now.reason})"
+    reason = why or (
+        f"not committed, re-optimised tonight ({now.reason})"
+        if now.status == "scheduled"
+        else f"re-planned ({now.status}: {now.reason})"
+    )
     out = []
     w, n = was, now
     pairs = (
