@@ -23,6 +23,7 @@ from logistics.store.engine import StoreBusy
 
 LOCK_KEY = 0x41544D50  # "ATMP": the advisory lock id of the nightly run
 POLL_S = 0.2
+COMMIT_WAIT_MS = 60_000  # SQLite: how long the commit waits for readers of the file
 
 
 @contextmanager
@@ -50,6 +51,8 @@ def locked(engine: Engine, wait_s: float = 0.0) -> Iterator[Connection]:
                 raise StoreBusy(_busy(wait_s)) from None
             raise
         with transaction:
+            # the lock is ours: the commit may now wait for readers to finish
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
             yield conn
 
 
