@@ -18,6 +18,7 @@ from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
+from logistics.solve.candidates.booked import commitments_from
 from logistics.solve.greedy import greedy, rounded
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.pricing import PricingStats, grow
@@ -90,7 +91,8 @@ def solve(
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound (weight units) and the
     seconds spent; ``commitments`` (order id -> booking) keeps booked orders to the
-    leg (same lanes and departures) where the booking still runs. Returns a
+    leg (same lanes and departures) where the booking still runs (default: the
+    bookings ``previous`` made for them). Returns a
     SolveResult; raises InputError when an order breaks a rule of the network
     (``validate_orders``), ValueError for an unknown ``engine``.
     """
@@ -101,6 +103,8 @@ def solve(
     validate_orders(book, network)
     params = params or SolveParams()
     t0 = time.perf_counter()
+    if commitments is None and previous is not None:
+        commitments = commitments_from(previous, book)
     cs = build_candidates(network, book, params.quantile, progress, commitments)
     samples = params.risk_samples or (64 if params.max_breach is not None else 0)
     if samples:

@@ -12,6 +12,7 @@ from logistics.model.commitments import BookedLeg, Commitment
 from logistics.model.constants import Material, OrderStatus
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
+from logistics.model.plan import Plan
 from logistics.network.compiled import CompiledNetwork
 from logistics.network.pareto import earliest_cheapest
 from logistics.network.timebase import INF, from_s, to_s
@@ -141,6 +142,39 @@ def keep(cs: CandidateSet, stress: CompiledNetwork | None, k: int, c: Commitment
     cs.frozen[k] = cand
     cs.frozen_notes[k] = KEPT
     return None
+
+
+def commitments_from(previous: Plan, book: OrderBook) -> dict[str, Commitment]:
+    """The bookings of ``previous`` for the booked orders of ``book`` that it served at
+    their committed site and apheresis: its manufacturing start and legs, so a re-plan
+    against a previous plan keeps them to the leg."""
+    rows = previous.by_id()
+    out = {}
+    for o in book.orders:
+        p = rows.get(o.order_id)
+        if (
+            o.booked
+            and p is not None
+            and p.served
+            and p.manufacturing_site == o.committed_site
+            and p.apheresis_time == o.committed_apheresis
+            and p.inbound is not None
+            and p.outbound is not None
+        ):
+            assert o.committed_site is not None and o.committed_apheresis is not None
+            out[o.order_id] = Commitment(
+                order_id=o.order_id,
+                site=o.committed_site,
+                apheresis=o.committed_apheresis,
+                manufacturing_start=p.manufacturing_start,
+                inbound=tuple(
+                    BookedLeg(lane_id=g.lane_id, depart=g.depart) for g in p.inbound.legs
+                ),
+                outbound=tuple(
+                    BookedLeg(lane_id=g.lane_id, depart=g.depart) for g in p.outbound.legs
+                ),
+            )
+    return out
 
 
 def broken_commitments(
