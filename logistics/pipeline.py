@@ -7,10 +7,11 @@ library users all run, so the three produce the same plan for the same inputs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from logistics.check import Violation, check
+from logistics.model.commitments import Commitment
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -74,6 +75,7 @@ def plan(
     risk_seed: int | None = None,
     progress: Progress | None = None,
     on_improve: Improvement | None = None,
+    commitments: Mapping[str, Commitment] | None = None,
 ) -> NightlyPlan:
     """Plan every order of ``book`` on ``network`` as the nightly run does.
 
@@ -89,6 +91,8 @@ def plan(
         progress: called with a message at each stage.
         on_improve: called by CP-SAT with each better plan's objective and bound
             (weight units) and the seconds spent.
+        commitments: order id -> booking: booked orders are kept to the leg (same
+            lanes and departures) where their booking still runs.
 
     Returns:
         A :class:`NightlyPlan`; a solve that finds no plan is a result (``plan`` None),
@@ -107,6 +111,7 @@ def plan(
         engine=engine,
         progress=progress,
         on_improve=on_improve,
+        commitments=commitments,
     )
     planned = result.plan
     if planned is None:

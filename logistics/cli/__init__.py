@@ -6,7 +6,14 @@ group of commands; :mod:`logistics.cli.common` holds what they share.
 
 import logging
 
-from logistics.cli import bundle, plan, report, route, scenarios  # noqa: F401  (register commands)
+from logistics.cli import (  # noqa: F401  (register commands)
+    bundle,
+    nightly,
+    plan,
+    report,
+    route,
+    scenarios,
+)
 from logistics.cli.common import app
 
 __all__ = ["app", "main"]

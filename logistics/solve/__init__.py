@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 
 from logistics.io.order_checks import validate_orders
+from logistics.model.commitments import Commitment
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlanKpis
@@ -17,6 +18,7 @@ from logistics.solve.assemble import assemble
 from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
+from logistics.solve.candidates.booked import commitments_from
 from logistics.solve.greedy import greedy, rounded
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.pricing import PricingStats, grow
@@ -71,6 +73,7 @@ def solve(
     engine: Engine | str = Engine.CP_SAT,
     progress: Callable[[str, float], None] | None = None,
     on_improve: Improvement | None = None,
+    commitments: Mapping[str, Commitment] | None = None,
 ) -> SolveResult:
     """Plan every order of ``book`` on ``network``.
 
@@ -87,8 +90,11 @@ def solve(
     is last night's plan, whose frozen and committed orders are kept; ``progress``
     is called with (message, fraction) while candidates are built; ``on_improve`` is
     called with each better plan's objective and bound (weight units) and the
-    seconds spent. Returns a SolveResult; raises InputError when an order breaks a
-    rule of the network (``validate_orders``), ValueError for an unknown ``engine``.
+    seconds spent; ``commitments`` (order id -> booking) keeps booked orders to the
+    leg (same lanes and departures) where the booking still runs (default: the
+    bookings ``previous`` made for them). Returns a
+    SolveResult; raises InputError when an order breaks a rule of the network
+    (``validate_orders``), ValueError for an unknown ``engine``.
     """
     try:
         engine = Engine(engine)
@@ -97,7 +103,9 @@ def solve(
     validate_orders(book, network)
     params = params or SolveParams()
     t0 = time.perf_counter()
-    cs = build_candidates(network, book, params.quantile, progress)
+    if commitments is None and previous is not None:
+        commitments = commitments_from(previous, book)
+    cs = build_candidates(network, book, params.quantile, progress, commitments)
     samples = params.risk_samples or (64 if params.max_breach is not None else 0)
     if samples:
         if progress:
@@ -135,10 +143,26 @@ def solve(
         lp_plan = rounded(problem, lp_x.tolist())
         if problem.objective(lp_plan) < problem.objective(start):
             first_plan = lp_plan
-    hint = previous_selection(previous, cs) or first_plan
+    hint = first_plan
+    kept = previous_selection(previous, cs)
+    if kept:
+        # last night's choices, made to fit tonight's capacity, the rest filled greedily
+        x = [0.0] * len(cs.candidates)
+        for i in kept:
+            x[i] = 1.0
+        again = rounded(problem, x)
+        if problem.objective(again) <= problem.objective(first_plan):
+            hint = again
     left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
     sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
+    if (
+        objective is not None
+        and termination.status is not Status.OPTIMAL
+        and problem.objective(hint) < objective
+    ):
+        # a limit stopped the engine below the plan it started from: keep that one
+        chosen, objective = hint, problem.objective(hint)
     candidate_bound = bound
     if pricing is not None:
         # The engine's bound holds over the candidates only; pricing's over every schedule.
@@ -146,10 +170,10 @@ def solve(
         termination = _over_every_schedule(termination, objective, bound, params, pricing)
     elif bound is not None:
         bound = max(bound, capacity_free_bound(problem)["objective"])
-    if sol.status is Status.UNKNOWN and problem.feasible(first_plan):
+    if sol.status is Status.UNKNOWN and problem.feasible(hint):
         # A limit came before the engine found a plan: keep the one it started from.
-        chosen, termination = first_plan, heuristic(termination.limit)
-        objective = problem.objective(first_plan)
+        chosen, termination = hint, heuristic(termination.limit)
+        objective = problem.objective(hint)
     plan = assemble(problem, chosen) if termination.has_plan else None
     if plan is not None:
         if pricing is None:

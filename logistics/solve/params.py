@@ -36,6 +36,7 @@ class Weights:
     cost_per_eur: float = 0.1
     risk: float = 2000.0
     stability: float = 500.0
+    stability_route: float = 100.0  # kept site and day, another start or other lanes
     priority: Mapping[int, float] = field(
         default_factory=lambda: {1: 1.0, 2: 1.5, 3: 2.0, 4: 3.0, 5: 5.0}
     )

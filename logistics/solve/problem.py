@@ -65,11 +65,14 @@ def held(cs: CandidateSet, c: Candidate) -> list[Key]:
 def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None = None) -> Problem:
     """The integer objective and capacity rows of candidate set ``cs`` under the
     weights of ``params``; ``previous``, last night's plan, adds the stability term
-    to candidates that move its orders. Booked (frozen) orders' use comes off the
-    capacity; a capacity they already overfill is listed in ``overbooked``."""
+    to candidates that move its orders to another site or day, and the smaller route
+    term to those keeping site and day with another start or other lanes. Booked
+    (frozen) orders' use comes off the capacity; a capacity they already overfill is
+    listed in ``overbooked``."""
     w = params.weights
     book = cs.book
     prev = _previous_choices(previous, cs)
+    detail = _previous_details(previous)
     coef = []
     for c in cs.candidates:
         prio = w.priority_weight(book.orders[c.order].priority)
@@ -80,9 +83,11 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
             + w.cost_per_eur * c.cost
             + w.risk * c.risk
         )
-        was = prev.get(book.orders[c.order].order_id)
+        was = prev.get(order.order_id)
         if was is not None and was != (c.site, c.apheresis_day):
             value += w.stability
+        elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
+            value += w.stability_route
         coef.append(round(value * SCALE))
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
@@ -137,14 +142,34 @@ def _previous_choices(previous: Plan | None, cs: CandidateSet) -> dict[str, tupl
 
 def previous_selection(previous: Plan | None, cs: CandidateSet) -> list[int]:
     """Candidates of ``cs`` matching the ``previous`` plan's (site, apheresis day),
-    for hints."""
+    for hints: per order the one closest to its previous schedule (the same
+    manufacturing start, then the same inbound and outbound lanes)."""
     prev = _previous_choices(previous, cs)
+    detail = _previous_details(previous)
     chosen = []
     for k, cands in enumerate(cs.by_order):
-        was = prev.get(cs.book.orders[k].order_id)
-        for i in cands:
-            c = cs.candidates[i]
-            if was == (c.site, c.apheresis_day):
-                chosen.append(i)
-                break
+        oid = cs.book.orders[k].order_id
+        was = prev.get(oid)
+        same = [i for i in cands if was == (cs.candidates[i].site, cs.candidates[i].apheresis_day)]
+        if same:
+            chosen.append(max(same, key=lambda i: _closeness(cs, cs.candidates[i], detail[oid])))
     return chosen
+
+
+def _previous_details(previous: Plan | None) -> dict[str, tuple]:
+    """Order id -> (manufacturing start in seconds, inbound lane ids, outbound lane ids)
+    of each served order of ``previous``."""
+    out: dict[str, tuple] = {}
+    for p in previous.orders if previous is not None else ():
+        if p.served and p.manufacturing_start is not None:
+            lanes_in = tuple(leg.lane_id for leg in p.inbound.legs) if p.inbound else ()
+            lanes_out = tuple(leg.lane_id for leg in p.outbound.legs) if p.outbound else ()
+            out[p.order_id] = (int(p.manufacturing_start.timestamp()), lanes_in, lanes_out)
+    return out
+
+
+def _closeness(cs: CandidateSet, c: Candidate, detail: tuple) -> tuple[bool, int]:
+    start, lanes_in, lanes_out = detail
+    same_in = tuple(cs.cn.lanes[i].lane_id for i in c.inbound_cids) == lanes_in
+    same_out = tuple(cs.cn.lanes[i].lane_id for i in c.outbound_cids) == lanes_out
+    return c.start == start, same_in + same_out

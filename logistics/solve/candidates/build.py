@@ -11,9 +11,10 @@ temperature class.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -58,12 +59,14 @@ def build_candidates(
     book: OrderBook,
     quantile: float | None = None,
     progress: Progress | None = None,
+    commitments: Mapping[str, Commitment] | None = None,
 ) -> CandidateSet:
     """Every candidate of every order of ``book`` (booked orders as booked).
 
     ``quantile`` plans lane durations at that quantile (None: nominal); ``progress``
-    is called with (message, fraction done). Orders with no candidate get a reason in
-    ``CandidateSet.reasons``.
+    is called with (message, fraction done); ``commitments`` (order id -> booking) keeps
+    booked orders to the leg where their booking still runs. Orders with no candidate
+    get a reason in ``CandidateSet.reasons``.
     """
     start, end = horizon(book, network)
     say = progress or (lambda _msg, _frac: None)
@@ -89,6 +92,6 @@ def build_candidates(
             cs.reasons[k] = "no feasible schedule"
     for k, order in enumerate(book.orders):
         if order.booked:
-            freeze(cs, stress, k, order)
+            freeze(cs, stress, k, order, (commitments or {}).get(order.order_id))
     say("candidates ready", 1.0)
     return cs
