@@ -37,13 +37,13 @@ class Router:
         self.quantile = quantile
         self.material = Material(material)
         self.margin = timedelta(days=margin_days)
-        self._cn: CompiledNetwork | None = None
+        self._cn: list[CompiledNetwork] = []  # shared by with_material() views
         self._gates = frozenset(s.site_id for s in network.sites.values() if s.kind == "crossing")
 
     def compiled(self, start: datetime, end: datetime | None = None) -> CompiledNetwork:
         """The compiled network covering [start, end + margin]."""
         end = (end or start) + self.margin
-        cn = self._cn
+        cn = self._cn[0] if self._cn else None
         if cn is None or start < cn.start or end > cn.end:
             lo = (
                 start - timedelta(days=1)
@@ -51,11 +51,13 @@ class Router:
                 else min(cn.start, start - timedelta(days=1))
             )
             hi = end if cn is None else max(cn.end, end)
-            self._cn = cn = CompiledNetwork(self.network, lo, hi, self.quantile)
+            cn = CompiledNetwork(self.network, lo, hi, self.quantile)
+            self._cn[:] = [cn]
         return cn.for_material(self.material)
 
     def with_material(self, material: Material) -> Router:
-        """This router for shipments of ``material``, sharing what is compiled so far."""
+        """This router for shipments of ``material``, sharing the compiled network
+        (what either compiles later serves both)."""
         other = copy.copy(self)
         other.material = Material(material)
         return other

@@ -349,8 +349,8 @@ def clip(t: datetime | float | None, far: float) -> float:
 def horizon_far(router: Router) -> float:
     """Times from here on may differ from the unbounded truth: the compiled horizon
     ends (departures, opening times) a day or two after this."""
-    assert router._cn is not None
-    return float(to_s(router._cn.end)) - 2 * 86400
+    (compiled,) = router._cn
+    return float(to_s(compiled.end)) - 2 * 86400
 
 
 # ------------------------------------------------------------------- properties
