@@ -47,7 +47,15 @@ from logistics.model.network import Network
 from logistics.model.sites import Site
 from logistics.model.therapies import Therapy
 
-__all__ = ["DIRECTIONS", "Reach", "Structure", "analyse", "centres_of", "unreachable"]
+__all__ = [
+    "DIRECTIONS",
+    "Reach",
+    "Structure",
+    "analyse",
+    "centres_of",
+    "reach_warnings",
+    "unreachable",
+]
 
 DIRECTIONS = ("inbound", "outbound")
 SINK = ("sink",)  # the super-sink joined to the licensed plants
@@ -335,4 +343,23 @@ def unreachable(network: Network) -> list[tuple[str, str, str]]:
                 for c in centres
                 if c.site_id not in reaching
             ]
+    return out
+
+
+def reach_warnings(network: Network) -> list[str]:
+    """One warning per treatment centre and therapy of its markets that no lane path
+    joins to any licensed plant, naming the directions (for ``logistics validate``)."""
+    cut: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for centre, therapy, direction in unreachable(network):
+        cut[(centre, therapy)].append(direction)
+    out = []
+    for (centre, tid), directions in cut.items():
+        t = network.therapies[tid]
+        temps = {"inbound": t.inbound_temperature, "outbound": t.outbound_temperature}
+        how = " and ".join(f"{d} ({temps[d]})" for d in directions)
+        out.append(
+            f"treatment centre {centre} cannot reach any licensed plant of {tid} "
+            f"({', '.join(t.sites)}) at all: no path of lanes {how}; its orders of {tid} "
+            "will be unserved"
+        )
     return out
