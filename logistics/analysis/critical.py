@@ -215,6 +215,36 @@ def _rank_key(row: Critical) -> tuple:
     )
 
 
+def _contains(a: Critical, b: Critical) -> bool:
+    """True when closing ``a`` closes every lane ``b`` closes and more (a terminal and
+    its tunnel), breaking no more patients and leaving no more unserved."""
+    small, large = set(b.element.lanes), set(a.element.lanes)
+    return (
+        bool(small)
+        and small < large
+        and a.broken == b.broken
+        and (a.unserved_after_replan or 0) <= (b.unserved_after_replan or 0)
+    )
+
+
+def rank(rows: Sequence[Critical]) -> list[Critical]:
+    """``rows`` by patients breaking (breaking and displaced), unserved after re-plan,
+    vein-to-vein hours added, centres cut off, orders exposed, element id; then an
+    element whose closure contains another's without breaking more (see
+    :func:`_contains`) goes right after it: the smaller element names the cause."""
+    ranked = sorted(rows, key=_rank_key)
+    moved = True
+    while moved:
+        moved = False
+        for j, b in enumerate(ranked):
+            i = next((i for i, a in enumerate(ranked[:j]) if _contains(a, b)), None)
+            if i is not None:
+                ranked.insert(i, ranked.pop(j))
+                moved = True
+                break
+    return ranked
+
+
 def _collect(store: Callable[[Task, Any], None]) -> Callable[[Task, Any], list[Task]]:
     """A ``finished`` callback of :func:`run_tasks` that stores a value, no follow-up."""
 
@@ -347,7 +377,7 @@ def find_critical(
             rows[e] = replace(
                 rows[e], orders_breaking=breaking, orders_displaced=lost, delta_v2v_h=delta
             )
-        ranked = sorted(rows.values(), key=_rank_key)
+        ranked = rank(list(rows.values()))
         top = [r for r in ranked if r.broken or r.orders_exposed][:replan]
         if top:
             say(f"re-planning the {len(top)} first elements", 0.6)
@@ -373,7 +403,7 @@ def find_critical(
                 rows[r.element.element_id] = replace(
                     r, unserved_after_replan=kpis.unserved - unserved_tonight
                 )
-    ranked = sorted(rows.values(), key=_rank_key)
+    ranked = rank(list(rows.values()))
     return CriticalResult(
         rows=tuple(ranked),
         structure=structure,
@@ -392,3 +422,30 @@ def find_critical(
         },
         wall_s=time.perf_counter() - t0,
     )
+
+
+def sweep_figures(comparison: Sequence[Mapping[str, Any]], impact: Sequence[Mapping[str, Any]]):
+    """A critical row's figures read back from a sweep's tables (comparison.csv and
+    impact.csv rows, the baseline first): scenario name -> (orders_breaking,
+    orders_displaced, delta_v2v_h, unserved_after_replan). What ``logistics scenarios
+    run`` gives for a row's scenario file, to compare with the row."""
+    base_unserved = comparison[0]["unserved"]
+    out = {}
+    for row in comparison[1:]:
+        name = row["scenario"]
+        mine = [r for r in impact if r["scenario"] == name]
+        breaking = sum(
+            bool(r["breaks"]) and not (r["p_breach_baseline"] or 0.0) > BREAKS_ABOVE
+            for r in mine
+            if r["p_breach_baseline"] is not None
+        )
+        delta = sum(
+            r["delta_v2v_h"]
+            for r in mine
+            if r["delta_v2v_h"] is not None and math.isfinite(r["delta_v2v_h"])
+        )
+        unserved = None
+        if row["unserved"] is not None and base_unserved is not None:
+            unserved = row["unserved"] - base_unserved
+        out[name] = (breaking, row["impact_orders_displaced"], round(delta, 3), unserved)
+    return out

@@ -84,9 +84,7 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
     )
 
 
-def _between_zones(
-    lane: Lane, a: Site, b: Site, zones: tuple[str, ...], network: Network
-) -> bool:
+def _between_zones(lane: Lane, a: Site, b: Site, zones: tuple[str, ...], network: Network) -> bool:
     """A generated road leg whose two ends lie in exactly the road zones ``zones`` (one
     zone: both ends in it), in either direction."""
     if not lane.generated:
