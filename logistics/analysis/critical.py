@@ -26,6 +26,8 @@ Figures of an element (differences from tonight's plan, so 0 means "no effect"):
   beyond tonight's unserved (comparison.csv ``unserved`` minus the baseline's); only
   for the ``replan`` elements ranked first by impact, empty for the others.
 
+Rows are ranked by :func:`rank`.
+
 An element that no leg of tonight's plan uses, and that is not a plant, cannot change
 the simulation (recourse keeps the planned lanes): its figures are 0 without one.
 """
@@ -173,8 +175,23 @@ def _tonight(network: Network, book: OrderBook, plan: Plan, samples: int, seed: 
     return {k: (r.p_breach, r.v2v_median_h) for k, r in risk.by_id().items()}
 
 
+def _subset(
+    network: Network, book: OrderBook, plan: Plan, ids: Sequence[str]
+) -> tuple[Network, OrderBook, Plan]:
+    """The orders ``ids`` alone: their book, their plan rows, and the network with only
+    the lanes their legs take."""
+    keep = set(ids)
+    rows = tuple(p for p in plan.orders if p.order_id in keep)
+    lanes = {leg.lane_id for p in rows for it in (p.inbound, p.outbound) if it for leg in it.legs}
+    return (
+        replace(network, lanes=tuple(x for x in network.lanes if x.lane_id in lanes)),
+        replace(book, orders=tuple(o for o in book.orders if o.order_id in keep)),
+        Plan(orders=rows),
+    )
+
+
 def impact_figures(
-    items: Sequence[tuple[int, Scenario]],
+    items: Sequence[tuple[int, Scenario, tuple[str, ...]]],
     network: Network,
     book: OrderBook,
     plan: Plan,
@@ -183,12 +200,18 @@ def impact_figures(
     tonight: Mapping[str, tuple[float, float]],
 ) -> list[tuple[int, int, int, float]]:
     """(index, breaking, displaced, delta v2v h) of each scenario's impact on ``plan``
-    (a worker's task; see the module for the figures)."""
+    (a worker's task; see the module for the figures).
+
+    Each item names the orders the closure can touch (those taking one of its lanes):
+    only they are simulated, on the lanes they take (an order's simulation does not
+    depend on the others, and the recourse keeps the planned lanes); an empty tuple
+    runs the whole plan (a plant: its capacity cut may displace any of them)."""
     from logistics.io.rows import hours, rounded
 
     out = []
-    for index, scenario in items:
-        imp = impact_task(scenario, network, book, plan, samples, seed)
+    for index, scenario, ids in items:
+        inputs = _subset(network, book, plan, ids) if ids else (network, book, plan)
+        imp = impact_task(scenario, *inputs, samples, seed)
         after = imp.risk.by_id() if imp.risk is not None else {}
         breaking = 0
         delta = 0.0
@@ -303,8 +326,15 @@ def find_critical(
             progress(message, fraction)
 
     found: list[Structure] = [structure] if structure is not None else []
-    # the structure is found here while a worker plans tonight
-    thread = threading.Thread(target=lambda: found.append(analyse(network)), daemon=True)
+    failed: list[BaseException] = []
+
+    def structural() -> None:  # here, while a worker plans tonight
+        try:
+            found.append(analyse(network))
+        except BaseException as exc:  # raised again in this thread below
+            failed.append(exc)
+
+    thread = threading.Thread(target=structural, daemon=True)
     if not found:
         thread.start()
     baseline: Replanned | None = None
@@ -324,8 +354,8 @@ def find_critical(
         if thread.is_alive():
             say("structure of the lane graph", 0.1)
             thread.join()
-        if not found:
-            raise RuntimeError("the structural analysis failed")
+        if failed:
+            raise failed[0]
         structure = found[0]
         catalogue = structure.elements
         chosen = sorted(
@@ -349,11 +379,17 @@ def find_critical(
             )
             for e in chosen
         }
-        touching = [
-            (k, rows[e].scenario)
-            for k, e in enumerate(chosen)
-            if catalogue[e].kind == ElementKind.PLANT or used & set(catalogue[e].lanes)
-        ]
+        users: dict[str, set[str]] = {}  # lane id -> orders taking it
+        for p in plan.served:
+            for it in (p.inbound, p.outbound):
+                for leg in it.legs if it is not None else ():
+                    users.setdefault(leg.lane_id, set()).add(p.order_id)
+        touching: list[tuple[int, Scenario, tuple[str, ...]]] = []
+        for k, e in enumerate(chosen):
+            ids = sorted(set().union(*(users.get(x, set()) for x in catalogue[e].lanes)))
+            if catalogue[e].kind == ElementKind.PLANT or ids:
+                plant = catalogue[e].kind == ElementKind.PLANT
+                touching.append((k, rows[e].scenario, () if plant else tuple(ids)))
         say(f"impact of {len(touching)} closures on tonight's plan", 0.3)
         # the simulation follows the planned lanes only: the others need not be compiled
         planned = replace(network, lanes=tuple(x for x in network.lanes if x.lane_id in used))

@@ -84,6 +84,7 @@ def critical(
     from logistics.io.critical import output_dir, write_critical
     from logistics.io.nightly import write_plan
     from logistics.io.plan import read_plan
+    from logistics.scenarios.executor import SweepError
     from logistics.solve import load_params
 
     if dask_address is not None and dask_local is not None:
@@ -130,20 +131,24 @@ def critical(
         def stage(message: str, _fraction: float) -> None:
             bar.update(task, description=message)
 
-        result = find_critical(
-            network,
-            book,
-            params,
-            tonight,
-            window_days=window_days,
-            samples=samples,
-            seed=seed,
-            replan=replan,
-            workers=workers,
-            dask_address=dask_address,
-            dask_local=dask_local,
-            progress=stage,
-        )
+        try:
+            result = find_critical(
+                network,
+                book,
+                params,
+                tonight,
+                window_days=window_days,
+                samples=samples,
+                seed=seed,
+                replan=replan,
+                workers=workers,
+                dask_address=dask_address,
+                dask_local=dask_local,
+                progress=stage,
+            )
+        except SweepError as exc:
+            err.print(f"[red]critical failed:[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
     folder = output_dir(out_dir)
     if result.baseline is not None:
         write_plan(result.baseline.nightly(), folder / "plan", network)
