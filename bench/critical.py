@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import os
+import resource
 import tempfile
 import time
 from dataclasses import replace
@@ -29,6 +31,13 @@ from logistics.scenarios.sweep import run_sweep
 from logistics.solve import load_params
 
 TARGET_S = 300.0
+
+
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> None:
@@ -47,6 +56,7 @@ def main() -> None:
     params = replace(params, deterministic_time_s=params.time_limit_s)
     stages: list[tuple[str, float]] = []
     t0 = time.perf_counter()
+    cpu0 = _cpu()
     result = find_critical(
         net,
         book,
@@ -58,10 +68,14 @@ def main() -> None:
         progress=lambda message, _f: stages.append((message, time.perf_counter() - t0)),
     )
     wall = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     out = Path(tempfile.mkdtemp(prefix="critical-bench-"))
     write_critical(result, net, out, 20)
     print("| what | value |\n|---|---|")
     print(f"| wall time, {args.workers} workers | {wall:.1f} s (target < {TARGET_S:.0f} s) |")
+    print(f"| CPU seconds (this process and its workers) | {cpu:.1f} s |")
+    load = os.getloadavg()[0]
+    print(f"| load average at the end (1 min), cores | {load:.1f}, {os.cpu_count()} |")
     for message, at in stages:
         print(f"| stage started at {at:.1f} s | {message} |")
     print(f"| elements confirmed | {len(result.rows)} |")
