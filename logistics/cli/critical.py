@@ -81,7 +81,7 @@ def critical(
     `logistics scenarios run FILE --seed S --samples N` reproduces.
     """
     from logistics.analysis.critical import find_critical
-    from logistics.io.critical import output_dir, write_critical
+    from logistics.io.critical import output_dir, reproduce_command, write_critical
     from logistics.io.nightly import write_plan
     from logistics.io.plan import read_plan
     from logistics.scenarios.executor import SweepError
@@ -154,6 +154,8 @@ def critical(
         write_plan(result.baseline.nightly(), folder / "plan", network)
     write_critical(result, network, folder, top)
     _table(result, folder, top)
+    command = reproduce_command(result.settings).replace("FILE", f"{folder}/<scenario_file>")
+    err.print(f"a row's figures again: {command}", markup=False, highlight=False)
 
 
 def _table(result, folder: Path, top: int) -> None:

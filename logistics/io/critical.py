@@ -5,7 +5,7 @@ elements")."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ __all__ = [
     "CRITICAL_FILE",
     "GEOJSON_FILE",
     "SCENARIOS_DIR",
+    "SETTINGS_FILE",
     "STRUCTURE_COLUMNS",
     "STRUCTURE_FILE",
     "output_dir",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 CRITICAL_FILE = "critical.csv"
+SETTINGS_FILE = "critical.json"
 GEOJSON_FILE = "critical.geojson"
 STRUCTURE_FILE = "structure.csv"
 SCENARIOS_DIR = "scenarios"
@@ -202,4 +204,28 @@ def write_critical(result: CriticalResult, network: Network, out_dir: str | Path
     collection = {"type": "FeatureCollection", "features": features}
     (folder / GEOJSON_FILE).write_text(json.dumps(collection, indent=1), encoding="utf-8")
     write_csv(folder / STRUCTURE_FILE, STRUCTURE_COLUMNS, _structure_rows(result.structure.reaches))
+    s = result.structure
+    settings = {
+        **result.settings,
+        "window_start": _utc(result.start),
+        "window_end": _utc(result.end),
+        "elements_confirmed": len(result.rows),
+        "bridges": list(s.bridges()),
+        "articulation_points": list(s.articulation_points()),
+        "unreachable": [[r.centre, r.therapy, r.direction] for r in s.unreachable()],
+        "wall_s": round(result.wall_s, 3),
+        "network": network.source,
+        "input_hashes": dict(network.input_hashes),
+        "reproduce": reproduce_command(result.settings),
+    }
+    (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
     return folder
+
+
+def reproduce_command(settings: Mapping[str, Any]) -> str:
+    """The ``logistics scenarios run`` command that gives a row's figures (``FILE``: the
+    row's scenario file; add ``--network`` / ``--orders`` when they are not the
+    defaults)."""
+    command = f"logistics scenarios run FILE --seed {settings['seed']} "
+    command += f"--samples {settings['samples']} --time-limit {settings['time_limit_s']:g}"
+    return command

@@ -69,7 +69,7 @@ def test_tunnel_ranks_first(run: tuple[Path, Path]) -> None:
 def test_files_written(run: tuple[Path, Path]) -> None:
     """critical.geojson has one feature per row in rank order (a line for a lane, a
     point for a site); structure.csv one row per centre and direction; a scenario file
-    per row."""
+    per row; critical.json the bridges and the command that reproduces a row."""
     _, out = run
     rows = _read(out / "critical.csv")
     features = json.loads((out / "critical.geojson").read_text())["features"]
@@ -83,6 +83,9 @@ def test_files_written(run: tuple[Path, Path]) -> None:
     }
     assert all((out / r["scenario_file"]).is_file() for r in rows)
     assert (out / "plan" / "orders.csv").is_file()  # tonight's plan, for --plan next time
+    settings = json.loads((out / "critical.json").read_text())
+    assert settings["reproduce"].endswith("--seed 0 --samples 50 --time-limit 5")
+    assert set(settings["bridges"]) == {"TUNNEL-GB-FR", "TUNNEL-FR-GB"}
 
 
 def test_scenario_file_reproduces_the_row(run: tuple[Path, Path], tmp_path: Path) -> None:
