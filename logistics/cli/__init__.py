@@ -8,6 +8,7 @@ import logging
 
 from logistics.cli import (  # noqa: F401  (register commands)
     bundle,
+    critical,
     nightly,
     plan,
     report,

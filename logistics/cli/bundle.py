@@ -36,8 +36,12 @@ def validate(
     ] = None,
 ) -> None:
     """Check a network bundle (and an order book) against the data contract."""
+    from logistics.analysis.structure import reach_warnings
+
     network = read_network(bundle)
     book = read_orders(orders, network) if orders is not None else None
+    for warning in reach_warnings(network):
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     _summary(network, book)
 
 

@@ -65,16 +65,27 @@ def scenarios_run(
         int, typer.Option("--workers", min=1, help="Worker processes of the local pool.")
     ] = 2,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds per solve.")
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Seconds per solve (default: solver.toml time_limit_s; packaged: 60).",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Solver and simulation seed.")] = 0,
     dask_address: Annotated[
         str | None,
-        typer.Option("--dask-address", help="Run the tasks on this Dask scheduler."),
+        typer.Option(
+            "--dask-address",
+            help="Run the tasks on this Dask scheduler (default: the local process pool).",
+        ),
     ] = None,
     dask_local: Annotated[
         int | None,
-        typer.Option("--dask-local", min=1, help="Run the tasks on a local Dask cluster of N."),
+        typer.Option(
+            "--dask-local",
+            min=1,
+            help="Run the tasks on a local Dask cluster of N (default: the local process pool).",
+        ),
     ] = None,
     config: Annotated[
         Path | None,

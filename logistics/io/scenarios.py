@@ -156,6 +156,13 @@ def _resource(value: Any) -> str:
     return value
 
 
+def _zone_pair(value: Any) -> tuple[str, ...]:
+    zones = _text_list(lambda s: bool(s.strip()))(value)
+    if len(zones) > 2:
+        raise ValueError
+    return zones
+
+
 def _is_country(text: str) -> bool:
     return re.fullmatch(r"[A-Z]{2}", text) is not None
 
@@ -175,6 +182,11 @@ _FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = MappingProxyType(
         "from_sites": ("a non-empty list of site ids", _text_list(lambda s: bool(s.strip()))),
         "to_sites": ("a non-empty list of site ids", _text_list(lambda s: bool(s.strip()))),
         "sites": ("a non-empty list of site ids", _text_list(lambda s: bool(s.strip()))),
+        "touching_sites": (
+            "a non-empty list of site ids",
+            _text_list(lambda s: bool(s.strip())),
+        ),
+        "road_zones": ("a list of one or two road zones", _zone_pair),
         "countries": (
             "a non-empty list of ISO 3166-1 alpha-2 country codes like 'GB'",
             _text_list(_is_country),

@@ -9,7 +9,7 @@ from logistics.errors import Issue
 from logistics.model.network import Network
 from logistics.model.scenario import Disruption, DisruptionKind, Scenario
 
-__all__ = ["cross_check", "validate_against"]
+__all__ = ["cross_check", "road_zones", "validate_against"]
 
 
 def _unknown(
@@ -29,6 +29,12 @@ def _unknown(
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         out.append(Issue(file, line, key, f"{what}{hint}", value))
     return out
+
+
+def road_zones(network: Network) -> set[str]:
+    """The road zones (network.toml) of the network's sites."""
+    cfg = network.roads
+    return {cfg.site_zone(s.site_id, s.country, s.subdivision) for s in network.sites.values()}
 
 
 def cross_check(
@@ -55,6 +61,8 @@ def cross_check(
         "to_sites": (sites, "a site_id of sites.csv"),
         "sites": (sites, "a site_id of sites.csv"),
         "countries": (countries, "the country of a site of the network"),
+        "touching_sites": (sites, "a site_id of sites.csv"),
+        "road_zones": (road_zones(network), "a road zone of the network's generated legs"),
         "from_territory": (territories, "a customs territory of the network"),
         "to_territory": (territories, "a customs territory of the network"),
     }

@@ -48,6 +48,8 @@ LANE_FILTERS = (
     "from_sites",
     "to_sites",
     "countries",
+    "touching_sites",
+    "road_zones",
 )
 # Modes an airspace closure stops.
 AIR_MODES = ("air", "onboard_courier")
@@ -80,6 +82,8 @@ class Disruption:
     from_sites: tuple[str, ...] | None = None
     to_sites: tuple[str, ...] | None = None
     countries: tuple[str, ...] | None = None
+    touching_sites: tuple[str, ...] | None = None  # from or to site among them
+    road_zones: tuple[str, ...] | None = None  # generated legs between these road zones
     sites: tuple[str, ...] = ()
     resource: str | None = None
     factor: float = 1.0

@@ -35,6 +35,7 @@ from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.orders import Order, OrderBook
 from logistics.model.scenario import AIR_MODES, Disruption, DisruptionKind, Scenario
+from logistics.model.sites import Site
 
 log = logging.getLogger("logistics")
 
@@ -59,7 +60,9 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
 
     ``airspace_closure``: an ``air`` or ``onboard_courier`` lane from or to a site (its
     airport) in one of the countries. The other lane kinds: every filter given matches;
-    ``countries`` matches a lane whose from or to site is in one of them.
+    ``countries`` matches a lane whose from or to site is in one of them,
+    ``touching_sites`` one whose from or to site is one of them, ``road_zones`` a
+    generated road leg between those road zones (one zone: within it).
     """
     a = network.sites[lane.from_site]
     b = network.sites[lane.to_site]
@@ -76,7 +79,19 @@ def lane_matches(disruption: Disruption, lane: Lane, network: Network) -> bool:
         and (d.from_sites is None or lane.from_site in d.from_sites)
         and (d.to_sites is None or lane.to_site in d.to_sites)
         and (d.countries is None or a.country in d.countries or b.country in d.countries)
+        and (d.touching_sites is None or bool({a.site_id, b.site_id} & set(d.touching_sites)))
+        and (d.road_zones is None or _between_zones(lane, a, b, d.road_zones, network))
     )
+
+
+def _between_zones(lane: Lane, a: Site, b: Site, zones: tuple[str, ...], network: Network) -> bool:
+    """A generated road leg whose two ends lie in exactly the road zones ``zones`` (one
+    zone: both ends in it), in either direction."""
+    if not lane.generated:
+        return False
+    cfg = network.roads
+    ends = {cfg.site_zone(s.site_id, s.country, s.subdivision) for s in (a, b)}
+    return ends == set(zones)
 
 
 def rule_matches(disruption: Disruption, rule: CustomsRule) -> bool:

@@ -12,10 +12,20 @@ from logistics.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def commands(group, prefix: str = "") -> dict:
+    """Every command of ``group`` by its full name, sub-groups' commands included."""
+    found = {}
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            found |= commands(command, f"{prefix}{name} ")
+        else:
+            found[prefix + name] = command
+    return found
+
+
 def options_without_default() -> list[str]:
-    group = typer.main.get_command(app)
     missing = []
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    for name, command in commands(typer.main.get_command(app)).items():
         for param in command.params:
             if param.param_type_name != "option" or param.name == "help":
                 continue
