@@ -1,0 +1,543 @@
+"""Network design: which sites to open, how many lines, which centres each serves.
+
+The schedule model of the nightly solve with open-site (and line-sizing) decisions
+on top (:mod:`logistics.design.lp`). Candidates are grown by the nightly solve's
+pricing (:class:`~logistics.solve.pricing.price.Pricer`, one per design site and one
+for the sites that always stay open): each round prices every order at every group
+of sites against the duals of the linked capacity rows, schedules within the
+vein-to-vein cap only.
+
+The bound. For any prices ``pi >= 0`` of the capacity rows, relaxing them leaves a
+facility-location problem: choose the open sites, each order takes its least
+reduced cost among the open ones (or stays unserved). Its optimum (a small MILP,
+:func:`~logistics.design.lp.ufl_bound`) less the priced room is a lower bound on
+every plan over every schedule the contract allows (within the cap) and every
+design. The MILP over the priced candidates then gives the plan; the gap is
+measured against that bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from logistics.design.lp import DesignRows, solve_rows, ufl_bound
+from logistics.design.model import Design, design_network
+from logistics.io.order_checks import validate_orders
+from logistics.model.ledger import Kind, Ledger
+from logistics.model.network import Network
+from logistics.model.orders import OrderBook, OrderStatus
+from logistics.model.plan import Plan
+from logistics.solve.assemble import assemble
+from logistics.solve.candidates import CandidateSet, build_candidates
+from logistics.solve.params import SolveParams, Weights
+from logistics.solve.pricing.loop import _add, _signature
+from logistics.solve.pricing.price import Pricer
+from logistics.solve.problem import SCALE, build_problem, held
+
+__all__ = ["COST_PENALTY_EUR", "DesignResult", "solve_design"]
+
+log = logging.getLogger("logistics")
+
+# ``objective = "cost"``: every patient must be served; an order left unserved (no
+# schedule within the cap, or no room) counts this many euros x its priority weight,
+# so the model stays feasible and the order is reported instead of failing the run.
+COST_PENALTY_EUR = 1e8
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DesignResult:
+    """A design and its plan.
+
+    ``status``: ``OPTIMAL`` (objective within ``relative_gap`` of the bound over every
+    schedule and design), ``FEASIBLE`` or ``INFEASIBLE``/``UNKNOWN`` (no plan).
+    ``objective``, ``bound`` (over every schedule within the cap and every design)
+    and ``candidate_bound`` (the MILP's, over the priced candidates) are in weight
+    units. ``lines`` maps every open design site to its lines; ``network`` is the
+    bundle with that design's capacity (what the checker audits the plan against).
+    """
+
+    status: str
+    design: Design
+    lines: Mapping[str, int]
+    plan: Plan | None
+    network: Network
+    objective: float | None
+    bound: float | None
+    candidate_bound: float | None
+    costs_eur: Mapping[str, float]
+    batches: Mapping[str, int]
+    weights: Weights
+    objective_kind: str
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+    @property
+    def gap(self) -> float | None:
+        """|objective - bound| / max(1, |objective|)."""
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.objective - self.bound) / max(1.0, abs(self.objective))
+
+    @property
+    def open_sites(self) -> list[str]:
+        """The design sites opened, in design.csv order."""
+        return [s.site_id for s in self.design.sites if s.site_id in self.lines]
+
+
+def design_weights(weights: Weights, objective: str) -> Weights:
+    """The weights of a design solve: ``weighted`` keeps the solver's (risk and
+    stability off: a strategic question), ``cost`` counts euros only."""
+    if objective == "cost":
+        return Weights(
+            unserved_penalty=COST_PENALTY_EUR,
+            v2v_per_h=0.0,
+            wait_per_h=0.0,
+            cost_per_eur=1.0,
+            risk=0.0,
+            stability=0.0,
+            priority=weights.priority,
+        )
+    if objective != "weighted":
+        raise ValueError("objective must be 'weighted' or 'cost'")
+    return replace(weights, risk=0.0, stability=0.0)
+
+
+def solve_design(
+    network: Network,
+    book: OrderBook,
+    design: Design,
+    params: SolveParams | None = None,
+    *,
+    objective: str = "weighted",
+    max_rounds: int = 20,
+) -> DesignResult:
+    """Choose the open sites, their lines and the schedules of ``book``.
+
+    ``objective`` ``weighted`` minimises fixed, line, batch and transport cost
+    (``cost_per_eur``) plus the solver's vein-to-vein, wait and unserved terms;
+    ``cost`` minimises euros with every patient served (see
+    :data:`COST_PENALTY_EUR`). The design's ``v2v_cap_days`` is hard in both.
+    Raises InputError for orders that break the network's rules.
+    """
+    t0 = time.perf_counter()
+    validate_orders(book, network)
+    params = params or SolveParams()
+    w = design_weights(params.weights, objective)
+    params = replace(params, weights=w, pricing_rounds=0)
+    s = design.settings
+    sites = [d for d in design.sites if d.site_id not in s.must_close]
+    names = [d.site_id for d in sites]
+    widest = {d.site_id: d.line_range[1] for d in sites}
+    dnet = design_network(network, design, widest)
+    cs = build_candidates(dnet, book, params.quantile)
+    cap_s = None if s.v2v_cap_days is None else s.v2v_cap_days * 86400
+    beyond = _apply_cap(cs, cap_s)
+    j_of = {name: j for j, name in enumerate(names)}
+    batch = {d.site_id: round(w.cost_per_eur * d.batch_cost_eur * SCALE) for d in sites}
+    groups = _pricers(cs, names, network, w, cap_s, batch)
+    seen = {_signature(c) for c in cs.candidates}
+    plannable = [
+        k
+        for k in cs.options
+        if not cs.book.orders[k].booked and cs.book.orders[k].status != OrderStatus.CANCELLED
+    ]
+    budget = 0.6 * params.time_limit_s
+    bound, rounds, added, closed, stopped = -math.inf, 0, 0, False, "round limit"
+    d = _rows(cs, params, design, names, batch, j_of)
+    pi: dict = {}
+    least_zero = np.zeros((0, 0))
+    mu: dict[int, float] = {}
+    while rounds < max_rounds:
+        least = np.full((len(cs.book.orders), len(groups)), math.inf)
+        new = 0
+        for g, (pricer, licensed) in enumerate(groups):
+            pricer.set_prices(pi)
+            for k in plannable:
+                if cs.book.orders[k].therapy not in licensed:
+                    continue
+                rc, found = pricer.price(k, 0.0, keep=2)
+                least[k, g] = rc
+                for sched in found:
+                    if sched.rc + mu.get(k, 0.0) < -1.0:
+                        new += _add(cs, sched, seen)
+        rounds += 1
+        if new:
+            _apply_cap(cs, cap_s)
+        bound = max(bound, _lagrange(d, pi, least, names, design))
+        added += new
+        d = _rows(cs, params, design, names, batch, j_of)
+        if rounds > 1 and new == 0:
+            closed, stopped = True, "closed"
+            break
+        if time.perf_counter() - t0 > budget:
+            stopped = "time limit"
+            break
+        if rounds == 1:
+            least_zero = least.copy()
+        lp = solve_rows(d, integer=False, workers=params.workers)
+        pi, mu = lp.pi, lp.mu
+    left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+    mip = solve_rows(
+        d,
+        integer=True,
+        time_limit_s=left,
+        relative_gap=params.relative_gap,
+        workers=params.workers,
+        seed=params.seed,
+    )
+    stats = {
+        "candidates": len(cs.candidates),
+        "pricing": {
+            "rounds": rounds,
+            "added": added,
+            "closed": closed,
+            "stopped": stopped,
+            "bound_over": "every schedule within the cap and every design",
+        },
+        "milp_status": mip.status,
+        "beyond_cap": beyond,
+    }
+    if mip.value is None:
+        return DesignResult(
+            status="INFEASIBLE" if "nfeasible" in mip.status else "UNKNOWN",
+            design=design,
+            lines={},
+            plan=None,
+            network=design_network(network, design, {}),
+            objective=None,
+            bound=bound / SCALE if math.isfinite(bound) else None,
+            candidate_bound=None,
+            costs_eur={},
+            batches={},
+            weights=w,
+            objective_kind=objective,
+            stats=stats,
+            wall_s=time.perf_counter() - t0,
+        )
+    value = _objective(d, mip, names)
+    if math.isfinite(bound) and value - bound > params.relative_gap * max(1.0, abs(value)):
+        # The joint bound relaxes capacity for every design at one set of prices;
+        # each design that it cannot rule out gets prices of its own.
+        per, more = _by_design(cs, d, groups, plannable, least_zero, value, params, design, names, seen, cap_s, batch, j_of, t0)
+        stats["designs"] = per
+        if more:
+            d = _rows(cs, params, design, names, batch, j_of)
+            left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+            again = solve_rows(d, integer=True, time_limit_s=left, relative_gap=params.relative_gap, workers=params.workers, seed=params.seed)
+            if again.value is not None and _objective(d, again, names) < value:
+                mip, value = again, _objective(d, again, names)
+        if per["bound"] is not None:
+            bound = max(bound, min(per["bound"], value))
+    lines = {names[j]: round(mip.lines[j]) for j in range(len(names)) if mip.y[j] > 0.5}
+    chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
+    onet = design_network(network, design, lines)
+    ocs = replace(cs, network=onet)
+    plan = assemble(build_problem(ocs, params), chosen)
+    costs, batches = _costs(cs, chosen, design, lines)
+    best = bound
+    gap = (value - best) / max(1.0, abs(value)) if math.isfinite(best) else math.inf
+    status = "OPTIMAL" if gap <= params.relative_gap + 1e-12 else "FEASIBLE"
+    return DesignResult(
+        status=status,
+        design=design,
+        lines=lines,
+        plan=plan,
+        network=onet,
+        objective=value / SCALE,
+        bound=best / SCALE if math.isfinite(best) else None,
+        candidate_bound=None if mip.bound is None else mip.bound / SCALE,
+        costs_eur=costs,
+        batches=batches,
+        weights=w,
+        objective_kind=objective,
+        stats=stats,
+        wall_s=time.perf_counter() - t0,
+    )
+
+
+def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
+    """Drop the candidates whose vein to vein exceeds ``cap_s``; returns how many."""
+    if cap_s is None:
+        return 0
+    keep = [c for c in cs.candidates if c.infusion - c.ready <= cap_s]
+    dropped = len(cs.candidates) - len(keep)
+    if dropped:
+        firsts: dict[int, float] = defaultdict(lambda: math.inf)
+        for c in cs.candidates:
+            firsts[c.order] = min(firsts[c.order], c.v2v_h)
+        cs.candidates[:] = keep
+        for lst in cs.by_order:
+            lst.clear()
+        for i, c in enumerate(keep):
+            cs.by_order[c.order].append(i)
+        for k, best in firsts.items():
+            if not cs.by_order[k] and k not in cs.reasons:
+                cs.reasons[k] = (
+                    f"no schedule within the vein-to-vein cap of {cap_s / 86400:g} days "
+                    f"(fastest {best / 24:.2f} days)"
+                )
+    return dropped
+
+
+def _pricers(
+    cs: CandidateSet,
+    names: list[str],
+    network: Network,
+    w: Weights,
+    cap_s: float | None,
+    batch: Mapping[str, int],
+) -> list[tuple[Pricer, frozenset[str]]]:
+    """One pricer per design site and one for the licensed sites outside the
+    design, each seeing only its sites; with the therapies they license."""
+    mine = set(names)
+    groups = [[n] for n in names] + [[s for s in network.sites if s not in mine]]
+    out = []
+    for group in groups:
+        therapies = {}
+        for tid, t in cs.network.therapies.items():
+            keep = tuple(x for x in t.sites if x in group)
+            if keep:
+                therapies[tid] = replace(t, sites=keep)
+        net = replace(cs.network, therapies=therapies)
+        sub = replace(cs, network=net)
+        pricer = Pricer(sub, w, cs.options, {})
+        pricer.v2v_cap_s = cap_s
+        pricer.batch_extra = {s: batch.get(s, 0) / SCALE for s in group}
+        out.append((pricer, frozenset(therapies)))
+    return out
+
+
+def _rows(
+    cs: CandidateSet,
+    params: SolveParams,
+    design: Design,
+    names: list[str],
+    batch: Mapping[str, int],
+    j_of: Mapping[str, int],
+) -> DesignRows:
+    """The design model of the candidates of ``cs``."""
+    problem = build_problem(cs, params)
+    coef = list(problem.coef)
+    for i, c in enumerate(cs.candidates):
+        coef[i] += batch.get(c.site, 0)
+    by = design.by_id
+    w = params.weights
+    booked = Ledger(cs.network)
+    for c in cs.frozen.values():
+        booked.take(held(cs, c))
+    members: dict = defaultdict(list)
+    for i, c in enumerate(cs.candidates):
+        for key in held(cs, c):
+            members[key].append(i)
+    rows, site_rows = [], []
+    for key, cands in members.items():
+        if key[0] is Kind.MANUFACTURING and key[1] in j_of:
+            site_rows.append((key, j_of[key[1]], -booked.used[key], cands))
+            continue
+        free = max(booked.free(key), 0)
+        if len(cands) > free:
+            rows.append((key, free, cands))
+    s = design.settings
+    sizing = [by[n].sizing for n in names]
+    return DesignRows(
+        coef=coef,
+        orders=list(problem.orders),
+        penalty=list(problem.penalty),
+        by_order=cs.by_order,
+        rows=rows,
+        site_rows=site_rows,
+        cand_site=[j_of.get(c.site, -1) for c in cs.candidates],
+        open_cost=[
+            round(w.cost_per_eur * SCALE * (by[n].fixed_cost_eur + (0 if by[n].sizing else by[n].lines * by[n].line_cost_eur)))
+            for n in names
+        ],
+        line_cost=[round(w.cost_per_eur * SCALE * by[n].line_cost_eur) for n in names],
+        lines=[by[n].line_range for n in names],
+        sizing=sizing,
+        y_bounds=[(1.0 if n in s.must_open else 0.0, 1.0) for n in names],
+        max_open=s.max_open,
+        names=names,
+    )
+
+
+def _lagrange(
+    d: DesignRows, pi: Mapping, least: np.ndarray, names: list[str], design: Design
+) -> float:
+    """The Lagrangian bound (model units) of prices ``pi`` with the least reduced
+    cost of every order at every group of sites (``least``)."""
+    value = float(sum(d.penalty))
+    for key, room, _ in d.rows:
+        value -= pi.get(key, 0.0) * room
+    per_site = np.zeros(len(names))
+    for key, j, b, _ in d.site_rows:
+        p = pi.get(key, 0.0)
+        value -= p * b
+        per_site[j] += p
+    open_value = []
+    for j in range(len(names)):
+        lo, hi = d.lines[j]
+        if d.sizing[j]:
+            slope = d.line_cost[j] - per_site[j]
+            open_value.append(d.open_cost[j] + min(slope * lo, slope * hi))
+        else:
+            open_value.append(d.open_cost[j] - per_site[j] * hi)
+    finite = np.where(np.isfinite(least), least, 0.0)
+    return value + ufl_bound(open_value, finite, d.y_bounds, d.max_open)
+
+
+def _objective(d: DesignRows, mip, names: list[str]) -> float:
+    """The exact objective (model units) of a MILP solution's candidates and design."""
+    chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
+    served = {d.orders[i] for i in chosen}
+    total = float(sum(d.coef[i] for i in chosen))
+    total += sum(p for k, p in enumerate(d.penalty) if k not in served)
+    for j in range(len(names)):
+        if mip.y[j] > 0.5:
+            total += d.open_cost[j]
+            if d.sizing[j]:
+                total += d.line_cost[j] * round(mip.lines[j])
+    return total
+
+
+def _costs(
+    cs: CandidateSet, chosen: list[int], design: Design, lines: Mapping[str, int]
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Euros by kind (fixed, lines, batch, transport) and batches per site."""
+    by = design.by_id
+    fixed = sum(by[s].fixed_cost_eur for s in lines)
+    line = sum(by[s].line_cost_eur * n for s, n in lines.items())
+    batches: dict[str, int] = defaultdict(int)
+    transport = 0.0
+    for i in chosen:
+        c = cs.candidates[i]
+        batches[c.site] += 1
+        transport += c.cost
+    batch = sum(by[s].batch_cost_eur * n for s, n in batches.items() if s in by)
+    total = fixed + line + batch + transport
+    return (
+        {
+            "fixed": round(fixed, 2),
+            "lines": round(line, 2),
+            "batch": round(batch, 2),
+            "transport": round(transport, 2),
+            "total": round(total, 2),
+        },
+        dict(batches),
+    )
+
+
+def mean_v2v_days(plan: Plan | None) -> float | None:
+    """Mean vein to vein of the served orders, days."""
+    if plan is None:
+        return None
+    v = [p.v2v_h for p in plan.served if p.v2v_h is not None]
+    return statistics.fmean(v) / 24 if v else None
+
+
+MAX_DESIGNS = 128  # designs bounded one by one at most (else the joint bound stands)
+
+
+def _designs(d: DesignRows) -> list[tuple[int, ...]]:
+    """Every open set the settings allow (must_open in, must_close out, max_open)."""
+    import itertools
+
+    m = len(d.y_bounds)
+    forced = [j for j in range(m) if d.y_bounds[j][0] > 0.5]
+    free = [j for j in range(m) if d.y_bounds[j][0] < 0.5]
+    top = len(free) if d.max_open is None else d.max_open - len(forced)
+    out = []
+    for r in range(0, max(top, -1) + 1):
+        for extra in itertools.combinations(free, r):
+            out.append(tuple(sorted((*forced, *extra))))
+            if len(out) > MAX_DESIGNS:
+                return []
+    return out
+
+
+def _quick(d: DesignRows, S: tuple[int, ...], least0: np.ndarray, mfg_days: int, days: dict[int, int]) -> float:
+    """A lower bound (model units) for open set ``S`` without pricing: fixed costs,
+    every order at its least zero-price reduced cost among the open groups, and the
+    orders the lines of ``S`` cannot hold over the horizon left unserved (the ones
+    saving least)."""
+    m = len(d.y_bounds)
+    cols = [*S, m]
+    value = float(sum(d.penalty)) + sum(
+        d.open_cost[j] + (d.line_cost[j] * d.lines[j][0] if d.sizing[j] else 0) for j in S
+    )
+    best = np.minimum(0.0, np.where(np.isfinite(least0[:, cols]), least0[:, cols], 0.0).min(axis=1))
+    value += float(best.sum())
+    if not np.isfinite(least0[:, m]).any():  # no site outside the design: capacity counts
+        room = sum(d.lines[j][1] * days.get(j, 0) // mfg_days for j in S)
+        savings = np.sort(-best[best < 0])
+        deficit = len(savings) - room
+        if deficit > 0:
+            value += float(savings[:deficit].sum())
+    return value
+
+
+def _by_design(cs, d, groups, plannable, least0, value, params, design, names, seen, cap_s, batch, j_of, t0):
+    """Bound every allowed open set on its own (pruned by :func:`_quick` first, then
+    by column generation at the design's own prices). Returns the least bound over
+    the designs (model units; None when there are too many designs) with counts,
+    and whether columns were added."""
+    designs = _designs(d)
+    info: dict[str, Any] = {"designs": len(designs), "pruned": 0, "priced": 0, "bound": None}
+    if not designs:
+        return info, False
+    m = len(names)
+    therapies = {cs.book.orders[k].therapy for k in plannable}
+    mfg_days = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
+    days: dict[int, set] = defaultdict(set)
+    for key, j, _, _ in d.site_rows:
+        days[j].add(key[2])
+    ndays = {j: len(v) for j, v in days.items()}
+    cut = value - params.relative_gap * max(1.0, abs(value))
+    lowest, more = math.inf, False
+    for S in sorted(designs, key=lambda S: _quick(d, S, least0, mfg_days, ndays)):
+        q = _quick(d, S, least0, mfg_days, ndays)
+        if q >= cut:
+            info["pruned"] += 1
+            lowest = min(lowest, q)
+            continue
+        if time.perf_counter() - t0 > params.time_limit_s:
+            info["bound"] = None
+            return info, more
+        info["priced"] += 1
+        best = q
+        for _ in range(10):
+            dS = _rows(cs, params, design, names, batch, j_of)
+            dS.y_bounds = [(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)]
+            lp = solve_rows(dS, integer=False, workers=params.workers)
+            if lp.value is None:
+                break
+            least = np.full((len(cs.book.orders), m + 1), math.inf)
+            new = 0
+            for g in (*S, m):
+                pricer, licensed = groups[g]
+                pricer.set_prices(lp.pi)
+                for k in plannable:
+                    if cs.book.orders[k].therapy not in licensed:
+                        continue
+                    rc, found = pricer.price(k, 0.0, keep=2)
+                    least[k, g] = rc
+                    for sched in found:
+                        if sched.rc + lp.mu.get(k, 0.0) < -1.0:
+                            new += _add(cs, sched, seen)
+            if new:
+                _apply_cap(cs, cap_s)
+                more = True
+            best = max(best, _lagrange(dS, lp.pi, least, names, design))
+            if best >= cut or new == 0:
+                break
+        lowest = min(lowest, best)
+    info["bound"] = lowest
+    return info, more
