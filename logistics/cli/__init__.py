@@ -6,7 +6,7 @@ group of commands; :mod:`logistics.cli.common` holds what they share.
 
 import logging
 
-from logistics.cli import bundle, plan, route, scenarios  # noqa: F401  (register commands)
+from logistics.cli import bundle, design, plan, route, scenarios  # noqa: F401  (register commands)
 from logistics.cli.common import app
 
 __all__ = ["app", "main"]

@@ -51,6 +51,7 @@ log = logging.getLogger("logistics")
 # schedule within the cap, or no room) counts this many euros x its priority weight,
 # so the model stays feasible and the order is reported instead of failing the run.
 COST_PENALTY_EUR = 1e8
+COST_UNIT = 0.01  # weight units per euro under objective = cost
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,11 +98,13 @@ def design_weights(weights: Weights, objective: str) -> Weights:
     """The weights of a design solve: ``weighted`` keeps the solver's (risk and
     stability off: a strategic question), ``cost`` counts euros only."""
     if objective == "cost":
+        # one weight unit per 100 EUR: the model's integers count whole euros, and
+        # the penalty stays within what the simplex handles well
         return Weights(
-            unserved_penalty=COST_PENALTY_EUR,
+            unserved_penalty=COST_PENALTY_EUR * COST_UNIT,
             v2v_per_h=0.0,
             wait_per_h=0.0,
-            cost_per_eur=1.0,
+            cost_per_eur=COST_UNIT,
             risk=0.0,
             stability=0.0,
             priority=weights.priority,

@@ -143,3 +143,194 @@ def _settings(path: Path, known: set[str], issues: Issues) -> DesignSettings:
     if values.get("max_open") is not None and forced > values["max_open"]:
         bad("max_open", f"at least the {forced} sites of must_open", values["max_open"])
     return DesignSettings(**values)
+
+
+# ---------------------------------------------------------------- outputs
+
+DESIGN_OUT_COLUMNS = (
+    "site_id",
+    "status",
+    "open",
+    "lines",
+    "batches",
+    "utilisation",
+    "fixed_cost_eur",
+    "variable_cost_eur",
+)
+ALLOCATION_COLUMNS = ("treatment_centre", "site_id", "orders", "v2v_mean_h")
+PARETO_COLUMNS = (
+    "point",
+    "v2v_weight_per_h",
+    "status",
+    "total_cost_eur",
+    "cost_per_therapy_eur",
+    "v2v_mean_h",
+    "open_sites",
+    "gap",
+)
+
+
+def output_folder(out: str | Path) -> Path:
+    """The folder the design outputs go to, created when missing (the one place
+    that makes it)."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
+    """The rows of design.csv and allocation.csv and the summary.json object of a
+    :class:`~logistics.design.solve.DesignResult`."""
+    import statistics
+
+    plan, design = result.plan, result.design
+    served = plan.served if plan is not None else ()
+    therapies = result.network.therapies
+    per_site: dict[str, dict[str, Any]] = {}
+    first, last = None, None
+    for p in served:
+        site = p.manufacturing_site
+        row = per_site.setdefault(site, {"slot_days": 0, "transport": 0.0})
+        row["slot_days"] += therapies[p.therapy].manufacturing_days
+        row["transport"] += p.cost_eur or 0.0
+        if p.manufacturing_start is not None:
+            s, e = p.manufacturing_start.date(), (p.manufacturing_end or p.manufacturing_start).date()
+            first = s if first is None or s < first else first
+            last = e if last is None or e > last else last
+    span = (last - first).days + 1 if first is not None and last is not None else 0
+    rows = []
+    for d in design.sites:
+        lines = result.lines.get(d.site_id)
+        batches = result.batches.get(d.site_id, 0)
+        used = per_site.get(d.site_id, {"slot_days": 0, "transport": 0.0})
+        rows.append(
+            {
+                "site_id": d.site_id,
+                "status": d.status,
+                "open": lines is not None,
+                "lines": lines if lines is not None else 0,
+                "batches": batches,
+                "utilisation": round(used["slot_days"] / (lines * span), 4) if lines and span else None,
+                "fixed_cost_eur": round(d.fixed_cost_eur + (lines or 0) * d.line_cost_eur, 2) if lines is not None else 0.0,
+                "variable_cost_eur": round(batches * d.batch_cost_eur + used["transport"], 2),
+            }
+        )
+    groups: dict[tuple[str, str], list[float]] = {}
+    for p in served:
+        groups.setdefault((p.treatment_centre, p.manufacturing_site or ""), []).append(p.v2v_h or 0.0)
+    allocation = [
+        {
+            "treatment_centre": centre,
+            "site_id": site,
+            "orders": len(v),
+            "v2v_mean_h": round(statistics.fmean(v), 3),
+        }
+        for (centre, site), v in sorted(groups.items())
+    ]
+    v2v = sorted(p.v2v_h for p in served if p.v2v_h is not None)
+    n = len(served)
+    costs = dict(result.costs_eur)
+    summary = {
+        "status": result.status,
+        "objective_kind": result.objective_kind,
+        "objective": result.objective,
+        "bound": result.bound,
+        "bound_over": "every schedule within the cap and every design",
+        "candidate_bound": result.candidate_bound,
+        "gap": result.gap,
+        "open_sites": {s: result.lines[s] for s in result.open_sites},
+        "costs_eur": costs,
+        "cost_per_therapy_eur": round(costs["total"] / n, 2) if n and "total" in costs else None,
+        "orders": len(plan.orders) if plan is not None else None,
+        "served": n,
+        "unserved": [
+            {"order_id": p.order_id, "reason": p.reason}
+            for p in (plan.orders if plan is not None else ())
+            if not p.served
+        ],
+        "v2v_mean_h": round(statistics.fmean(v2v), 3) if v2v else None,
+        "v2v_p90_h": round(v2v[min(len(v2v) - 1, int(0.9 * len(v2v)))], 3) if v2v else None,
+        "settings": {
+            "max_open": design.settings.max_open,
+            "v2v_cap_days": design.settings.v2v_cap_days,
+            "must_open": sorted(design.settings.must_open),
+            "must_close": sorted(design.settings.must_close),
+            "weights": {k: v for k, v in _weights(result.weights).items()},
+        },
+        "stats": dict(result.stats),
+        "wall_time_s": round(result.wall_s, 3),
+    }
+    return rows, allocation, summary
+
+
+def _weights(w: Any) -> dict[str, Any]:
+    return {
+        "unserved_penalty": w.unserved_penalty,
+        "v2v_per_h": w.v2v_per_h,
+        "wait_per_h": w.wait_per_h,
+        "cost_per_eur": w.cost_per_eur,
+    }
+
+
+def design_geojson(result: Any) -> dict[str, Any]:
+    """design.geojson: a Point per design site (``site_id, status, open, lines``) and
+    a LineString per allocation (``treatment_centre, site_id, orders``), WGS84."""
+    sites = result.network.sites
+    features: list[dict[str, Any]] = []
+    for d in result.design.sites:
+        s = sites[d.site_id]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                "properties": {
+                    "kind": "site",
+                    "site_id": d.site_id,
+                    "status": d.status,
+                    "open": d.site_id in result.lines,
+                    "lines": result.lines.get(d.site_id, 0),
+                },
+            }
+        )
+    _, allocation, _ = design_tables(result)
+    for a in allocation:
+        c, s = sites[a["treatment_centre"]], sites[a["site_id"]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[c.lon, c.lat], [s.lon, s.lat]]},
+                "properties": {"kind": "allocation", **a},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_design_outputs(result: Any, out: str | Path) -> Path:
+    """Write design.csv, allocation.csv, summary.json and design.geojson of a
+    design result into ``out``; returns the folder."""
+    import json
+
+    from logistics.io.rows import write_csv
+
+    folder = output_folder(out)
+    rows, allocation, summary = design_tables(result)
+    write_csv(folder / "design.csv", DESIGN_OUT_COLUMNS, rows)
+    write_csv(folder / "allocation.csv", ALLOCATION_COLUMNS, allocation)
+    (folder / "summary.json").write_text(
+        json.dumps(_strict(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8"
+    )
+    (folder / "design.geojson").write_text(json.dumps(design_geojson(result)) + "\n", encoding="utf-8")
+    return folder
+
+
+def _strict(value: Any) -> Any:
+    """JSON without infinities or NaN (they become null)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
