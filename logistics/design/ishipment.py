@@ -62,6 +62,7 @@ def write_instance(
     max_open: int | None = 2,
     v2v_cap_days: float | None = 18,
     batch_cost: bool = True,
+    fixed_scale: float = 1.0,
 ) -> tuple[Path, Path]:
     """Write a bundle (with design.csv) and an order book of ``patients`` patients
     over ``days`` days into ``folder``; returns (bundle folder, orders.csv).
@@ -69,7 +70,7 @@ def write_instance(
     ``plants`` takes the first of the six candidate plants, ``lines`` overrides
     their lines, ``big_plant`` adds the seventh; ``max_open`` and ``v2v_cap_days``
     go to network.toml ``[design]`` (None leaves them out); ``batch_cost`` False
-    sets every batch cost to 0."""
+    sets every batch cost to 0; ``fixed_scale`` multiplies the fixed costs."""
     folder = Path(folder)
     bundle = folder / "bundle"
     bundle.mkdir(parents=True, exist_ok=True)
@@ -130,7 +131,10 @@ def write_instance(
     _write(
         bundle / "design.csv",
         ["site_id", "status", "fixed_cost_eur", "lines", "batch_cost_eur"],
-        [[p[0], "candidate", p[6], p[5], p[7] if batch_cost else 0] for p in chosen],
+        [
+            [p[0], "candidate", round(p[6] * fixed_scale), p[5], p[7] if batch_cost else 0]
+            for p in chosen
+        ],
     )
     rng = np.random.default_rng(seed)
     orders = folder / "orders.csv"

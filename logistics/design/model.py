@@ -33,6 +33,9 @@ class DesignSite:
     min_lines: int | None = None
     max_lines: int | None = None
     line_cost_eur: float = 0.0
+    # therapies the site would make beyond those therapies.toml licenses it for (a
+    # point-of-care unit not built yet)
+    therapies: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -86,8 +89,8 @@ class Design:
 
 def design_network(network: Network, design: Design, lines: Mapping[str, int]) -> Network:
     """``network`` with the manufacturing slots of every design site set to
-    ``lines[site]`` on every day (0, closed, for a site not in ``lines``); other
-    sites keep their capacity."""
+    ``lines[site]`` on every day (0, closed, for a site not in ``lines``) and each
+    design site licensed for its ``therapies``; other sites keep their capacity."""
     mine = {s.site_id for s in design.sites}
     weekly = {k: v for k, v in network.capacity.weekly.items() if k[0] not in mine or k[1] != "manufacturing"}
     dated = {
@@ -97,4 +100,10 @@ def design_network(network: Network, design: Design, lines: Mapping[str, int]) -
     }
     for site in mine:
         weekly[(site, "manufacturing")] = (int(lines.get(site, 0)),) * 7
-    return replace(network, capacity=Capacity(weekly=weekly, dated=dated))
+    therapies = dict(network.therapies)
+    for d in design.sites:
+        for tid in sorted(d.therapies):
+            t = therapies[tid]
+            if d.site_id not in t.sites:
+                therapies[tid] = replace(t, sites=(*t.sites, d.site_id))
+    return replace(network, capacity=Capacity(weekly=weekly, dated=dated), therapies=therapies)

@@ -25,6 +25,8 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import numpy as np
@@ -312,11 +314,35 @@ def _pricers(
                 therapies[tid] = replace(t, sites=keep)
         net = replace(cs.network, therapies=therapies)
         sub = replace(cs, network=net)
-        pricer = Pricer(sub, w, cs.options, {})
+        pricer = DesignPricer(sub, w, cs.options, {})
         pricer.v2v_cap_s = cap_s
         pricer.batch_extra = {s: batch.get(s, 0) / SCALE for s in group}
         out.append((pricer, frozenset(therapies)))
     return out
+
+
+class DesignPricer(Pricer):
+    """The nightly pricer with a price per batch at each site (its batch cost in
+    weight units), and the local days of a batch cached."""
+
+    batch_extra: Mapping[str, float]
+    _days: dict
+
+    def _batch_price(self, site: str, start: int, days: int) -> float:
+        cache = self.__dict__.setdefault("_days", {})
+        keys = cache.get((site, start, days))
+        if keys is None:
+            zone = ZoneInfo(self.cs.network.sites[site].timezone)
+            first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
+            keys = cache[(site, start, days)] = [
+                (Kind.MANUFACTURING, site, first + timedelta(days=d)) for d in range(days)
+            ]
+        total = self.batch_extra.get(site, 0.0)
+        for key in keys:
+            total += self._price(key)
+            if total == math.inf:
+                return total
+        return total
 
 
 def _rows(
@@ -516,9 +542,12 @@ def _by_design(cs, d, groups, plannable, least0, value, params, design, names, s
             return info, more
         info["priced"] += 1
         best = q
+        dS = replace(d, y_bounds=[(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)])
         for _ in range(10):
-            dS = _rows(cs, params, design, names, batch, j_of)
-            dS.y_bounds = [(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)]
+            if more and len(dS.coef) != len(cs.candidates):
+                dS = replace(
+                    _rows(cs, params, design, names, batch, j_of), y_bounds=dS.y_bounds
+                )
             lp = solve_rows(dS, integer=False, workers=params.workers)
             if lp.value is None:
                 break

@@ -29,6 +29,7 @@ DESIGN_COLUMNS = {
     "min_lines": Col(p.count),
     "max_lines": Col(p.count),
     "line_cost_eur": Col(partial(p.number), default=0.0),
+    "therapies": Col(p.id_list, default=frozenset()),
 }
 
 
@@ -67,6 +68,10 @@ def _sites(path: Path, network: Network, issues: Issues) -> list[DesignSite]:
                 got = v["site_id"] if site is None else f"{v['site_id']} (a {site.kind})"
                 issues.add(path.name, row.row, "site_id", "a manufacturing site of sites.csv", got)
                 row.bad.add("site_id")
+        unknown = sorted(t for t in v.get("therapies") or () if t not in network.therapies)
+        if row.ok("therapies") and unknown:
+            issues.add(path.name, row.row, "therapies", "therapies of therapies.toml", ";".join(unknown))
+            row.bad.add("therapies")
         low, high = v.get("min_lines"), v.get("max_lines")
         if row.ok("min_lines", "max_lines") and low is not None and high is not None and low > high:
             issues.add(
@@ -91,6 +96,7 @@ def _sites(path: Path, network: Network, issues: Issues) -> list[DesignSite]:
                 min_lines=low,
                 max_lines=high,
                 line_cost_eur=v["line_cost_eur"],
+                therapies=v["therapies"],
             )
         )
     return out

@@ -75,10 +75,9 @@ class Pricer:
             for c in cs.frozen.values():
                 used.take(held(cs, c))
         self.ledger = used
-        # hooks for network design (logistics.design): the vein-to-vein cap in seconds
-        # (schedules beyond it are never priced) and a price added per batch at a site
+        # a hook for network design (logistics.design): the vein-to-vein cap in
+        # seconds; schedules beyond it are never priced
         self.v2v_cap_s: float | None = None
-        self.batch_extra: Mapping[str, float] = {}
         self._latest: dict[tuple[int, str, int], float] = {}
         self._room: dict[Key, bool] = {}
         # the (lane, departure) pairs priced by the running search, and by each cached one
@@ -365,7 +364,7 @@ class Pricer:
     def _batch_price(self, site: str, start: int, days: int) -> float:
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
         first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
-        total = self.batch_extra.get(site, 0.0)
+        total = 0.0
         for d in range(days):
             total += self._price((_MANUFACTURING, site, first + timedelta(days=d)))
             if total == INF:
