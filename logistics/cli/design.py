@@ -66,12 +66,28 @@ def design(
     found = read_design(folder, network)
     if found is None:
         raise InputError(
-            [Issue(str(folder / "design.csv"), None, None, "a design.csv in the bundle", "no such file")]
+            [
+                Issue(
+                    str(folder / "design.csv"),
+                    None,
+                    None,
+                    "a design.csv in the bundle",
+                    "no such file",
+                )
+            ]
         )
     if max_open is not None:
         if max_open < len(found.settings.must_open):
             raise InputError(
-                [Issue("command line", None, "--max-open", f"at least the {len(found.settings.must_open)} sites of must_open", str(max_open))]
+                [
+                    Issue(
+                        "command line",
+                        None,
+                        "--max-open",
+                        f"at least the {len(found.settings.must_open)} sites of must_open",
+                        str(max_open),
+                    )
+                ]
             )
         found = found.with_settings(max_open=max_open)
     params = load_params(config, time_limit_s=time_limit, workers=workers)

@@ -20,7 +20,14 @@ import numpy as np
 __all__ = ["write_instance"]
 
 HOSPITALS = (  # id, name, country, lat, lon, timezone
-    ("TC-NL-AMS", "Amsterdam collection and treatment centre", "NL", 52.29, 4.96, "Europe/Amsterdam"),
+    (
+        "TC-NL-AMS",
+        "Amsterdam collection and treatment centre",
+        "NL",
+        52.29,
+        4.96,
+        "Europe/Amsterdam",
+    ),
     ("TC-BE-LEU", "Leuven collection and treatment centre", "BE", 50.88, 4.67, "Europe/Brussels"),
     ("TC-DE-KOE", "Cologne collection and treatment centre", "DE", 50.92, 6.92, "Europe/Berlin"),
     ("TC-FR-LIL", "Lille collection and treatment centre", "FR", 50.61, 3.03, "Europe/Paris"),
@@ -39,7 +46,10 @@ START = date(2027, 1, 4)
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
@@ -82,12 +92,36 @@ def write_instance(
         for h in HOSPITALS
     ]
     sites += [
-        [p[0], f"Candidate plant {p[0]}", "manufacturing_site", p[1], p[2], p[3], p[4], "24/7", "true", "", ""]
+        [
+            p[0],
+            f"Candidate plant {p[0]}",
+            "manufacturing_site",
+            p[1],
+            p[2],
+            p[3],
+            p[4],
+            "24/7",
+            "true",
+            "",
+            "",
+        ]
         for p in chosen
     ]
     _write(
         bundle / "sites.csv",
-        ["site_id", "name", "kind", "country", "lat", "lon", "timezone", "opening_hours", "ph_open", "iata", "apheresis_ready"],
+        [
+            "site_id",
+            "name",
+            "kind",
+            "country",
+            "lat",
+            "lon",
+            "timezone",
+            "opening_hours",
+            "ph_open",
+            "iata",
+            "apheresis_ready",
+        ],
         sites,
     )
     lanes = []
@@ -97,11 +131,37 @@ def write_instance(
             fast = round(900 + 2.2 * km)
             slow = round(0.45 * fast)
             for a, b in ((h[0], p[0]), (p[0], h[0])):
-                lanes.append([f"FAST-{a}-{b}", "Express courier", "onboard_courier", a, b, 23, 23, 1, "2-8C;LN2", fast])
-                lanes.append([f"SLOW-{a}-{b}", "Groupage courier", "road", a, b, 47, 47, 1, "2-8C;LN2", slow])
+                lanes.append(
+                    [
+                        f"FAST-{a}-{b}",
+                        "Express courier",
+                        "onboard_courier",
+                        a,
+                        b,
+                        23,
+                        23,
+                        1,
+                        "2-8C;LN2",
+                        fast,
+                    ]
+                )
+                lanes.append(
+                    [f"SLOW-{a}-{b}", "Groupage courier", "road", a, b, 47, 47, 1, "2-8C;LN2", slow]
+                )
     _write(
         bundle / "lanes.csv",
-        ["lane_id", "carrier", "mode", "from_site", "to_site", "duration_h", "duration_p90_h", "lead_time_h", "temperatures", "cost_eur"],
+        [
+            "lane_id",
+            "carrier",
+            "mode",
+            "from_site",
+            "to_site",
+            "duration_h",
+            "duration_p90_h",
+            "lead_time_h",
+            "temperatures",
+            "cost_eur",
+        ],
         lanes,
     )
     capacity = [[h[0], "apheresis", "Mo-Su", "", 50] for h in HOSPITALS]
@@ -127,7 +187,9 @@ def write_instance(
         settings.append(f"max_open = {max_open}")
     if v2v_cap_days is not None:
         settings.append(f"v2v_cap_days = {v2v_cap_days}")
-    (bundle / "network.toml").write_text("[design]\n" + "\n".join(settings) + "\n", encoding="utf-8")
+    (bundle / "network.toml").write_text(
+        "[design]\n" + "\n".join(settings) + "\n", encoding="utf-8"
+    )
     _write(
         bundle / "design.csv",
         ["site_id", "status", "fixed_cost_eur", "lines", "batch_cost_eur"],
@@ -141,13 +203,23 @@ def write_instance(
     weights = np.array([0.35, 0.25, 0.25, 0.15])
     rows = []
     for i in range(patients):
-        h = HOSPITALS[int(rng.choice(4, p=weights))][0]
+        centre = HOSPITALS[int(rng.choice(4, p=weights))][0]
         day = START + timedelta(days=int(rng.integers(0, days)))
-        rows.append([f"P-{i + 1:04d}", "autologous", h, day.isoformat(), day.isoformat(), 3, "new"])
+        rows.append(
+            [f"P-{i + 1:04d}", "autologous", centre, day.isoformat(), day.isoformat(), 3, "new"]
+        )
     rows.sort(key=lambda r: (r[3], r[0]))
     _write(
         orders,
-        ["order_id", "therapy", "treatment_centre", "apheresis_earliest", "apheresis_latest", "priority", "status"],
+        [
+            "order_id",
+            "therapy",
+            "treatment_centre",
+            "apheresis_earliest",
+            "apheresis_latest",
+            "priority",
+            "status",
+        ],
         rows,
     )
     return bundle, orders

@@ -98,7 +98,9 @@ def solve_rows(
     rhs: list[float] = []
     kinds: list[tuple[str, object]] = []
 
-    def row(idx: Sequence[int] | np.ndarray, val: Sequence[float] | np.ndarray, b: float, kind) -> None:
+    def row(
+        idx: Sequence[int] | np.ndarray, val: Sequence[float] | np.ndarray, b: float, kind
+    ) -> None:
         index.append(np.asarray(idx, dtype=np.int64))
         value.append(np.asarray(val, dtype=float))
         rhs.append(float(b))
@@ -117,7 +119,12 @@ def solve_rows(
         else:
             row([*members, n + j], [*counts, -float(d.lines[j][1])], b, ("cap", key))
     for i, j in enumerate(d.cand_site):
-        if j >= 0:
+        if j < 0:
+            continue
+        lo, hi = d.y_bounds[j]
+        if lo == hi:  # a fixed design: the link is a bound
+            upper[i] = min(upper[i], hi)
+        else:
             row([i, n + j], [1.0, -1.0], 0, ("link", i))
     for j in sized:
         lo, hi = d.lines[j]
@@ -171,9 +178,10 @@ def solve_rows(
     value_ = float(info.objective_function_value) if feasible else None
     mu: dict[int, float] = {}
     pi: dict[Key, float] = {}
+    bound: float | None
     if integer:
-        b = float(info.mip_dual_bound)
-        bound = b if math.isfinite(b) else None
+        dual_bound = float(info.mip_dual_bound)
+        bound = dual_bound if math.isfinite(dual_bound) else None
     else:
         bound = value_
         duals = np.maximum(0.0, -np.asarray(sol.row_dual, dtype=float))

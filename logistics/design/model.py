@@ -92,7 +92,11 @@ def design_network(network: Network, design: Design, lines: Mapping[str, int]) -
     ``lines[site]`` on every day (0, closed, for a site not in ``lines``) and each
     design site licensed for its ``therapies``; other sites keep their capacity."""
     mine = {s.site_id for s in design.sites}
-    weekly = {k: v for k, v in network.capacity.weekly.items() if k[0] not in mine or k[1] != "manufacturing"}
+    weekly = {
+        k: v
+        for k, v in network.capacity.weekly.items()
+        if k[0] not in mine or k[1] != "manufacturing"
+    }
     dated = {
         k: v
         for k, v in network.capacity.dated.items()

@@ -1,19 +1,28 @@
 """Network design: which sites to open, how many lines, which centres each serves.
 
 The schedule model of the nightly solve with open-site (and line-sizing) decisions
-on top (:mod:`logistics.design.lp`). Candidates are grown by the nightly solve's
-pricing (:class:`~logistics.solve.pricing.price.Pricer`, one per design site and one
-for the sites that always stay open): each round prices every order at every group
-of sites against the duals of the linked capacity rows, schedules within the
-vein-to-vein cap only.
+on top (:mod:`logistics.design.lp`). Candidates come from the nightly solve's
+candidate builder (earliest itineraries) and its pricing
+(:class:`~logistics.solve.pricing.price.Pricer`, one per design site and one for the
+sites that always stay open, each with the batch cost of its site as a price): the
+first round prices every order at every group of sites at zero capacity prices,
+over schedules within the vein-to-vein cap only, so the cheapest schedule at every
+site (a slower, cheaper mode where the cap allows) is a candidate. The MILP over
+the candidates (HiGHS) gives the design and the plan.
 
 The bound. For any prices ``pi >= 0`` of the capacity rows, relaxing them leaves a
 facility-location problem: choose the open sites, each order takes its least
 reduced cost among the open ones (or stays unserved). Its optimum (a small MILP,
 :func:`~logistics.design.lp.ufl_bound`) less the priced room is a lower bound on
 every plan over every schedule the contract allows (within the cap) and every
-design. The MILP over the priced candidates then gives the plan; the gap is
-measured against that bound.
+design. One set of prices serves every design poorly when lines bind, so when that
+bound leaves a gap every design the settings allow is bounded on its own
+(:func:`_by_design`): first without pricing (fixed costs, each order at its least
+zero-price cost among the open sites, the orders the lines cannot hold over the
+horizon left unserved), then, for the designs this does not rule out, by column
+generation at the design's own capacity prices (its master LP, the Pricer, the
+Lagrangian bound). The least of the designs' bounds holds over every design; new
+columns found on the way re-run the MILP.
 """
 
 from __future__ import annotations
@@ -26,8 +35,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -39,7 +48,7 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook, OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.assemble import assemble
-from logistics.solve.candidates import CandidateSet, build_candidates
+from logistics.solve.candidates import CandidateSet, build_candidates, horizon
 from logistics.solve.params import SolveParams, Weights
 from logistics.solve.pricing.loop import _add, _signature
 from logistics.solve.pricing.price import Pricer
@@ -123,7 +132,7 @@ def solve_design(
     params: SolveParams | None = None,
     *,
     objective: str = "weighted",
-    max_rounds: int = 20,
+    max_rounds: int = 1,
 ) -> DesignResult:
     """Choose the open sites, their lines and the schedules of ``book``.
 
@@ -175,6 +184,8 @@ def solve_design(
                     if sched.rc + mu.get(k, 0.0) < -1.0:
                         new += _add(cs, sched, seen)
         rounds += 1
+        if rounds == 1:
+            least_zero = least.copy()
         if new:
             _apply_cap(cs, cap_s)
         bound = max(bound, _lagrange(d, pi, least, names, design))
@@ -183,11 +194,11 @@ def solve_design(
         if rounds > 1 and new == 0:
             closed, stopped = True, "closed"
             break
+        if rounds >= max_rounds:
+            break
         if time.perf_counter() - t0 > budget:
             stopped = "time limit"
             break
-        if rounds == 1:
-            least_zero = least.copy()
         lp = solve_rows(d, integer=False, workers=params.workers)
         pi, mu = lp.pi, lp.mu
     left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
@@ -232,12 +243,34 @@ def solve_design(
     if math.isfinite(bound) and value - bound > params.relative_gap * max(1.0, abs(value)):
         # The joint bound relaxes capacity for every design at one set of prices;
         # each design that it cannot rule out gets prices of its own.
-        per, more = _by_design(cs, d, groups, plannable, least_zero, value, params, design, names, seen, cap_s, batch, j_of, t0)
+        per, more = _by_design(
+            cs,
+            d,
+            groups,
+            plannable,
+            least_zero,
+            value,
+            params,
+            design,
+            names,
+            seen,
+            cap_s,
+            batch,
+            j_of,
+            t0,
+        )
         stats["designs"] = per
         if more:
             d = _rows(cs, params, design, names, batch, j_of)
             left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
-            again = solve_rows(d, integer=True, time_limit_s=left, relative_gap=params.relative_gap, workers=params.workers, seed=params.seed)
+            again = solve_rows(
+                d,
+                integer=True,
+                time_limit_s=left,
+                relative_gap=params.relative_gap,
+                workers=params.workers,
+                seed=params.seed,
+            )
             if again.value is not None and _objective(d, again, names) < value:
                 mip, value = again, _objective(d, again, names)
         if per["bound"] is not None:
@@ -300,7 +333,7 @@ def _pricers(
     w: Weights,
     cap_s: float | None,
     batch: Mapping[str, int],
-) -> list[tuple[Pricer, frozenset[str]]]:
+) -> list[tuple[DesignPricer, frozenset[str]]]:
     """One pricer per design site and one for the licensed sites outside the
     design, each seeing only its sites; with the therapies they license."""
     mine = set(names)
@@ -386,7 +419,14 @@ def _rows(
         site_rows=site_rows,
         cand_site=[j_of.get(c.site, -1) for c in cs.candidates],
         open_cost=[
-            round(w.cost_per_eur * SCALE * (by[n].fixed_cost_eur + (0 if by[n].sizing else by[n].lines * by[n].line_cost_eur)))
+            round(
+                w.cost_per_eur
+                * SCALE
+                * (
+                    by[n].fixed_cost_eur
+                    + (0 if by[n].sizing else by[n].lines * by[n].line_cost_eur)
+                )
+            )
             for n in names
         ],
         line_cost=[round(w.cost_per_eur * SCALE * by[n].line_cost_eur) for n in names],
@@ -492,7 +532,9 @@ def _designs(d: DesignRows) -> list[tuple[int, ...]]:
     return out
 
 
-def _quick(d: DesignRows, S: tuple[int, ...], least0: np.ndarray, mfg_days: int, days: dict[int, int]) -> float:
+def _quick(
+    d: DesignRows, S: tuple[int, ...], least0: np.ndarray, mfg_days: int, days: dict[int, int]
+) -> float:
     """A lower bound (model units) for open set ``S`` without pricing: fixed costs,
     every order at its least zero-price reduced cost among the open groups, and the
     orders the lines of ``S`` cannot hold over the horizon left unserved (the ones
@@ -513,7 +555,22 @@ def _quick(d: DesignRows, S: tuple[int, ...], least0: np.ndarray, mfg_days: int,
     return value
 
 
-def _by_design(cs, d, groups, plannable, least0, value, params, design, names, seen, cap_s, batch, j_of, t0):
+def _by_design(
+    cs: CandidateSet,
+    d: DesignRows,
+    groups: list[tuple[DesignPricer, frozenset[str]]],
+    plannable: list[int],
+    least0: np.ndarray,
+    value: float,
+    params: SolveParams,
+    design: Design,
+    names: list[str],
+    seen: set,
+    cap_s: float | None,
+    batch: Mapping[str, int],
+    j_of: Mapping[str, int],
+    t0: float,
+) -> tuple[dict[str, Any], bool]:
     """Bound every allowed open set on its own (pruned by :func:`_quick` first, then
     by column generation at the design's own prices). Returns the least bound over
     the designs (model units; None when there are too many designs) with counts,
@@ -525,10 +582,10 @@ def _by_design(cs, d, groups, plannable, least0, value, params, design, names, s
     m = len(names)
     therapies = {cs.book.orders[k].therapy for k in plannable}
     mfg_days = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
-    days: dict[int, set] = defaultdict(set)
-    for key, j, _, _ in d.site_rows:
-        days[j].add(key[2])
-    ndays = {j: len(v) for j, v in days.items()}
+    # every local day a batch of the book could hold (a generous count keeps the
+    # bound valid for schedules pricing has not found yet)
+    first, last = horizon(cs.book, cs.network)
+    ndays = dict.fromkeys(range(m), (last - first).days + 2)
     cut = value - params.relative_gap * max(1.0, abs(value))
     lowest, more = math.inf, False
     for S in sorted(designs, key=lambda S: _quick(d, S, least0, mfg_days, ndays)):
@@ -545,9 +602,7 @@ def _by_design(cs, d, groups, plannable, least0, value, params, design, names, s
         dS = replace(d, y_bounds=[(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)])
         for _ in range(10):
             if more and len(dS.coef) != len(cs.candidates):
-                dS = replace(
-                    _rows(cs, params, design, names, batch, j_of), y_bounds=dS.y_bounds
-                )
+                dS = replace(_rows(cs, params, design, names, batch, j_of), y_bounds=dS.y_bounds)
             lp = solve_rows(dS, integer=False, workers=params.workers)
             if lp.value is None:
                 break

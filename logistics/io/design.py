@@ -11,11 +11,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from logistics.design.model import Design, DesignSettings, DesignSite
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
 from logistics.io.table import Col, Issues, check_unique, read_csv
 from logistics.io.tomldoc import load_toml
-from logistics.design.model import Design, DesignSettings, DesignSite
 from logistics.model.network import Network
 
 __all__ = ["DESIGN_COLUMNS", "read_design"]
@@ -70,20 +70,30 @@ def _sites(path: Path, network: Network, issues: Issues) -> list[DesignSite]:
                 row.bad.add("site_id")
         unknown = sorted(t for t in v.get("therapies") or () if t not in network.therapies)
         if row.ok("therapies") and unknown:
-            issues.add(path.name, row.row, "therapies", "therapies of therapies.toml", ";".join(unknown))
+            issues.add(
+                path.name, row.row, "therapies", "therapies of therapies.toml", ";".join(unknown)
+            )
             row.bad.add("therapies")
         low, high = v.get("min_lines"), v.get("max_lines")
         if row.ok("min_lines", "max_lines") and low is not None and high is not None and low > high:
             issues.add(
-                path.name, row.row, "max_lines", f"a whole number >= min_lines ({low})", row.raw["max_lines"]
+                path.name,
+                row.row,
+                "max_lines",
+                f"a whole number >= min_lines ({low})",
+                row.raw["max_lines"],
             )
             row.bad.add("max_lines")
-        if row.ok("min_lines", "max_lines", "lines") and high is None and low is not None:
-            if low > v["lines"]:
-                issues.add(
-                    path.name, row.row, "min_lines", f"at most lines ({v['lines']}) without max_lines", row.raw["min_lines"]
-                )
-                row.bad.add("min_lines")
+        ok = row.ok("min_lines", "max_lines", "lines")
+        if ok and high is None and low is not None and low > v["lines"]:
+            issues.add(
+                path.name,
+                row.row,
+                "min_lines",
+                f"at most lines ({v['lines']}) without max_lines",
+                row.raw["min_lines"],
+            )
+            row.bad.add("min_lines")
         if row.bad:
             continue
         out.append(
@@ -141,7 +151,9 @@ def _settings(path: Path, known: set[str], issues: Issues) -> DesignSettings:
                 continue
             values[key] = frozenset(value)
         else:
-            issues.warn(f"{name}:{loaded.line('design', key)}:design.{key}: unknown setting ignored")
+            issues.warn(
+                f"{name}:{loaded.line('design', key)}:design.{key}: unknown setting ignored"
+            )
     both = values.get("must_open", frozenset()) & values.get("must_close", frozenset())
     if both:
         bad("must_close", "no site that must_open names", ", ".join(sorted(both)))
@@ -194,13 +206,16 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
     therapies = result.network.therapies
     per_site: dict[str, dict[str, Any]] = {}
     first, last = None, None
-    for p in served:
-        site = p.manufacturing_site
+    for o in served:
+        site = o.manufacturing_site
         row = per_site.setdefault(site, {"slot_days": 0, "transport": 0.0})
-        row["slot_days"] += therapies[p.therapy].manufacturing_days
-        row["transport"] += p.cost_eur or 0.0
-        if p.manufacturing_start is not None:
-            s, e = p.manufacturing_start.date(), (p.manufacturing_end or p.manufacturing_start).date()
+        row["slot_days"] += therapies[o.therapy].manufacturing_days
+        row["transport"] += o.cost_eur or 0.0
+        if o.manufacturing_start is not None:
+            s, e = (
+                o.manufacturing_start.date(),
+                (o.manufacturing_end or o.manufacturing_start).date(),
+            )
             first = s if first is None or s < first else first
             last = e if last is None or e > last else last
     span = (last - first).days + 1 if first is not None and last is not None else 0
@@ -216,14 +231,20 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
                 "open": lines is not None,
                 "lines": lines if lines is not None else 0,
                 "batches": batches,
-                "utilisation": round(used["slot_days"] / (lines * span), 4) if lines and span else None,
-                "fixed_cost_eur": round(d.fixed_cost_eur + (lines or 0) * d.line_cost_eur, 2) if lines is not None else 0.0,
+                "utilisation": round(used["slot_days"] / (lines * span), 4)
+                if lines and span
+                else None,
+                "fixed_cost_eur": round(d.fixed_cost_eur + (lines or 0) * d.line_cost_eur, 2)
+                if lines is not None
+                else 0.0,
                 "variable_cost_eur": round(batches * d.batch_cost_eur + used["transport"], 2),
             }
         )
     groups: dict[tuple[str, str], list[float]] = {}
-    for p in served:
-        groups.setdefault((p.treatment_centre, p.manufacturing_site or ""), []).append(p.v2v_h or 0.0)
+    for o in served:
+        groups.setdefault((o.treatment_centre, o.manufacturing_site or ""), []).append(
+            o.v2v_h or 0.0
+        )
     allocation = [
         {
             "treatment_centre": centre,
@@ -233,7 +254,7 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
         }
         for (centre, site), v in sorted(groups.items())
     ]
-    v2v = sorted(p.v2v_h for p in served if p.v2v_h is not None)
+    v2v = sorted(o.v2v_h for o in served if o.v2v_h is not None)
     n = len(served)
     costs = dict(result.costs_eur)
     summary = {
@@ -250,9 +271,9 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
         "orders": len(plan.orders) if plan is not None else None,
         "served": n,
         "unserved": [
-            {"order_id": p.order_id, "reason": p.reason}
-            for p in (plan.orders if plan is not None else ())
-            if not p.served
+            {"order_id": o.order_id, "reason": o.reason}
+            for o in (plan.orders if plan is not None else ())
+            if not o.served
         ],
         "v2v_mean_h": round(statistics.fmean(v2v), 3) if v2v else None,
         "v2v_p90_h": round(v2v[min(len(v2v) - 1, int(0.9 * len(v2v)))], 3) if v2v else None,
@@ -325,7 +346,9 @@ def write_design_outputs(result: Any, out: str | Path) -> Path:
     (folder / "summary.json").write_text(
         json.dumps(_strict(summary), indent=2, allow_nan=False) + "\n", encoding="utf-8"
     )
-    (folder / "design.geojson").write_text(json.dumps(design_geojson(result)) + "\n", encoding="utf-8")
+    (folder / "design.geojson").write_text(
+        json.dumps(design_geojson(result)) + "\n", encoding="utf-8"
+    )
     return folder
 
 

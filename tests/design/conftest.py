@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from design_helpers import Instance, instance
 
+
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Instance:
     """3 candidate plants with 1, 2 and 1 lines, 6 patients over 6 days: the lines

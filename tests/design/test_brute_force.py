@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from design_helpers import PARAMS, Instance
 
 from logistics.check import check
 from logistics.design.solve import design_weights, solve_design
@@ -18,8 +19,6 @@ from logistics.io.bundle import read_network
 from logistics.io.orders import read_orders
 from logistics.solve import solve
 from logistics.solve.params import Engine
-
-from design_helpers import PARAMS, Instance
 
 
 def _subset_bundle(inst: Instance, open_sites: tuple[str, ...], folder: Path) -> Path:
@@ -63,7 +62,9 @@ def test_design_equals_brute_force_over_every_subset(tiny: Instance, tmp_path: P
     best = math.inf
     for r in range(len(names) + 1):
         for subset in itertools.combinations(names, r):
-            folder = _subset_bundle(tiny, subset, tmp_path / ("open-" + "-".join(subset or ("none",))))
+            folder = _subset_bundle(
+                tiny, subset, tmp_path / ("open-" + "-".join(subset or ("none",)))
+            )
             net = read_network(folder)
             book = read_orders(tiny.orders, net)
             res = solve(net, book, params, engine=Engine.HIGHS)

@@ -38,7 +38,7 @@ def test_every_bad_cell_is_reported_at_once(tiny: Instance, tmp_path: Path) -> N
         "PL-9,candidate,100,2,10,,\n"
         "TC-NL-AMS,existing,100,2,10,,\n"
         "PL-2,maybe,-5,2,10,3,1\n",
-        "[design]\nmax_open = -1\nv2v_cap_days = 0\nmust_open = [\"PL-7\"]\n",
+        '[design]\nmax_open = -1\nv2v_cap_days = 0\nmust_open = ["PL-7"]\n',
     )
     with pytest.raises(InputError) as info:
         read_design(folder, tiny.network)
@@ -90,14 +90,26 @@ def test_cli_writes_consistent_outputs(tiny: Instance, tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = runner.invoke(
         app,
-        ["design", "--network", str(tiny.bundle), "--orders", str(tiny.orders), "--out", str(out), "--workers", "1"],
+        [
+            "design",
+            "--network",
+            str(tiny.bundle),
+            "--orders",
+            str(tiny.orders),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
     )
     assert res.exit_code == 0, res.output
     summary = json.loads((out / "summary.json").read_text())
     design = list(csv.DictReader((out / "design.csv").open()))
     allocation = list(csv.DictReader((out / "allocation.csv").open()))
     costs = summary["costs_eur"]
-    assert costs["total"] == pytest.approx(costs["fixed"] + costs["lines"] + costs["batch"] + costs["transport"])
+    assert costs["total"] == pytest.approx(
+        costs["fixed"] + costs["lines"] + costs["batch"] + costs["transport"]
+    )
     assert sum(int(a["orders"]) for a in allocation) == summary["served"]
     opened = {d["site_id"]: int(d["lines"]) for d in design if d["open"] == "true"}
     assert opened == summary["open_sites"]

@@ -37,7 +37,9 @@ def test_base_design_is_proven_and_checked(capped: Instance, base: DesignResult)
     assert check(base.plan, base.network, capped.book) == []
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(index=st.integers(0, 5), extra=st.floats(1_000, 5_000_000))
 def test_raising_a_fixed_cost_never_opens_a_closed_site(
     capped: Instance, base: DesignResult, index: int, extra: float
@@ -74,7 +76,9 @@ def test_cost_objective_keeps_the_cap_and_mixes_modes(capped: Instance) -> None:
     """Under ``--objective cost`` every patient is served within the 18-day cap,
     taking the cheaper two-day mode on one leg (both would break the cap); without
     the cap the plan is no dearer and takes it on both legs."""
-    capped_result = solve_design(capped.network, capped.book, capped.design, PARAMS, objective="cost")
+    capped_result = solve_design(
+        capped.network, capped.book, capped.design, PARAMS, objective="cost"
+    )
     free = solve_design(
         capped.network,
         capped.book,
