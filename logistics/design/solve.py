@@ -17,12 +17,14 @@ reduced cost among the open ones (or stays unserved). Its optimum (a small MILP,
 every plan over every schedule the contract allows (within the cap) and every
 design. One set of prices serves every design poorly when lines bind, so when that
 bound leaves a gap every design the settings allow is bounded on its own
-(:func:`_by_design`): first without pricing (fixed costs, each order at its least
+(:func:`_enumerate`): first without pricing (fixed costs, each order at its least
 zero-price cost among the open sites, the orders the lines cannot hold over the
 horizon left unserved), then, for the designs this does not rule out, by column
 generation at the design's own capacity prices (its master LP, the Pricer, the
-Lagrangian bound). The least of the designs' bounds holds over every design; new
-columns found on the way re-run the MILP.
+Lagrangian bound); a design still not ruled out is solved (MILP, design fixed).
+The least of the designs' bounds holds over every design. With more designs than
+:data:`MAX_DESIGNS` one MILP over every design is solved instead, against the
+first bound.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from logistics.design.lp import DesignRows, solve_rows, ufl_bound
+from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network
 from logistics.io.order_checks import validate_orders
 from logistics.model.ledger import Kind, Ledger
@@ -201,17 +203,7 @@ def solve_design(
             break
         lp = solve_rows(d, integer=False, workers=params.workers)
         pi, mu = lp.pi, lp.mu
-    left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
-    mip = solve_rows(
-        d,
-        integer=True,
-        time_limit_s=left,
-        relative_gap=params.relative_gap,
-        workers=params.workers,
-        seed=params.seed,
-    )
-    stats = {
-        "candidates": len(cs.candidates),
+    stats: dict[str, Any] = {
         "pricing": {
             "rounds": rounds,
             "added": added,
@@ -219,12 +211,34 @@ def solve_design(
             "stopped": stopped,
             "bound_over": "every schedule within the cap and every design",
         },
-        "milp_status": mip.status,
         "beyond_cap": beyond,
     }
-    if mip.value is None:
+    ctx = _Context(cs, params, design, names, batch, j_of, groups, plannable, seen, cap_s, t0)
+    designs = _designs(d)
+    incumbent: tuple[float, LpResult] | None = None
+    if designs:
+        # few designs: each is bounded and, unless ruled out, solved on its own
+        incumbent, lowest, stats["designs"] = _enumerate(ctx, designs, least_zero)
+        if incumbent is not None:
+            bound = max(bound, min(lowest, incumbent[0]))
+    else:
+        left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+        d = _rows(cs, params, design, names, batch, j_of)
+        mip = solve_rows(
+            d,
+            integer=True,
+            time_limit_s=left,
+            relative_gap=params.relative_gap,
+            workers=params.workers,
+            seed=params.seed,
+        )
+        if mip.value is not None:
+            incumbent = (_objective(d, mip, names), mip)
+        stats["milp_status"] = mip.status
+    stats["candidates"] = len(cs.candidates)
+    if incumbent is None:
         return DesignResult(
-            status="INFEASIBLE" if "nfeasible" in mip.status else "UNKNOWN",
+            status="UNKNOWN",
             design=design,
             lines={},
             plan=None,
@@ -239,42 +253,7 @@ def solve_design(
             stats=stats,
             wall_s=time.perf_counter() - t0,
         )
-    value = _objective(d, mip, names)
-    if math.isfinite(bound) and value - bound > params.relative_gap * max(1.0, abs(value)):
-        # The joint bound relaxes capacity for every design at one set of prices;
-        # each design that it cannot rule out gets prices of its own.
-        per, more = _by_design(
-            cs,
-            d,
-            groups,
-            plannable,
-            least_zero,
-            value,
-            params,
-            design,
-            names,
-            seen,
-            cap_s,
-            batch,
-            j_of,
-            t0,
-        )
-        stats["designs"] = per
-        if more:
-            d = _rows(cs, params, design, names, batch, j_of)
-            left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
-            again = solve_rows(
-                d,
-                integer=True,
-                time_limit_s=left,
-                relative_gap=params.relative_gap,
-                workers=params.workers,
-                seed=params.seed,
-            )
-            if again.value is not None and _objective(d, again, names) < value:
-                mip, value = again, _objective(d, again, names)
-        if per["bound"] is not None:
-            bound = max(bound, min(per["bound"], value))
+    value, mip = incumbent
     lines = {names[j]: round(mip.lines[j]) for j in range(len(names)) if mip.y[j] > 0.5}
     chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
     onet = design_network(network, design, lines)
@@ -555,76 +534,118 @@ def _quick(
     return value
 
 
-def _by_design(
-    cs: CandidateSet,
-    d: DesignRows,
-    groups: list[tuple[DesignPricer, frozenset[str]]],
-    plannable: list[int],
-    least0: np.ndarray,
-    value: float,
-    params: SolveParams,
-    design: Design,
-    names: list[str],
-    seen: set,
-    cap_s: float | None,
-    batch: Mapping[str, int],
-    j_of: Mapping[str, int],
-    t0: float,
-) -> tuple[dict[str, Any], bool]:
-    """Bound every allowed open set on its own (pruned by :func:`_quick` first, then
-    by column generation at the design's own prices). Returns the least bound over
-    the designs (model units; None when there are too many designs) with counts,
-    and whether columns were added."""
-    designs = _designs(d)
-    info: dict[str, Any] = {"designs": len(designs), "pruned": 0, "priced": 0, "bound": None}
-    if not designs:
-        return info, False
-    m = len(names)
-    therapies = {cs.book.orders[k].therapy for k in plannable}
+@dataclass(slots=True)
+class _Context:
+    """What bounding designs one by one needs."""
+
+    cs: CandidateSet
+    params: SolveParams
+    design: Design
+    names: list[str]
+    batch: Mapping[str, int]
+    j_of: Mapping[str, int]
+    groups: list[tuple[DesignPricer, frozenset[str]]]
+    plannable: list[int]
+    seen: set
+    cap_s: float | None
+    t0: float
+    rows: DesignRows | None = None
+
+    def current(self) -> DesignRows:
+        """The design model of the candidates as they are now."""
+        if self.rows is None or len(self.rows.coef) != len(self.cs.candidates):
+            self.rows = _rows(self.cs, self.params, self.design, self.names, self.batch, self.j_of)
+        return self.rows
+
+
+def _enumerate(
+    ctx: _Context, designs: list[tuple[int, ...]], least0: np.ndarray
+) -> tuple[tuple[float, LpResult] | None, float, dict[str, Any]]:
+    """Every allowed open set, the most promising first: bounded without pricing
+    (:func:`_quick`), then by column generation at its own capacity prices, and
+    solved (MILP, design fixed) unless a bound rules it out against the best plan
+    so far. Returns the best (objective, solution), the least bound over the
+    designs (model units) and counts."""
+    cs, params = ctx.cs, ctx.params
+    m = len(ctx.names)
+    therapies = {cs.book.orders[k].therapy for k in ctx.plannable}
     mfg_days = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
     # every local day a batch of the book could hold (a generous count keeps the
     # bound valid for schedules pricing has not found yet)
     first, last = horizon(cs.book, cs.network)
     ndays = dict.fromkeys(range(m), (last - first).days + 2)
-    cut = value - params.relative_gap * max(1.0, abs(value))
-    lowest, more = math.inf, False
-    for S in sorted(designs, key=lambda S: _quick(d, S, least0, mfg_days, ndays)):
-        q = _quick(d, S, least0, mfg_days, ndays)
-        if q >= cut:
+    d0 = ctx.current()
+    quick = {S: _quick(d0, S, least0, mfg_days, ndays) for S in designs}
+    info: dict[str, Any] = {"designs": len(designs), "pruned": 0, "priced": 0, "solved": 0}
+    best: tuple[float, LpResult] | None = None
+    lowest = math.inf
+
+    def cut() -> float:
+        if best is None:
+            return math.inf
+        return best[0] - params.relative_gap * max(1.0, abs(best[0]))
+
+    for S in sorted(designs, key=quick.__getitem__):
+        if quick[S] >= cut():
             info["pruned"] += 1
-            lowest = min(lowest, q)
+            lowest = min(lowest, quick[S])
             continue
-        if time.perf_counter() - t0 > params.time_limit_s:
-            info["bound"] = None
-            return info, more
+        if time.perf_counter() - ctx.t0 > params.time_limit_s:
+            lowest = min(lowest, quick[S])  # not priced: its quick bound stands
+            continue
         info["priced"] += 1
-        best = q
-        dS = replace(d, y_bounds=[(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)])
-        for _ in range(10):
-            if more and len(dS.coef) != len(cs.candidates):
-                dS = replace(_rows(cs, params, design, names, batch, j_of), y_bounds=dS.y_bounds)
-            lp = solve_rows(dS, integer=False, workers=params.workers)
-            if lp.value is None:
-                break
-            least = np.full((len(cs.book.orders), m + 1), math.inf)
-            new = 0
-            for g in (*S, m):
-                pricer, licensed = groups[g]
-                pricer.set_prices(lp.pi)
-                for k in plannable:
-                    if cs.book.orders[k].therapy not in licensed:
-                        continue
-                    rc, found = pricer.price(k, 0.0, keep=2)
-                    least[k, g] = rc
-                    for sched in found:
-                        if sched.rc + lp.mu.get(k, 0.0) < -1.0:
-                            new += _add(cs, sched, seen)
-            if new:
-                _apply_cap(cs, cap_s)
-                more = True
-            best = max(best, _lagrange(dS, lp.pi, least, names, design))
-            if best >= cut or new == 0:
-                break
-        lowest = min(lowest, best)
-    info["bound"] = lowest
-    return info, more
+        fixed = [(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)]
+        bound_s = _price_design(ctx, S, fixed, quick[S], cut())
+        lowest = min(lowest, bound_s)
+        if bound_s >= cut():
+            continue
+        info["solved"] += 1
+        d = replace(ctx.current(), y_bounds=fixed)
+        left = max(1.0, params.time_limit_s - (time.perf_counter() - ctx.t0))
+        mip = solve_rows(
+            d,
+            integer=True,
+            time_limit_s=left,
+            relative_gap=params.relative_gap,
+            workers=params.workers,
+            seed=params.seed,
+        )
+        if mip.value is not None:
+            value = _objective(d, mip, ctx.names)
+            if best is None or value < best[0]:
+                best = (value, mip)
+    return best, lowest, info
+
+
+def _price_design(
+    ctx: _Context, S: tuple[int, ...], fixed: list[tuple[float, float]], start: float, cut: float
+) -> float:
+    """Column generation for open set ``S`` at its own capacity prices (at most 10
+    rounds, until no column prices out or the bound reaches ``cut``); returns its
+    best Lagrangian bound (model units, at least ``start``)."""
+    cs, m = ctx.cs, len(ctx.names)
+    best = start
+    for _ in range(10):
+        d = replace(ctx.current(), y_bounds=fixed)
+        lp = solve_rows(d, integer=False, workers=ctx.params.workers)
+        if lp.value is None:
+            break
+        least = np.full((len(cs.book.orders), m + 1), math.inf)
+        new = 0
+        for g in (*S, m):
+            pricer, licensed = ctx.groups[g]
+            pricer.set_prices(lp.pi)
+            for k in ctx.plannable:
+                if cs.book.orders[k].therapy not in licensed:
+                    continue
+                rc, found = pricer.price(k, 0.0, keep=2)
+                least[k, g] = rc
+                for sched in found:
+                    if sched.rc + lp.mu.get(k, 0.0) < -1.0:
+                        new += _add(cs, sched, ctx.seen)
+        if new:
+            _apply_cap(cs, ctx.cap_s)
+        best = max(best, _lagrange(d, lp.pi, least, ctx.names, ctx.design))
+        if best >= cut or new == 0:
+            break
+    return best
