@@ -53,7 +53,7 @@ from logistics.solve.assemble import assemble
 from logistics.solve.candidates import CandidateSet, build_candidates, horizon
 from logistics.solve.params import SolveParams, Weights
 from logistics.solve.pricing.loop import _add, _signature
-from logistics.solve.pricing.price import Pricer
+from logistics.solve.pricing.price import Pricer, Schedule
 from logistics.solve.problem import SCALE, build_problem, held
 
 __all__ = ["COST_PENALTY_EUR", "DesignResult", "solve_design"]
@@ -168,7 +168,8 @@ def solve_design(
     ]
     budget = 0.6 * params.time_limit_s
     bound, rounds, added, closed, stopped = -math.inf, 0, 0, False, "round limit"
-    d = _rows(cs, params, design, names, batch, j_of)
+    rows_of = _Rows(cs, params, design, names, batch, j_of)
+    d = rows_of()
     pi: dict = {}
     least_zero = np.zeros((0, 0))
     mu: dict[int, float] = {}
@@ -184,15 +185,13 @@ def solve_design(
                 least[k, g] = rc
                 for sched in found:
                     if sched.rc + mu.get(k, 0.0) < -1.0:
-                        new += _add(cs, sched, seen)
+                        new += _add_capped(cs, sched, seen, cap_s)
         rounds += 1
         if rounds == 1:
             least_zero = least.copy()
-        if new:
-            _apply_cap(cs, cap_s)
         bound = max(bound, _lagrange(d, pi, least, names, design))
         added += new
-        d = _rows(cs, params, design, names, batch, j_of)
+        d = rows_of()
         if rounds > 1 and new == 0:
             closed, stopped = True, "closed"
             break
@@ -213,7 +212,7 @@ def solve_design(
         },
         "beyond_cap": beyond,
     }
-    ctx = _Context(cs, params, design, names, batch, j_of, groups, plannable, seen, cap_s, t0)
+    ctx = _Context(cs, params, design, names, rows_of, groups, plannable, seen, cap_s, t0)
     designs = _designs(d)
     incumbent: tuple[float, LpResult] | None = None
     if designs:
@@ -223,7 +222,7 @@ def solve_design(
             bound = max(bound, min(lowest, incumbent[0]))
     else:
         left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
-        d = _rows(cs, params, design, names, batch, j_of)
+        d = rows_of()
         mip = solve_rows(
             d,
             integer=True,
@@ -305,6 +304,20 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
     return dropped
 
 
+def _add_capped(cs: CandidateSet, sched: Schedule, seen: set, cap_s: float | None) -> int:
+    """Add a priced schedule as a candidate (see the pricing loop's ``_add``) unless
+    its vein to vein exceeds ``cap_s`` (the Pricer keeps the cap; this guards the
+    candidate indices, which must only grow)."""
+    if not _add(cs, sched, seen):
+        return 0
+    c = cs.candidates[-1]
+    if cap_s is not None and c.infusion - c.ready > cap_s:
+        cs.candidates.pop()
+        cs.by_order[c.order].pop()
+        return 0
+    return 1
+
+
 def _pricers(
     cs: CandidateSet,
     names: list[str],
@@ -357,64 +370,81 @@ class DesignPricer(Pricer):
         return total
 
 
-def _rows(
-    cs: CandidateSet,
-    params: SolveParams,
-    design: Design,
-    names: list[str],
-    batch: Mapping[str, int],
-    j_of: Mapping[str, int],
-) -> DesignRows:
-    """The design model of the candidates of ``cs``."""
-    problem = build_problem(cs, params)
-    coef = list(problem.coef)
-    for i, c in enumerate(cs.candidates):
-        coef[i] += batch.get(c.site, 0)
-    by = design.by_id
-    w = params.weights
-    booked = Ledger(cs.network)
-    for c in cs.frozen.values():
-        booked.take(held(cs, c))
-    members: dict = defaultdict(list)
-    for i, c in enumerate(cs.candidates):
-        for key in held(cs, c):
-            members[key].append(i)
-    rows, site_rows = [], []
-    for key, cands in members.items():
-        if key[0] is Kind.MANUFACTURING and key[1] in j_of:
-            site_rows.append((key, j_of[key[1]], -booked.used[key], cands))
-            continue
-        free = max(booked.free(key), 0)
-        if len(cands) > free:
-            rows.append((key, free, cands))
-    s = design.settings
-    sizing = [by[n].sizing for n in names]
-    return DesignRows(
-        coef=coef,
-        orders=list(problem.orders),
-        penalty=list(problem.penalty),
-        by_order=cs.by_order,
-        rows=rows,
-        site_rows=site_rows,
-        cand_site=[j_of.get(c.site, -1) for c in cs.candidates],
-        open_cost=[
-            round(
-                w.cost_per_eur
-                * SCALE
-                * (
-                    by[n].fixed_cost_eur
-                    + (0 if by[n].sizing else by[n].lines * by[n].line_cost_eur)
+class _Rows:
+    """The design model of a candidate set, kept up to date as candidates are added
+    (each candidate's coefficient and capacities are computed once)."""
+
+    def __init__(
+        self,
+        cs: CandidateSet,
+        params: SolveParams,
+        design: Design,
+        names: list[str],
+        batch: Mapping[str, int],
+        j_of: Mapping[str, int],
+    ) -> None:
+        self.cs, self.params, self.design = cs, params, design
+        self.names, self.batch, self.j_of = names, batch, j_of
+        self.coef: list[int] = []
+        self.orders: list[int] = []
+        self.members: dict = defaultdict(list)
+        self.penalty: list[int] = []
+        self.booked = Ledger(cs.network)
+        for c in cs.frozen.values():
+            self.booked.take(held(cs, c))
+
+    def __call__(self) -> DesignRows:
+        """The model of every candidate of the set now."""
+        cs, j_of = self.cs, self.j_of
+        done = len(self.coef)
+        if len(cs.candidates) > done or not self.penalty:
+            new = cs.candidates[done:]
+            sub = replace(cs, candidates=new, by_order=[[] for _ in cs.book.orders])
+            problem = build_problem(sub, self.params)
+            self.penalty = list(problem.penalty)
+            for i, c in enumerate(new, start=done):
+                self.coef.append(problem.coef[i - done] + self.batch.get(c.site, 0))
+                self.orders.append(c.order)
+                for key in held(cs, c):
+                    self.members[key].append(i)
+        rows, site_rows = [], []
+        for key, cands in self.members.items():
+            if key[0] is Kind.MANUFACTURING and key[1] in j_of:
+                site_rows.append((key, j_of[key[1]], -self.booked.used[key], list(cands)))
+                continue
+            free = max(self.booked.free(key), 0)
+            if len(cands) > free:
+                rows.append((key, free, list(cands)))
+        by = self.design.by_id
+        w = self.params.weights
+        s = self.design.settings
+        names = self.names
+        return DesignRows(
+            coef=list(self.coef),
+            orders=list(self.orders),
+            penalty=self.penalty,
+            by_order=[list(c) for c in cs.by_order],
+            rows=rows,
+            site_rows=site_rows,
+            cand_site=[j_of.get(c.site, -1) for c in cs.candidates],
+            open_cost=[
+                round(
+                    w.cost_per_eur
+                    * SCALE
+                    * (
+                        by[n].fixed_cost_eur
+                        + (0 if by[n].sizing else by[n].lines * by[n].line_cost_eur)
+                    )
                 )
-            )
-            for n in names
-        ],
-        line_cost=[round(w.cost_per_eur * SCALE * by[n].line_cost_eur) for n in names],
-        lines=[by[n].line_range for n in names],
-        sizing=sizing,
-        y_bounds=[(1.0 if n in s.must_open else 0.0, 1.0) for n in names],
-        max_open=s.max_open,
-        names=names,
-    )
+                for n in names
+            ],
+            line_cost=[round(w.cost_per_eur * SCALE * by[n].line_cost_eur) for n in names],
+            lines=[by[n].line_range for n in names],
+            sizing=[by[n].sizing for n in names],
+            y_bounds=[(1.0 if n in s.must_open else 0.0, 1.0) for n in names],
+            max_open=s.max_open,
+            names=names,
+        )
 
 
 def _lagrange(
@@ -542,8 +572,7 @@ class _Context:
     params: SolveParams
     design: Design
     names: list[str]
-    batch: Mapping[str, int]
-    j_of: Mapping[str, int]
+    rows_of: _Rows
     groups: list[tuple[DesignPricer, frozenset[str]]]
     plannable: list[int]
     seen: set
@@ -554,7 +583,7 @@ class _Context:
     def current(self) -> DesignRows:
         """The design model of the candidates as they are now."""
         if self.rows is None or len(self.rows.coef) != len(self.cs.candidates):
-            self.rows = _rows(self.cs, self.params, self.design, self.names, self.batch, self.j_of)
+            self.rows = self.rows_of()
         return self.rows
 
 
@@ -595,7 +624,7 @@ def _enumerate(
             continue
         info["priced"] += 1
         fixed = [(1.0, 1.0) if j in S else (0.0, 0.0) for j in range(m)]
-        bound_s = _price_design(ctx, S, fixed, quick[S], cut())
+        bound_s = _price_design(ctx, S, fixed, least0, quick[S], cut())
         lowest = min(lowest, bound_s)
         if bound_s >= cut():
             continue
@@ -618,7 +647,12 @@ def _enumerate(
 
 
 def _price_design(
-    ctx: _Context, S: tuple[int, ...], fixed: list[tuple[float, float]], start: float, cut: float
+    ctx: _Context,
+    S: tuple[int, ...],
+    fixed: list[tuple[float, float]],
+    least0: np.ndarray,
+    start: float,
+    cut: float,
 ) -> float:
     """Column generation for open set ``S`` at its own capacity prices (at most 10
     rounds, until no column prices out or the bound reaches ``cut``); returns its
@@ -630,6 +664,9 @@ def _price_design(
         lp = solve_rows(d, integer=False, workers=ctx.params.workers)
         if lp.value is None:
             break
+        # reduced costs with the order prices ``mu`` (relaxed order rows); an order
+        # whose zero-price least plus its price is not negative cannot price out
+        # (capacity prices only add) and counts with that lower bound
         least = np.full((len(cs.book.orders), m + 1), math.inf)
         new = 0
         for g in (*S, m):
@@ -638,14 +675,16 @@ def _price_design(
             for k in ctx.plannable:
                 if cs.book.orders[k].therapy not in licensed:
                     continue
-                rc, found = pricer.price(k, 0.0, keep=2)
+                mu = lp.mu.get(k, 0.0)
+                if least0[k, g] + mu >= -1.0:
+                    least[k, g] = least0[k, g] + mu
+                    continue
+                rc, found = pricer.price(k, mu, keep=2)
                 least[k, g] = rc
                 for sched in found:
-                    if sched.rc + lp.mu.get(k, 0.0) < -1.0:
-                        new += _add(cs, sched, ctx.seen)
-        if new:
-            _apply_cap(cs, ctx.cap_s)
-        best = max(best, _lagrange(d, lp.pi, least, ctx.names, ctx.design))
+                    new += _add_capped(cs, sched, ctx.seen, ctx.cap_s)
+        lagrange = _lagrange(d, lp.pi, least, ctx.names, ctx.design) - sum(lp.mu.values())
+        best = max(best, lagrange)
         if best >= cut or new == 0:
             break
     return best
