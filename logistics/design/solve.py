@@ -155,6 +155,7 @@ def solve_design(
     widest = {d.site_id: d.line_range[1] for d in sites}
     dnet = design_network(network, design, widest)
     cs = build_candidates(dnet, book, params.quantile)
+    seconds = {"candidates": time.perf_counter() - t0}
     cap_s = None if s.v2v_cap_days is None else s.v2v_cap_days * 86400
     beyond = _apply_cap(cs, cap_s)
     j_of = {name: j for j, name in enumerate(names)}
@@ -173,6 +174,7 @@ def solve_design(
     pi: dict = {}
     least_zero = np.zeros((0, 0))
     mu: dict[int, float] = {}
+    t1 = time.perf_counter()
     while rounds < max_rounds:
         least = np.full((len(cs.book.orders), len(groups)), math.inf)
         new = 0
@@ -212,6 +214,8 @@ def solve_design(
         },
         "beyond_cap": beyond,
     }
+    seconds["pricing"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
     ctx = _Context(cs, params, design, names, rows_of, groups, plannable, seen, cap_s, t0)
     designs = _designs(d)
     incumbent: tuple[float, LpResult] | None = None
@@ -235,6 +239,9 @@ def solve_design(
             incumbent = (_objective(d, mip, names), mip)
         stats["milp_status"] = mip.status
     stats["candidates"] = len(cs.candidates)
+    seconds["designs"] = time.perf_counter() - t1
+    stats["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    log.info("design: %s", stats)
     if incumbent is None:
         return DesignResult(
             status="UNKNOWN",
