@@ -175,6 +175,15 @@ def solve_design(
     least_zero = np.zeros((0, 0))
     mu: dict[int, float] = {}
     t1 = time.perf_counter()
+    many = not _designs(d)
+    if many:
+        # Too many designs to bound one by one: price each order once over every
+        # site (as the nightly solve does) and bound each site from below.
+        least_zero = _price_once(cs, network, w, cap_s, batch, plannable, seen, j_of, len(groups))
+        rounds, max_rounds = 1, 0
+        added = len(cs.candidates) - len(d.coef)
+        bound = _lagrange(d, {}, least_zero, names, design)
+        d = rows_of()
     while rounds < max_rounds:
         least = np.full((len(cs.book.orders), len(groups)), math.inf)
         new = 0
@@ -309,6 +318,87 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
                     f"(fastest {best / 24:.2f} days)"
                 )
     return dropped
+
+
+def _floors(pricer: DesignPricer, k: int) -> dict[str, float]:
+    """Per licensed site of order ``k``, a lower bound (model units, zero prices) on
+    the reduced cost of its schedules there: the pricer's own per-(day, site) bound
+    (earliest arrivals, least lane costs, least batch price) less the penalty; inf
+    where no schedule reaches the site, or none keeps the vein-to-vein cap."""
+    cs, w = pricer.cs, pricer.w
+    order = cs.book.orders[k]
+    out: dict[str, float] = {}
+    if k not in pricer.options:
+        return out
+    cn = cs.cn
+    therapy = cs.network.therapies[order.therapy]
+    t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
+    prio = w.priority_weight(order.priority)
+    tw = prio * w.v2v_per_h / 3600
+    shift = round(w.unserved_penalty * prio * SCALE)
+    centre = cn.index[order.treatment_centre]
+    plants = tuple(sorted(cn.index[s] for s in therapy.sites))
+    cost_in = pricer._bounds((plants, t_in, True))
+    cost_out = pricer._bounds(((centre,), t_out, True))
+    making = (therapy.manufacturing_days + therapy.release_days) * 86400
+    finish = pricer._finish(centre, therapy)
+    fresh_s = therapy.inbound_max_h * 3600
+    for day, ready in pricer.options[k]:
+        del day
+        wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
+        first = pricer._earliest(cn, centre, ready, t_in, plants)
+        for site in therapy.sites:
+            v = cn.index[site]
+            if first[v] - ready > fresh_s:
+                continue
+            home = pricer._home_at(v, int(first[v]) + making, t_out, centre)
+            if home == math.inf:
+                continue
+            if pricer.v2v_cap_s is not None and finish(home) - ready > pricer.v2v_cap_s:
+                continue
+            slots = pricer._least_batch_price(site, first[v], ready + fresh_s, therapy)
+            if slots == math.inf:
+                continue
+            value = (
+                prio * w.wait_per_h * wait_h
+                + w.cost_per_eur * (cost_in[centre] + cost_out[v])
+                + slots
+                + tw * (finish(home) - ready)
+            )
+            rc = value * SCALE - 0.5 - shift
+            out[site] = min(out.get(site, math.inf), rc)
+    return out
+
+
+def _price_once(
+    cs: CandidateSet,
+    network: Network,
+    w: Weights,
+    cap_s: float | None,
+    batch: Mapping[str, int],
+    plannable: list[int],
+    seen: set,
+    j_of: Mapping[str, int],
+    n_groups: int,
+) -> np.ndarray:
+    """Zero-price pricing of every order over all its sites at once (its best
+    schedules join the candidates) and, per group of sites, a lower bound on the
+    order's least reduced cost there: the larger of the order's least over all sites
+    and the group's per-site bounds (:func:`_floors`)."""
+    m = n_groups - 1
+    ((pricer, _),) = _pricers(cs, [], network, w, cap_s, batch)
+    pricer.batch_extra = {s: v / SCALE for s, v in batch.items()}
+    least = np.full((len(cs.book.orders), n_groups), math.inf)
+    for k in plannable:
+        rc, found = pricer.price(k, 0.0, keep=3)
+        for sched in found:
+            _add_capped(cs, sched, seen, cap_s)
+        if rc == math.inf:
+            continue
+        for site, low in _floors(pricer, k).items():
+            g = j_of.get(site, m)
+            least[k, g] = min(least[k, g], max(rc, low))
+    return least
 
 
 def _add_capped(cs: CandidateSet, sched: Schedule, seen: set, cap_s: float | None) -> int:

@@ -74,3 +74,18 @@ def test_design_equals_brute_force_over_every_subset(tiny: Instance, tmp_path: P
     # each order's term is rounded to hundredths in both models
     assert result.objective == pytest.approx(best, abs=0.01 * len(tiny.book) + 1e-6)
     assert check(result.plan, result.network, tiny.book) == []
+
+
+def test_one_milp_over_every_design_agrees(tiny: Instance, monkeypatch) -> None:
+    """With too many designs to bound one by one (the limit set to 0 here), the one
+    MILP over every design finds the same optimum, its bound stays below it, and the
+    plan passes the checker."""
+    import logistics.design.solve as design_solve
+
+    by_design = solve_design(tiny.network, tiny.book, tiny.design, PARAMS)
+    monkeypatch.setattr(design_solve, "MAX_DESIGNS", 0)
+    joint = solve_design(tiny.network, tiny.book, tiny.design, PARAMS)
+    assert "designs" not in joint.stats
+    assert joint.objective == pytest.approx(by_design.objective, abs=1e-6)
+    assert joint.bound is not None and joint.bound <= joint.objective + 1e-6
+    assert check(joint.plan, joint.network, tiny.book) == []
