@@ -47,6 +47,9 @@ class DesignRows:
     y_bounds: list[tuple[float, float]]
     max_open: int | None
     names: list[str] = field(default_factory=list)  # design site ids
+    # most batches each design site could make over the horizon at its most lines
+    # (an aggregate of its daily rows, kept by the facility-location bound)
+    batch_room: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +207,15 @@ def ufl_bound(
     y_bounds: Sequence[tuple[float, float]],
     max_open: int | None,
     time_limit_s: float = 30.0,
+    batch_room: Sequence[float] = (),
 ) -> float:
     """A lower bound on ``min over designs y of sum open_value[j] y_j + sum over
     orders of min(0, least reduced cost among the open groups)``: ``least`` is an
     (orders x groups) array whose last column is the group of sites always open; a
     small facility-location MILP solved by HiGHS, whose dual bound is returned (valid
-    whether or not it finishes)."""
+    whether or not it finishes). ``batch_room`` (per design site) caps the orders a
+    site may take when open: its lines over the whole horizon, a relaxation of its
+    daily rows."""
     highspy = _highspy()
     m = len(open_value)
     k_n, g_n = least.shape
@@ -241,6 +247,16 @@ def ufl_bound(
         index.append(list(range(m)))
         value.append([1.0] * m)
         rhs.append(float(max_open))
+    if len(batch_room):
+        at: dict[int, list[int]] = {}
+        for i, group in enumerate(gs.tolist()):
+            if group < m:
+                at.setdefault(group, []).append(m + i)
+        for site, cols in at.items():
+            if len(cols) > batch_room[site]:
+                index.append([*cols, site])
+                value.append([1.0] * len(cols) + [-float(batch_room[site])])
+                rhs.append(0.0)
     starts = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
     lp = highspy.HighsLp()
     lp.num_col_ = ncol

@@ -489,6 +489,12 @@ class _Rows:
         self.booked = Ledger(cs.network)
         for c in cs.frozen.values():
             self.booked.take(held(cs, c))
+        first, last = horizon(cs.book, cs.network)
+        therapies = {o.therapy for o in cs.book.orders}
+        making = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
+        days = (last - first).days + 2
+        by = design.by_id
+        self.batch_room = [by[n].line_range[1] * days / making for n in names]
 
     def __call__(self) -> DesignRows:
         """The model of every candidate of the set now."""
@@ -541,6 +547,7 @@ class _Rows:
             y_bounds=[(1.0 if n in s.must_open else 0.0, 1.0) for n in names],
             max_open=s.max_open,
             names=names,
+            batch_room=self.batch_room,
         )
 
 
@@ -566,7 +573,7 @@ def _lagrange(
         else:
             open_value.append(d.open_cost[j] - per_site[j] * hi)
     finite = np.where(np.isfinite(least), least, 0.0)
-    return value + ufl_bound(open_value, finite, d.y_bounds, d.max_open)
+    return value + ufl_bound(open_value, finite, d.y_bounds, d.max_open, batch_room=d.batch_room)
 
 
 def _objective(d: DesignRows, mip, names: list[str]) -> float:
