@@ -50,7 +50,7 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook, OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.assemble import assemble
-from logistics.solve.candidates import CandidateSet, build_candidates, horizon
+from logistics.solve.candidates import CandidateSet, build_candidates
 from logistics.solve.params import SolveParams, Weights
 from logistics.solve.pricing.loop import _add, _signature
 from logistics.solve.pricing.price import Pricer, Schedule
@@ -489,10 +489,7 @@ class _Rows:
         self.booked = Ledger(cs.network)
         for c in cs.frozen.values():
             self.booked.take(held(cs, c))
-        first, last = horizon(cs.book, cs.network)
-        therapies = {o.therapy for o in cs.book.orders}
-        making = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
-        days = (last - first).days + 2
+        days, making = _batch_days(cs)
         by = design.by_id
         self.batch_room = [by[n].line_range[1] * days / making for n in names]
 
@@ -549,6 +546,28 @@ class _Rows:
             names=names,
             batch_room=self.batch_room,
         )
+
+
+def _batch_days(cs: CandidateSet) -> tuple[int, int]:
+    """How many local days a batch of the book could hold at most (from the first
+    apheresis day to the last day a batch started within the fresh window could
+    run, a day either side for time zones) and the fewest manufacturing days of its
+    therapies: the lines of a site make at most lines x days / that many batches."""
+    orders = [o for o in cs.book.orders if o.status != OrderStatus.CANCELLED]
+    if not orders:
+        return 0, 1
+    net = cs.network
+    first = min(o.apheresis_earliest for o in orders)
+    last = max(
+        o.apheresis_latest
+        + timedelta(
+            hours=net.therapies[o.therapy].inbound_max_h,
+            days=net.therapies[o.therapy].manufacturing_days,
+        )
+        for o in orders
+    )
+    making = min(net.therapies[o.therapy].manufacturing_days for o in orders)
+    return (last - first).days + 3, making
 
 
 def _lagrange(
@@ -701,12 +720,8 @@ def _enumerate(
     designs (model units) and counts."""
     cs, params = ctx.cs, ctx.params
     m = len(ctx.names)
-    therapies = {cs.book.orders[k].therapy for k in ctx.plannable}
-    mfg_days = min((cs.network.therapies[t].manufacturing_days for t in therapies), default=1)
-    # every local day a batch of the book could hold (a generous count keeps the
-    # bound valid for schedules pricing has not found yet)
-    first, last = horizon(cs.book, cs.network)
-    ndays = dict.fromkeys(range(m), (last - first).days + 2)
+    days, mfg_days = _batch_days(cs)
+    ndays = dict.fromkeys(range(m), days)
     d0 = ctx.current()
     quick = {S: _quick(d0, S, least0, mfg_days, ndays) for S in designs}
     info: dict[str, Any] = {"designs": len(designs), "pruned": 0, "priced": 0, "solved": 0}
