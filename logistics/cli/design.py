@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -127,6 +126,3 @@ def design(
 
 def _pct(gap: float | None) -> str:
     return "-" if gap is None else f"{100 * gap:.3f} %"
-
-
-del replace
