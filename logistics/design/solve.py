@@ -51,6 +51,7 @@ from logistics.model.orders import OrderBook, OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.assemble import assemble
 from logistics.solve.candidates import CandidateSet, build_candidates
+from logistics.solve.greedy import greedy
 from logistics.solve.params import SolveParams, Weights
 from logistics.solve.pricing.loop import _add, _signature
 from logistics.solve.pricing.price import Pricer, Schedule
@@ -234,7 +235,9 @@ def solve_design(
         if incumbent is not None:
             bound = max(bound, min(lowest, incumbent[0]))
     else:
-        left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+        # the MILP keeps a quarter of the limit even when pricing overran it, and
+        # starts from the greedy plan with every site it uses open
+        left = max(0.25 * params.time_limit_s, params.time_limit_s - (time.perf_counter() - t0))
         d = rows_of()
         mip = solve_rows(
             d,
@@ -243,6 +246,7 @@ def solve_design(
             relative_gap=params.relative_gap,
             workers=params.workers,
             seed=params.seed,
+            start=_greedy_start(cs, params, d),
         )
         if mip.value is not None:
             incumbent = (_objective(d, mip, names), mip)
@@ -399,6 +403,28 @@ def _price_once(
             g = j_of.get(site, m)
             least[k, g] = min(least[k, g], max(rc, low))
     return least
+
+
+def _greedy_start(cs: CandidateSet, params: SolveParams, d: DesignRows) -> list[float] | None:
+    """A start for the MILP: the first-come greedy plan on the sites at their most
+    lines, with the design sites it uses open (None when that opens more than
+    ``max_open``)."""
+    chosen = greedy(build_problem(cs, params))
+    m = len(d.open_cost)
+    sized = [j for j in range(m) if d.sizing[j]]
+    x = np.zeros(len(d.coef) + m + len(sized))
+    x[chosen] = 1.0
+    used = {d.cand_site[i] for i in chosen if d.cand_site[i] >= 0}
+    used |= {j for j in range(m) if d.y_bounds[j][0] > 0.5}
+    if any(d.y_bounds[j][1] < 0.5 for j in used):
+        return None
+    if d.max_open is not None and len(used) > d.max_open:
+        return None
+    for j in used:
+        x[len(d.coef) + j] = 1.0
+    for i, j in enumerate(sized):
+        x[len(d.coef) + m + i] = d.lines[j][1] if j in used else 0.0
+    return x.tolist()
 
 
 def _add_capped(cs: CandidateSet, sched: Schedule, seen: set, cap_s: float | None) -> int:
