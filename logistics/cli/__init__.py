@@ -9,6 +9,7 @@ import logging
 from logistics.cli import (  # noqa: F401  (register commands)
     bundle,
     critical,
+    design,
     nightly,
     plan,
     report,

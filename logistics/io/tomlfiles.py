@@ -150,7 +150,7 @@ def read_network_toml(path: Path, issues: Issues) -> tuple[RoadSettings, RiskSet
     if loaded is None:
         return RoadSettings(generate=False), RiskSettings()
     for key in loaded.data:
-        if key not in ("roads", "risk"):
+        if key not in ("roads", "risk", "design"):  # [design]: logistics.io.design
             issues.warn(f"{path.name}:{loaded.line(key) or '-'}:{key}: unknown table ignored")
     return _roads(loaded, issues), _risk(loaded, issues)
 

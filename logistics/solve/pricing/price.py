@@ -75,6 +75,10 @@ class Pricer:
             for c in cs.frozen.values():
                 used.take(held(cs, c))
         self.ledger = used
+        # a hook for network design (logistics.design): the vein-to-vein cap in
+        # seconds; schedules beyond it are never priced
+        self.v2v_cap_s: float | None = None
+        self._latest: dict[tuple[int, str, int], float] = {}
         self._room: dict[Key, bool] = {}
         # the (lane, departure) pairs priced by the running search, and by each cached one
         self._seen: set[tuple[str, int]] = set()
@@ -190,7 +194,15 @@ class Pricer:
                         continue
                     spent = base + lab.value + p_mfg
                     out = self._delivery(
-                        site, release, therapy, centre, tw, to_centre, least - spent, finish
+                        site,
+                        release,
+                        therapy,
+                        centre,
+                        tw,
+                        to_centre,
+                        least - spent,
+                        finish,
+                        self._last_delivery(centre, therapy, ready, finish),
                     )
                     if out is None:
                         continue
@@ -284,10 +296,12 @@ class Pricer:
         lower,
         cutoff: float,
         finish: Callable[[float], float],
+        latest: float = INF,
     ) -> Label | None:
         """The outbound label at ``centre`` least in ``tw x infusion + value`` if
-        that is below ``cutoff`` (else None): A* to the centre, cached."""
-        key = (site, release, therapy.therapy_id, centre, tw)
+        that is below ``cutoff`` (else None), handed over by ``latest`` at the latest:
+        A* to the centre, cached."""
+        key = (site, release, therapy.therapy_id, centre, tw, latest)
         found, tried = self._outbound.get(key, (None, -INF))
         if found is not None or cutoff <= tried:
             return found
@@ -298,7 +312,7 @@ class Pricer:
             self.cs.cn.index[site],
             float(release),
             therapy.outbound_temperature,
-            release + therapy.outbound_max_h * 3600,
+            min(release + therapy.outbound_max_h * 3600, latest),
             centre,
             time_weight=tw,
             cost_weight=self.w.cost_per_eur,
@@ -311,6 +325,27 @@ class Pricer:
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
+        return found
+
+    def _last_delivery(
+        self, centre: int, therapy, ready: int, finish: Callable[[float], float]
+    ) -> float:
+        """The latest delivery whose infusion keeps the vein-to-vein cap
+        (``v2v_cap_s``) for material ready at ``ready`` (inf without a cap): the
+        infusion is a non-decreasing function of the delivery, so a bisection."""
+        if self.v2v_cap_s is None:
+            return INF
+        key = (centre, therapy.therapy_id, ready)
+        found = self._latest.get(key)
+        if found is None:
+            limit = ready + self.v2v_cap_s
+            lo, hi = float(ready), float(limit)
+            if finish(hi) <= limit:
+                lo = hi
+            while hi - lo > 1.0:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if finish(mid) <= limit else (lo, mid)
+            found = self._latest[key] = lo if finish(lo) <= limit else -INF
         return found
 
     def _least_batch_price(self, site: str, first: float, last: float, therapy) -> float:

@@ -1,0 +1,291 @@
+"""The design model over a candidate set, as an LP (the pricing master) or a MILP.
+
+Columns: one ``x`` per candidate (``0..1``), one ``y`` per design site that may open
+(``0..1``; 1 for ``must_open``), one ``L`` (lines) per site with sizing. Rows, all
+``<=``:
+
+- per order with candidates: ``sum x <= 1``;
+- per capacity row of a site outside the design (apheresis, shippers, plants that
+  always stay open): ``sum x <= room``;
+- per manufacturing day of a design site: ``sum x - lines y <= -booked`` (``- L``
+  with sizing): the site serves only when open, within its lines;
+- per candidate at a design site: ``x - y <= 0`` (strengthens the relaxation; its
+  prices are not needed by pricing, which prices the capacity rows);
+- sizing: ``L - max_lines y <= 0``, ``min_lines y - L <= 0``; ``sum y <= max_open``.
+
+Objective (model units): ``sum (coef - penalty) x + sum open cost y + line cost L +
+sum penalty``. HiGHS solves both; highspy is imported on the first solve.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from logistics.model.ledger import Key
+from logistics.solve.milp import _check, _highspy, _new_solver, _set, _threads
+
+
+@dataclass(slots=True)
+class DesignRows:
+    """The data of the design model (model units)."""
+
+    coef: list[int]  # per candidate
+    orders: list[int]  # order index per candidate
+    penalty: list[int]  # per order
+    by_order: list[list[int]]
+    rows: list[tuple[Key, int, list[int]]]  # capacity rows outside the design
+    site_rows: list[tuple[Key, int, int, list[int]]]  # (key, site index, -booked, cands)
+    cand_site: list[int]  # design site index per candidate, -1 when outside the design
+    open_cost: list[int]  # per design site (fixed + lines x line cost without sizing)
+    line_cost: list[int]  # per design site, per line (sizing only)
+    lines: list[tuple[int, int]]  # (min, max) lines per design site
+    sizing: list[bool]
+    y_bounds: list[tuple[float, float]]
+    max_open: int | None
+    names: list[str] = field(default_factory=list)  # design site ids
+    # most batches each design site could make over the horizon at its most lines
+    # (an aggregate of its daily rows, kept by the facility-location bound)
+    batch_room: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LpResult:
+    """What one solve gives back."""
+
+    status: str  # HiGHS model status
+    value: float | None  # objective (model units)
+    bound: float | None  # MILP dual bound (model units), the LP value for an LP
+    x: np.ndarray
+    y: np.ndarray
+    lines: np.ndarray
+    mu: dict[int, float]
+    pi: dict[Key, float]
+
+
+def solve_rows(
+    d: DesignRows,
+    *,
+    integer: bool,
+    time_limit_s: float = math.inf,
+    relative_gap: float = 1e-4,
+    workers: int = 1,
+    seed: int = 0,
+    start: Sequence[float] | None = None,
+) -> LpResult:
+    """Solve the design model as an LP (``integer`` False: prices come back) or as
+    a MILP."""
+    highspy = _highspy()
+    n, m = len(d.coef), len(d.open_cost)
+    sized = [j for j in range(m) if d.sizing[j]]
+    col_l = {j: n + m + i for i, j in enumerate(sized)}
+    ncol = n + m + len(sized)
+    cost = np.zeros(ncol)
+    orders = np.asarray(d.orders, dtype=np.int64)
+    if n:
+        cost[:n] = np.asarray(d.coef, float) - np.asarray(d.penalty, float)[orders]
+    cost[n : n + m] = d.open_cost
+    for j in sized:
+        cost[col_l[j]] = d.line_cost[j]
+    lower = np.zeros(ncol)
+    upper = np.ones(ncol)
+    for j, (lo, hi) in enumerate(d.y_bounds):
+        lower[n + j], upper[n + j] = lo, hi
+    for j in sized:
+        upper[col_l[j]] = d.lines[j][1]
+    index: list[np.ndarray] = []
+    value: list[np.ndarray] = []
+    rhs: list[float] = []
+    kinds: list[tuple[str, object]] = []
+
+    def row(
+        idx: Sequence[int] | np.ndarray, val: Sequence[float] | np.ndarray, b: float, kind
+    ) -> None:
+        index.append(np.asarray(idx, dtype=np.int64))
+        value.append(np.asarray(val, dtype=float))
+        rhs.append(float(b))
+        kinds.append(kind)
+
+    for k, cands in enumerate(d.by_order):
+        if cands:
+            row(cands, np.ones(len(cands)), 1, ("order", k))
+    for key, room, cands in d.rows:
+        members, counts = np.unique(np.asarray(cands, dtype=np.int64), return_counts=True)
+        row(members, counts, room, ("cap", key))
+    for key, j, b, cands in d.site_rows:
+        members, counts = np.unique(np.asarray(cands, dtype=np.int64), return_counts=True)
+        if d.sizing[j]:
+            row([*members, col_l[j]], [*counts, -1.0], b, ("cap", key))
+        else:
+            row([*members, n + j], [*counts, -float(d.lines[j][1])], b, ("cap", key))
+    for i, j in enumerate(d.cand_site):
+        if j < 0:
+            continue
+        lo, hi = d.y_bounds[j]
+        if lo == hi:  # a fixed design: the link is a bound
+            upper[i] = min(upper[i], hi)
+        else:
+            row([i, n + j], [1.0, -1.0], 0, ("link", i))
+    for j in sized:
+        lo, hi = d.lines[j]
+        row([col_l[j], n + j], [1.0, -float(hi)], 0, ("size", j))
+        row([n + j, col_l[j]], [float(lo), -1.0], 0, ("size", j))
+    if d.max_open is not None and m:
+        row(range(n, n + m), np.ones(m), d.max_open, ("open", None))
+    starts = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = len(rhs)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.full(len(rhs), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(rhs)
+    lp.offset_ = float(sum(d.penalty))
+    lp.sense_ = highspy.ObjSense.kMinimize
+    if integer:
+        cont, intg = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
+        lp.integrality_ = [intg] * ncol if ncol else []
+        del cont
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = ncol
+    lp.a_matrix_.num_row_ = len(rhs)
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = (np.concatenate(index) if index else np.zeros(0)).astype(np.int32)
+    lp.a_matrix_.value_ = np.concatenate(value) if value else np.zeros(0)
+    h = _new_solver(highspy)
+    _set(h, "output_flag", False)
+    _set(h, "log_to_console", False)
+    _threads(h, highspy, max(1, workers))
+    _set(h, "random_seed", int(seed))
+    if math.isfinite(time_limit_s):
+        _set(h, "time_limit", max(0.5, float(time_limit_s)))
+    if integer:
+        _set(h, "mip_rel_gap", float(relative_gap))
+        _set(h, "mip_abs_gap", 1.0 - 1e-6)  # integer coefficients
+    _check(h.passModel(lp), highspy, "passModel")
+    if integer and start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(start, dtype=float)
+        sol.value_valid = True
+        h.setSolution(sol)
+    _check(h.run(), highspy, "run")
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
+    feasible = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    sol = h.getSolution()
+    col = np.asarray(sol.col_value, dtype=float) if feasible else np.zeros(ncol)
+    value_ = float(info.objective_function_value) if feasible else None
+    mu: dict[int, float] = {}
+    pi: dict[Key, float] = {}
+    bound: float | None
+    if integer:
+        dual_bound = float(info.mip_dual_bound)
+        bound = dual_bound if math.isfinite(dual_bound) else None
+    else:
+        bound = value_
+        duals = np.maximum(0.0, -np.asarray(sol.row_dual, dtype=float))
+        for (kind, what), dual in zip(kinds, duals, strict=True):
+            if dual <= 0.0:
+                continue
+            if kind == "order":
+                mu[what] = float(dual)  # type: ignore[index]
+            elif kind == "cap":
+                pi[what] = float(dual)  # type: ignore[index]
+    lines = np.zeros(m)
+    for j in range(m):
+        lines[j] = col[col_l[j]] if j in col_l else d.lines[j][1] * col[n + j]
+    return LpResult(status, value_, bound, col[:n], col[n : n + m], lines, mu, pi)
+
+
+def ufl_bound(
+    open_value: Sequence[float],
+    least: np.ndarray,
+    y_bounds: Sequence[tuple[float, float]],
+    max_open: int | None,
+    time_limit_s: float = 30.0,
+    batch_room: Sequence[float] = (),
+) -> float:
+    """A lower bound on ``min over designs y of sum open_value[j] y_j + sum over
+    orders of min(0, least reduced cost among the open groups)``: ``least`` is an
+    (orders x groups) array whose last column is the group of sites always open; a
+    small facility-location MILP solved by HiGHS, whose dual bound is returned (valid
+    whether or not it finishes). ``batch_room`` (per design site) caps the orders a
+    site may take when open: its lines over the whole horizon, a relaxation of its
+    daily rows."""
+    highspy = _highspy()
+    m = len(open_value)
+    k_n, g_n = least.shape
+    ks, gs = np.nonzero(least < 0)
+    nz = len(ks)
+    ncol = m + nz
+    cost = np.concatenate([np.asarray(open_value, float), least[ks, gs]])
+    lower = np.zeros(ncol)
+    upper = np.ones(ncol)
+    for j, (lo, hi) in enumerate(y_bounds):
+        lower[j], upper[j] = lo, hi
+    index: list[list[int]] = []
+    value: list[list[float]] = []
+    rhs: list[float] = []
+    per_order: dict[int, list[int]] = {}
+    for i, k in enumerate(ks):
+        per_order.setdefault(int(k), []).append(m + i)
+        g = int(gs[i])
+        if g < m:  # a design site: only when open
+            index.append([m + i, g])
+            value.append([1.0, -1.0])
+            rhs.append(0.0)
+    for cols in per_order.values():
+        if len(cols) > 1:
+            index.append(cols)
+            value.append([1.0] * len(cols))
+            rhs.append(1.0)
+    if max_open is not None and m:
+        index.append(list(range(m)))
+        value.append([1.0] * m)
+        rhs.append(float(max_open))
+    if len(batch_room):
+        at: dict[int, list[int]] = {}
+        for i, group in enumerate(gs.tolist()):
+            if group < m:
+                at.setdefault(group, []).append(m + i)
+        for site, cols in at.items():
+            if len(cols) > batch_room[site]:
+                index.append([*cols, site])
+                value.append([1.0] * len(cols) + [-float(batch_room[site])])
+                rhs.append(0.0)
+    starts = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = len(rhs)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.full(len(rhs), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(rhs)
+    lp.sense_ = highspy.ObjSense.kMinimize
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * m + [highspy.HighsVarType.kContinuous] * nz
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = ncol
+    lp.a_matrix_.num_row_ = len(rhs)
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = np.asarray([i for r in index for i in r], dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray([v for r in value for v in r], dtype=float)
+    h = _new_solver(highspy)
+    _set(h, "output_flag", False)
+    _set(h, "log_to_console", False)
+    _set(h, "time_limit", float(time_limit_s))
+    _set(h, "mip_rel_gap", 0.0)
+    _check(h.passModel(lp), highspy, "passModel")
+    _check(h.run(), highspy, "run")
+    info = h.getInfo()
+    # without the links between orders and sites (every order at its least over all
+    # groups, every site at its cheaper bound): valid, and the floor when the MILP
+    # stops before its own bound says more
+    trivial = float(np.minimum(0.0, least.min(axis=1)).sum()) if k_n and g_n else 0.0
+    trivial += sum(min(v * lo, v * hi) for v, (lo, hi) in zip(open_value, y_bounds, strict=True))
+    b = float(info.mip_dual_bound)
+    return max(trivial, b) if math.isfinite(b) else trivial

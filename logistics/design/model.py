@@ -1,0 +1,113 @@
+"""Network design inputs as frozen objects: candidate sites and design settings.
+
+A design site is a manufacturing site of the bundle that may be open or closed. When
+open it runs ``lines`` batches at once (one manufacturing slot per line on every
+local day, replacing its capacity.csv rows), costs ``fixed_cost_eur`` for the horizon
+and ``batch_cost_eur`` per batch; with sizing (``min_lines``/``max_lines``) the lines
+are chosen too, each costing ``line_cost_eur``. Sites not in design.csv stay as
+capacity.csv has them, always open and free of fixed cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from logistics.model.capacity import Capacity
+from logistics.model.network import Network
+
+__all__ = ["Design", "DesignSettings", "DesignSite", "design_network"]
+
+STATUSES = ("existing", "candidate")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DesignSite:
+    """One row of design.csv."""
+
+    site_id: str
+    status: str  # existing | candidate
+    fixed_cost_eur: float
+    lines: int
+    batch_cost_eur: float = 0.0
+    min_lines: int | None = None
+    max_lines: int | None = None
+    line_cost_eur: float = 0.0
+    # therapies the site would make beyond those therapies.toml licenses it for (a
+    # point-of-care unit not built yet)
+    therapies: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        low, high = self.line_range
+        if not 0 <= low <= high:
+            raise ValueError("need 0 <= min_lines <= max_lines")
+
+    @property
+    def sizing(self) -> bool:
+        """True when the number of lines is a decision."""
+        return self.min_lines is not None or self.max_lines is not None
+
+    @property
+    def line_range(self) -> tuple[int, int]:
+        """Least and most lines when open (both ``lines`` without sizing)."""
+        if not self.sizing:
+            return self.lines, self.lines
+        low = self.min_lines if self.min_lines is not None else min(1, self.lines)
+        high = self.max_lines if self.max_lines is not None else self.lines
+        return low, high
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DesignSettings:
+    """network.toml ``[design]``: at most ``max_open`` design sites open, a hard
+    vein-to-vein cap in days, sites that must be open or closed."""
+
+    max_open: int | None = None
+    v2v_cap_days: float | None = None
+    must_open: frozenset[str] = frozenset()
+    must_close: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Design:
+    """The design question: candidate sites and settings."""
+
+    sites: tuple[DesignSite, ...]
+    settings: DesignSettings = DesignSettings()
+
+    @property
+    def by_id(self) -> dict[str, DesignSite]:
+        """Design sites by id."""
+        return {s.site_id: s for s in self.sites}
+
+    def with_settings(self, **changes: object) -> Design:
+        """A copy with some settings replaced (``max_open=2``, say)."""
+        return replace(self, settings=replace(self.settings, **changes))  # type: ignore[arg-type]
+
+
+def design_network(network: Network, design: Design, lines: Mapping[str, int]) -> Network:
+    """``network`` with the manufacturing slots of every design site set to
+    ``lines[site]`` on every day (0, closed, for a site not in ``lines``) and each
+    design site licensed for its ``therapies``; other sites keep their capacity."""
+    mine = {s.site_id for s in design.sites}
+    weekly = {
+        k: v
+        for k, v in network.capacity.weekly.items()
+        if k[0] not in mine or k[1] != "manufacturing"
+    }
+    dated = {
+        k: v
+        for k, v in network.capacity.dated.items()
+        if k[0] not in mine or k[1] != "manufacturing"
+    }
+    for site in mine:
+        weekly[(site, "manufacturing")] = (int(lines.get(site, 0)),) * 7
+    therapies = dict(network.therapies)
+    for d in design.sites:
+        for tid in sorted(d.therapies):
+            t = therapies[tid]
+            if d.site_id not in t.sites:
+                therapies[tid] = replace(t, sites=(*t.sites, d.site_id))
+    return replace(network, capacity=Capacity(weekly=weekly, dated=dated), therapies=therapies)
