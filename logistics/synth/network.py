@@ -85,14 +85,18 @@ class NetworkSpec:
     load: float = 0.975
 
     def __post_init__(self) -> None:
-        if self.centres < 1:
-            raise ValueError("centres must be at least 1")
-        if not 4 <= self.plants <= len(BASE_PLANTS) + len(_plant_rows()):
-            raise ValueError(f"plants must be 4..{len(BASE_PLANTS) + len(_plant_rows())}")
-        if self.orders is not None and self.orders < 1:
-            raise ValueError("orders must be at least 1")
-        if self.days < 1 or not 0 < self.load <= 1.5:
-            raise ValueError("days must be >= 1 and load in (0, 1.5]")
+        """Raises ValueError((option, expected), ...) naming every size out of range."""
+        most = len(BASE_PLANTS) + len(_plant_rows())
+        checks = (
+            ("--centres", self.centres >= 1, "at least 1 centre"),
+            ("--plants", 4 <= self.plants <= most, f"4..{most} plants"),
+            ("--orders", self.orders is None or self.orders >= 1, "at least 1 order"),
+            ("--days", self.days >= 1, "at least 1 day"),
+            ("--load", 0 < self.load <= 1.5, "a load in (0, 1.5]"),
+        )
+        bad = [(option, expected) for option, ok, expected in checks if not ok]
+        if bad:
+            raise ValueError(*bad)
 
     @property
     def book(self) -> int:
@@ -112,7 +116,8 @@ def generate_network(spec: NetworkSpec, base: str | Path | None = None) -> dict[
     embedded ``data/europe``): file name -> text.
 
     Raises:
-        ValueError: ``spec`` asks for more centres than the base and the city list hold.
+        ValueError: ``(option, expected)`` pairs: ``spec`` asks for more centres than the
+            base and the city list hold, or for centres no therapy may supply.
     """
     folder = Path(base) if base is not None else default_bundle()
     net = read_network(folder)
@@ -130,9 +135,7 @@ def generate_network(spec: NetworkSpec, base: str | Path | None = None) -> dict[
     kept = {c["site_id"] for c in centres} | {p["site_id"] for p in plants}
     out: dict[str, str] = {}
     header = list(sites[0].keys())
-    site_rows = [
-        r for r in sites if r["kind"] not in ("treatment_centre", "manufacturing_site")
-    ]
+    site_rows = [r for r in sites if r["kind"] not in ("treatment_centre", "manufacturing_site")]
     out["sites.csv"] = _csv(header, [*plants, *centres, *site_rows])
     out["capacity.csv"] = _capacity(folder, net, slots, aph, spec)
     out["lanes.csv"] = _lanes(folder, max(1.0, spec.book / BASE_ORDERS))
@@ -175,8 +178,11 @@ def _centres(sites, spec: NetworkSpec, rng: random.Random, net: Network) -> list
     extra = spec.centres - len(own)
     if extra > len(pool):
         raise ValueError(
-            f"at most {len(own) + len(pool)} centres: the base bundle's {len(own)} and "
-            f"{len(pool)} places in the city list"
+            (
+                "--centres",
+                f"at most {len(own) + len(pool)} centres (the base bundle's {len(own)} and "
+                f"{len(pool)} places in the city list)",
+            )
         )
     new = [_new_centre(cities[k], rank, list(own[0].keys())) for rank, _r, k in pool[:extra]]
     new.sort(key=lambda r: r["site_id"])
@@ -276,7 +282,7 @@ def _therapy_mix(net, therapy_sites, weights, markets, countries) -> dict[str, d
             raw[tid] = (w, eligible)
     total = sum(w for w, _ in raw.values())
     if not total:
-        raise ValueError("no therapy has both a licensed plant and an eligible centre")
+        raise ValueError(("--centres", "a centre some therapy with a plant may supply"))
     return {tid: {"share": w / total, "centres": e} for tid, (w, e) in raw.items()}
 
 
