@@ -134,14 +134,10 @@ def make_network(
         )
         files = generate_network(spec, network_dir)
     except ValueError as e:
-        given = {"--centres": centres, "--plants": plants, "--orders": orders}
-        given |= {"--days": days, "--load": load}
-        raise InputError(
-            [
-                Issue("command line", None, opt, expected, str(given[opt]))
-                for opt, expected in e.args
-            ]
-        ) from None
+        given: dict[str, object] = {"--centres": centres, "--plants": plants}
+        given.update({"--orders": orders, "--days": days, "--load": load})
+        issues = [Issue("command line", None, o, want, str(given[o])) for o, want in e.args]
+        raise InputError(issues) from None
     write_network(files, out_dir)
     network = read_network(out_dir)
     _summary(network, None)
