@@ -153,26 +153,26 @@ def measure(args: argparse.Namespace, n: int) -> dict[str, Any]:
         "mfg_load": manufacturing_load(net, book),
     }
     params = lg.SolveParams(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed)
-    marks: list[tuple[float, str]] = []
+    marks: list[tuple[float, float, str]] = []
 
     def progress(message: str, _fraction: float) -> None:
-        marks.append((time.perf_counter(), message))
+        marks.append((time.perf_counter(), time.process_time(), message))
 
     profiler = cProfile.Profile() if args.profile else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     nightly = lg.plan(net, book, params, samples=args.samples, progress=progress)
-    t_plan = time.perf_counter()
+    t_plan, c_plan = time.perf_counter(), time.process_time()
     lg.write_plan(nightly, folder / "plan", net)
-    t_end = time.perf_counter()
+    t_end, c_end = time.perf_counter(), time.process_time()
     if profiler:
         profiler.disable()
         Path(args.profile).mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(str(Path(args.profile) / f"{n}.prof"))
-    row.update(_stages(marks, t0, t_plan))
-    row["write_s"] = t_end - t_plan
-    row["e2e_s"] = t_end - t0
+    row.update(_stages(marks, (t0, c0), (t_plan, c_plan)))
+    row["write_s"], row["write_cpu"] = t_end - t_plan, c_end - c_plan
+    row["e2e_s"], row["e2e_cpu"] = t_end - t0, c_end - c0
     row["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res = nightly.result
     row["candidates"] = res.stats.candidates
@@ -197,20 +197,26 @@ def measure(args: argparse.Namespace, n: int) -> dict[str, Any]:
     return row
 
 
-def _stages(marks: list[tuple[float, str]], t0: float, t_end: float) -> dict[str, float]:
-    """Seconds per stage from the progress marks (a stage ends where the next begins)."""
-    starts: dict[str, float] = {}
-    for t, message in marks:
+def _stages(
+    marks: list[tuple[float, float, str]],
+    first: tuple[float, float],
+    last: tuple[float, float],
+) -> dict[str, float]:
+    """Wall and CPU seconds per stage (``<stage>_s``, ``<stage>_cpu``) from the
+    progress marks: a stage ends where the next begins."""
+    starts: dict[str, tuple[float, float]] = {}
+    for wall, cpu, message in marks:
         for name, key in STAGES:
             if key in message and name not in starts:
-                starts[name] = t
+                starts[name] = (wall, cpu)
                 break
-    starts["candidates"] = t0  # validating the book is part of it
+    starts["candidates"] = first  # validating the book is part of it
     order = [name for name, _ in STAGES if name in starts]
     out = {}
     for k, name in enumerate(order):
-        end = starts[order[k + 1]] if k + 1 < len(order) else t_end
-        out[f"{name}_s"] = end - starts[name]
+        end = starts[order[k + 1]] if k + 1 < len(order) else last
+        out[f"{name}_s"] = end[0] - starts[name][0]
+        out[f"{name}_cpu"] = end[1] - starts[name][1]
     return out
 
 
@@ -251,6 +257,10 @@ def scaled_to_load(net: Network, book: OrderBook, load: float) -> tuple[Network,
     return dataclasses.replace(net, capacity=capacity, lanes=lanes), factor
 
 
+def _pair(wall: float | None, cpu: float | None) -> str:
+    return "-" if wall is None else f"{wall:.1f} / {cpu:.1f}"
+
+
 def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     """One table: a row per figure, a column per book."""
 
@@ -273,17 +283,17 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
         ("centres / plants", None, "sizes"),
         ("manufacturing load", pct, "mfg_load"),
         ("read network + book s", f(".1f"), "read_s"),
-        ("candidate building s", f(".1f"), "candidates_s"),
-        ("pricing s", f(".1f"), "pricing_s"),
+        ("candidate building s", None, "candidates_pair"),
+        ("pricing s", None, "pricing_pair"),
         ("  rounds / columns", None, "rounds_added"),
-        ("integer problem + solve s", f(".1f"), "integer_s"),
+        ("integer problem + solve s", None, "integer_pair"),
         ("  engine", str, "engine"),
         ("  engine build / solve s", None, "engine_times"),
-        ("Monte Carlo s", f(".1f"), "monte_carlo_s"),
-        ("fallbacks (Plan B) s", f(".1f"), "fallbacks_s"),
-        ("checker s", f(".1f"), "checker_s"),
-        ("writing s", f(".1f"), "write_s"),
-        ("end to end s", f(".1f"), "e2e_s"),
+        ("Monte Carlo s", None, "monte_carlo_pair"),
+        ("fallbacks (Plan B) s", None, "fallbacks_pair"),
+        ("checker s", None, "checker_pair"),
+        ("writing s", None, "write_pair"),
+        ("end to end s", None, "e2e_pair"),
         ("peak memory (max RSS) MiB", f(".0f"), "rss_mib"),
         ("candidates", f("d"), "candidates"),
         ("status", str, "status"),
@@ -296,6 +306,12 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
         ("checker violations", f("d"), "violations"),
     ]
     for r in results:
+        for key in ("candidates", "pricing", "integer", "monte_carlo", "fallbacks"):
+            r.setdefault(f"{key}_s", None)
+        for key in ("candidates", "pricing", "integer", "monte_carlo", "fallbacks", "checker"):
+            r[f"{key}_pair"] = _pair(r.get(f"{key}_s"), r.get(f"{key}_cpu"))
+        for key in ("write", "e2e"):
+            r[f"{key}_pair"] = _pair(r.get(f"{key}_s"), r.get(f"{key}_cpu"))
         r["sizes"] = f"{r['centres']} / {r['plants']}"
         r["rounds_added"] = f"{r.get('rounds')} / {r.get('added')}"
         b, s = r.get("lp_int_build_s"), r.get("lp_int_solve_s")
@@ -312,7 +328,8 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
     print(
         f"nightly benchmark: start {START}, {DAYS} days, seed {args.seed}, load "
         f"{100 * args.load:g} %, limit {args.time_limit:g} s, {args.workers} workers, "
-        f"{args.samples} Monte Carlo draws"
+        f"{args.samples} Monte Carlo draws; stage times are wall / CPU seconds of the "
+        "process (CPU counts every thread of the engines)"
     )
     print(f"{'book':<{first}}" + "".join(f"{r['orders']:>{width}}" for r in results))
     for label, row in zip(labels, cells, strict=True):
