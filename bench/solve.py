@@ -108,8 +108,8 @@ def main() -> None:
             continue
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"book {n}: planned in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+        if args.json:  # after each book, so a long run keeps what it measured
+            Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
     print_table(results, args)
 
 
