@@ -249,7 +249,7 @@ def _plant_weights(net: Network, plants: list[dict]) -> dict[str, float]:
     out = {}
     for p in plants:
         week = net.capacity.weekly.get((p["site_id"], "manufacturing"))
-        out[p["site_id"]] = sum(week) / 7 if week else SCALE_SLOTS[p["scale"]]
+        out[p["site_id"]] = sum(week) / 7 if week else SCALE_SLOTS.get(p["scale"], 20.0)
     return out
 
 
