@@ -101,3 +101,60 @@ def make_orders(
     book = generate_orders(network, n, first, days, seed)
     write_orders(book, network, out_file)
     err.print(f"wrote {len(book)} orders to {out_file}")
+
+
+@app.command("make-network")
+@guarded
+def make_network(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the bundle to.")],
+    centres: Annotated[int, typer.Option("--centres", min=1, help="Treatment centres.")] = 500,
+    plants: Annotated[int, typer.Option("--plants", min=4, help="Manufacturing sites.")] = 40,
+    orders: Annotated[
+        int | None,
+        typer.Option(
+            "--orders", min=1, help="Book size the capacity is sized for (default: 20 a centre)."
+        ),
+    ] = None,
+    start: Annotated[
+        str, typer.Option("--start", help="First apheresis date of that book (ISO).")
+    ] = "2026-12-07",
+    days: Annotated[int, typer.Option("--days", min=1, help="Horizon of that book.")] = 28,
+    load: Annotated[
+        float, typer.Option("--load", help="Manufacturing slot-days the book asks for.")
+    ] = 0.975,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    network_dir: NetworkOption = None,
+) -> None:
+    """Write a network bundle of a given size derived from the base bundle, with capacity
+    sized so that `make-orders --network OUT --n ORDERS` is capacity-tight."""
+    from logistics.io.folders import output_folder
+    from logistics.synth.network import NetworkSpec, generate_network, write_network
+
+    try:
+        first = iso_date(start)
+    except ValueError as exc:
+        raise InputError([Issue("command line", None, "--start", str(exc), start)]) from None
+    try:
+        spec = NetworkSpec(
+            centres=centres,
+            plants=plants,
+            orders=orders,
+            start=first,
+            days=days,
+            seed=seed,
+            load=load,
+        )
+        files = generate_network(spec, network_dir)
+    except ValueError as e:
+        given: dict[str, object] = {"--centres": centres, "--plants": plants}
+        given.update({"--orders": orders, "--days": days, "--load": load})
+        issues = [Issue("command line", None, o, want, str(given[o])) for o, want in e.args]
+        raise InputError(issues) from None
+    with output_folder(out_dir, inputs=(network_dir,)) as staged:
+        write_network(files, staged)
+        network = read_network(staged)  # a bundle that does not validate is not put in place
+    _summary(network, None)
+    err.print(
+        f"wrote {out_dir}; its book: logistics make-orders --network {out_dir} "
+        f"--n {spec.book} --start {spec.start} --days {spec.days} --out orders.csv"
+    )

@@ -72,6 +72,10 @@ def generate_orders(
     weekdays = [start + timedelta(days=d) for d in range(days)]
     weekdays = [d for d in weekdays if d.weekday() < 5] or weekdays
     bookings = _Bookings(network)
+    # one compiled network for every booking: a horizon grown booking by booking is
+    # compiled again each time it grows (seconds each on a large network)
+    first = datetime.combine(start, time.min, UTC)
+    bookings.router.compiled(first, first + timedelta(days=min(days, 3) + 60))
     orders = []
     for k in range(n):
         tid = rng.choices(therapies, weights=weights)[0]

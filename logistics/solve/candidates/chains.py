@@ -41,31 +41,48 @@ def make_candidate(
     chain_out: tuple[int, ...],
     hold_in: tuple[float, ...] = (),
     hold_out: tuple[float, ...] = (),
+    memo: dict | None = None,
 ) -> Candidate | None:
     """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
     test's share of the two windows broken when ``stress`` is given. None when the
-    centre does not open for the lymphodepletion and infusion inside the horizon."""
-    net, cn, cn_out = cs.network, cs.cn, cs.cn_out
+    centre does not open for the lymphodepletion and infusion inside the horizon.
+
+    ``memo`` (a dict kept by the caller for one candidate set) remembers the replays
+    of a chain from a time, which the candidates of one order's apheresis day (several
+    manufacturing starts) and of one centre's releases share."""
+    memo = {} if memo is None else memo
+    if 0 not in memo:
+        memo[0] = cs.cn_out  # a view built on each access
+    net, cn, cn_out = cs.network, cs.cn, memo[0]
     order = cs.book.orders[k]
     therapy = net.therapies[order.therapy]
     zone = ZoneInfo(net.sites[site].timezone)
     first = datetime.fromtimestamp(start_s, UTC).astimezone(zone).date()
-    lanes = [cn.lanes[i] for i in chain_in + chain_out]
-    departures = tuple(
-        departures_of(cn, chain_in, ready, hold_in)
-        + departures_of(cn_out, chain_out, release, hold_out)
-    )
+    key_in, key_out = (chain_in, ready, hold_in), (chain_out, release, hold_out)
+    if (1, key_in) not in memo:
+        memo[1, key_in] = departures_of(cn, chain_in, ready, hold_in)
+    if (2, key_out) not in memo:
+        memo[2, key_out] = departures_of(cn_out, chain_out, release, hold_out)
+    departures = tuple(memo[1, key_in] + memo[2, key_out])
     risk = 0.0
     if stress is not None:
-        broke = 0
-        t_in = replay_time(stress, cn, chain_in, ready, hold_in)
-        broke += t_in - ready > therapy.inbound_max_h * 3600
-        stress_out = stress.for_material(Material.FINISHED)
-        t_out = replay_time(stress_out, cn_out, chain_out, release, hold_out)
-        broke += t_out - release > therapy.outbound_max_h * 3600
+        if (3, key_in) not in memo:
+            memo[3, key_in] = replay_time(stress, cn, chain_in, ready, hold_in)
+        if (4, key_out) not in memo:
+            stress_out = stress.for_material(Material.FINISHED)
+            memo[4, key_out] = replay_time(stress_out, cn_out, chain_out, release, hold_out)
+        broke = memo[3, key_in] - ready > therapy.inbound_max_h * 3600
+        broke += memo[4, key_out] - release > therapy.outbound_max_h * 3600
         risk = broke / 2
     prep, early = prep_s(therapy)
-    treat, infuse = infusion(cn.open[cn.index[order.treatment_centre]], delivery, prep, early)
+    key_inf = (order.treatment_centre, delivery, prep, early)
+    if (5, key_inf) not in memo:
+        hours = cn.open[cn.index[order.treatment_centre]]
+        memo[5, key_inf] = infusion(hours, delivery, prep, early)
+    treat, infuse = memo[5, key_inf]
+    if (6, first, therapy.manufacturing_days) not in memo:
+        days = tuple(first + timedelta(days=d) for d in range(therapy.manufacturing_days))
+        memo[6, first, therapy.manufacturing_days] = days
     if infuse == INF:
         return None
     return Candidate(
@@ -79,9 +96,9 @@ def make_candidate(
         delivery=delivery,
         lymphodepletion=int(treat),
         infusion=int(infuse),
-        cost=round(sum(cl.cost for cl in lanes), 2),
+        cost=round(sum(cn.lanes[i].cost for i in chain_in + chain_out), 2),
         risk=risk,
-        mfg_days=tuple(first + timedelta(days=d) for d in range(therapy.manufacturing_days)),
+        mfg_days=memo[6, first, therapy.manufacturing_days],
         departures=departures,
         inbound_cids=chain_in,
         outbound_cids=chain_out,

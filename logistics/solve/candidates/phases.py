@@ -155,6 +155,7 @@ def assemble(
     material reached a site has none."""
     network, book, cn = cs.network, cs.book, cs.cn
     misses: dict[int, tuple[float, str]] = {}
+    memo: dict = {}  # replays shared by candidates (see make_candidate)
     for (k, day, ready, site, start_s, chain_in), release in zip(pending, releases, strict=True):
         order = book.orders[k]
         therapy = network.therapies[order.therapy]
@@ -169,7 +170,18 @@ def assemble(
             continue
         chain_out = chain_of(cn, pred, cn.index[site], tc)
         cand = make_candidate(
-            cs, stress, k, day, ready, site, start_s, release, int(delivery), chain_in, chain_out
+            cs,
+            stress,
+            k,
+            day,
+            ready,
+            site,
+            start_s,
+            release,
+            int(delivery),
+            chain_in,
+            chain_out,
+            memo=memo,
         )
         if cand is None:
             misses.setdefault(k, (INF, site))
