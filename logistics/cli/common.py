@@ -60,6 +60,70 @@ OrdersOption = Annotated[
     typer.Option("--orders", help="Order book (default: the embedded examples/orders.csv)."),
 ]
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
+]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit",
+        help="Seconds for a solve (default: solver.toml time_limit_s; packaged: 60).",
+    ),
+]
+SolverSeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed (default: solver.toml seed; packaged: 0)."),
+]
+SolverWorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Solver threads (default: solver.toml workers; packaged: 2)."
+    ),
+]
+# a sweep's tasks (scenarios run, critical)
+SampleOption = Annotated[
+    int, typer.Option("--samples", min=1, help="Monte Carlo samples per simulation.")
+]
+PoolOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Worker processes of the local pool.")
+]
+SweepSeedOption = Annotated[int, typer.Option("--seed", min=0, help="Solver and simulation seed.")]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help="Run the tasks on this Dask scheduler (default: the local process pool).",
+    ),
+]
+DaskLocalOption = Annotated[
+    int | None,
+    typer.Option(
+        "--dask-local",
+        min=1,
+        help="Run the tasks on a local Dask cluster of N (default: the local process pool).",
+    ),
+]
+
+
+def one_backend(dask_address: str | None, dask_local: int | None) -> None:
+    """Refuse --dask-address together with --dask-local (InputError)."""
+    if dask_address is not None and dask_local is not None:
+        from logistics.errors import Issue
+
+        raise InputError(
+            [
+                Issue(
+                    "command line",
+                    None,
+                    "--dask-local",
+                    "either --dask-address or --dask-local, not both",
+                    str(dask_local),
+                )
+            ]
+        )
+
+
 RecordedNetworkOption = Annotated[
     Path | None,
     typer.Option("--network", help="Network bundle (default: the one recorded in summary.json)."),

@@ -12,7 +12,22 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from logistics.cli.common import NetworkOption, OrdersOption, app, err, guarded, wide
+from logistics.cli.common import (
+    ConfigOption,
+    DaskAddressOption,
+    DaskLocalOption,
+    NetworkOption,
+    OrdersOption,
+    PoolOption,
+    SampleOption,
+    SweepSeedOption,
+    TimeLimitOption,
+    app,
+    err,
+    guarded,
+    one_backend,
+    wide,
+)
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
 
@@ -50,39 +65,13 @@ def critical(
             "re-plans) leaves unserved beyond tonight's unserved.",
         ),
     ] = 2,
-    samples: Annotated[
-        int, typer.Option("--samples", min=1, help="Monte Carlo samples per simulation.")
-    ] = 500,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes of the local pool.")
-    ] = 2,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds per solve (default: solver.toml time_limit_s; packaged: 60).",
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Solver and simulation seed.")] = 0,
-    dask_address: Annotated[
-        str | None,
-        typer.Option(
-            "--dask-address",
-            help="Run the tasks on this Dask scheduler (default: the local process pool).",
-        ),
-    ] = None,
-    dask_local: Annotated[
-        int | None,
-        typer.Option(
-            "--dask-local",
-            min=1,
-            help="Run the tasks on a local Dask cluster of N (default: the local process pool).",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
-    ] = None,
+    samples: SampleOption = 500,
+    workers: PoolOption = 2,
+    time_limit: TimeLimitOption = None,
+    seed: SweepSeedOption = 0,
+    dask_address: DaskAddressOption = None,
+    dask_local: DaskLocalOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Rank the lanes, road zone pairs, airports, crossings, hubs and plants whose
     failure for a window hurts tonight's plan most.
@@ -100,18 +89,7 @@ def critical(
     from logistics.scenarios.executor import SweepError
     from logistics.solve import load_params
 
-    if dask_address is not None and dask_local is not None:
-        raise InputError(
-            [
-                Issue(
-                    "command line",
-                    None,
-                    "--dask-local",
-                    "either --dask-address or --dask-local, not both",
-                    str(dask_local),
-                )
-            ]
-        )
+    one_backend(dask_address, dask_local)
     network = read_network(network_dir)
     book = read_orders(orders, network)
     tonight = read_plan(plan_dir)[0] if plan_dir is not None else None

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from logistics.cli.common import NetworkOption, OrdersOption, app, guarded, num, wide
+from logistics.cli.common import (
+    ConfigOption,
+    NetworkOption,
+    OrdersOption,
+    SolverWorkersOption,
+    TimeLimitOption,
+    app,
+    guarded,
+    num,
+    wide,
+)
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
 
@@ -53,25 +63,9 @@ def design(
             help="Scenario TOML files to evaluate the design under (default: none).",
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds (default: solver.toml time_limit_s; packaged: 60).",
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Solver threads (default: solver.toml workers; packaged: 2).",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
-    ] = None,
+    time_limit: TimeLimitOption = None,
+    workers: SolverWorkersOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Choose the manufacturing sites to open (design.csv of the bundle) for a
     year's demand, and write the design, the allocation and a summary."""

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from logistics.cli.common import NetworkOption, OrdersOption, app, err, guarded, out, wide
+from logistics.cli.common import (
+    ConfigOption,
+    NetworkOption,
+    OrdersOption,
+    SolverSeedOption,
+    TimeLimitOption,
+    app,
+    err,
+    guarded,
+    out,
+    wide,
+)
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
 from logistics.solve.params import Engine
@@ -74,22 +85,10 @@ def nightly(
             "(default: config/nightly.toml wait_s; packaged: 0).",
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds for the whole solve (default: solver.toml time_limit_s; packaged: 60).",
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Random seed (default: solver.toml seed; packaged: 0)."),
-    ] = None,
+    time_limit: TimeLimitOption = None,
+    seed: SolverSeedOption = None,
     engine: Annotated[Engine, typer.Option("--engine")] = Engine.AUTO,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
-    ] = None,
+    config: ConfigOption = None,
     samples: Annotated[
         int | None,
         typer.Option(

@@ -11,10 +11,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from logistics.cli.attention import attention_table
 from logistics.cli.common import (
+    ConfigOption,
     NetworkOption,
     OrdersOption,
     RecordedNetworkOption,
     RecordedOrdersOption,
+    SolverSeedOption,
+    SolverWorkersOption,
+    TimeLimitOption,
     app,
     check_counts,
     err,
@@ -41,25 +45,9 @@ def plan(
             "earlier plan folder there is replaced whole.",
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds for the whole solve (default: solver.toml time_limit_s; packaged: 60).",
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Random seed (default: solver.toml seed; packaged: 0)."),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Solver threads (default: solver.toml workers; packaged: 2).",
-        ),
-    ] = None,
+    time_limit: TimeLimitOption = None,
+    seed: SolverSeedOption = None,
+    workers: SolverWorkersOption = None,
     quantile: Annotated[
         float | None,
         typer.Option(
@@ -81,10 +69,7 @@ def plan(
             help="Solver engine (auto: HiGHS, then CP-SAT when HiGHS stops short of a proof).",
         ),
     ] = Engine.AUTO,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
-    ] = None,
+    config: ConfigOption = None,
     max_breach: Annotated[
         float | None,
         typer.Option(

@@ -13,15 +13,23 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from logistics.cli.common import (
+    ConfigOption,
+    DaskAddressOption,
+    DaskLocalOption,
     NetworkOption,
     OrdersOption,
+    PoolOption,
     RecordedNetworkOption,
     RecordedOrdersOption,
+    SampleOption,
+    SweepSeedOption,
+    TimeLimitOption,
     app,
     check_counts,
     err,
     guarded,
     num,
+    one_backend,
     out,
     sweep_cell,
     wide,
@@ -58,39 +66,13 @@ def scenarios_run(
             "earlier sweep folder there is replaced whole.",
         ),
     ] = None,
-    samples: Annotated[
-        int, typer.Option("--samples", min=1, help="Monte Carlo samples per simulation.")
-    ] = 500,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes of the local pool.")
-    ] = 2,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds per solve (default: solver.toml time_limit_s; packaged: 60).",
-        ),
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Solver and simulation seed.")] = 0,
-    dask_address: Annotated[
-        str | None,
-        typer.Option(
-            "--dask-address",
-            help="Run the tasks on this Dask scheduler (default: the local process pool).",
-        ),
-    ] = None,
-    dask_local: Annotated[
-        int | None,
-        typer.Option(
-            "--dask-local",
-            min=1,
-            help="Run the tasks on a local Dask cluster of N (default: the local process pool).",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="solver.toml with weights (default: the packaged one)."),
-    ] = None,
+    samples: SampleOption = 500,
+    workers: PoolOption = 2,
+    time_limit: TimeLimitOption = None,
+    seed: SweepSeedOption = 0,
+    dask_address: DaskAddressOption = None,
+    dask_local: DaskLocalOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Solve and simulate the baseline, then each scenario's impact and re-plan.
 
@@ -101,18 +83,7 @@ def scenarios_run(
     from logistics.solve import load_params
 
     check_counts(samples=samples, dask_local=dask_local)
-    if dask_address is not None and dask_local is not None:
-        raise InputError(
-            [
-                Issue(
-                    "command line",
-                    None,
-                    "--dask-local",
-                    "either --dask-address or --dask-local, not both",
-                    str(dask_local),
-                )
-            ]
-        )
+    one_backend(dask_address, dask_local)
     out_dir = out_dir or Path("sweeps") / datetime.now(UTC).strftime("sweep-%Y%m%d-%H%M%S")
     spec_files = list(specs or example_scenarios())
     inputs = (network_dir or default_bundle(), orders or default_orders(), config, *spec_files)
