@@ -14,7 +14,8 @@ def fallbacks(
 ) -> dict[tuple[str, str], list[Itinerary]]:
     """Up to ``n`` fallback itineraries per (order id, direction) of the served orders:
     same origin, ready time and temperature as the planned one, another route (other
-    flights, ferries, airports or crossings), earliest first."""
+    flights, ferries, airports or crossings), earliest first: each planned lane banned
+    in turn (then the lanes of the fallbacks found), as :meth:`Router.alternatives`."""
     router = Router(network, quantile)
     readies = [it.ready for p in plan.served for it in (p.inbound, p.outbound) if it is not None]
     if readies:
@@ -29,7 +30,9 @@ def fallbacks(
             if it is None or not it.legs:
                 continue
             router = routers[direction]
-            found = router.alternatives(it.origin, it.destination, it.ready, it.temperature, n)
+            found = router.alternatives(
+                it.origin, it.destination, it.ready, it.temperature, n, first=it
+            )
             planned = router.signature(it)
             others = [alt for alt in found if router.signature(alt) != planned][:n]
             if others:

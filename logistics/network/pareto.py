@@ -347,7 +347,18 @@ def lower_bounds(
     (the same for both nodes of a site); inf when none can: a reverse Dijkstra over
     the lanes carrying ``temperature``, never through an end point. The time bounds
     are consistent (no lane from a node takes less than the fall in its bound), as
-    A* in :func:`pareto` and :func:`cheapest` needs."""
+    A* in :func:`pareto` and :func:`cheapest` needs. Cached per network: the list
+    returned is shared, never to be changed."""
+    key = (tuple(sorted(targets)), temperature, cost)
+    cached = _BOUNDS.setdefault(cn, {})
+    if key not in cached:
+        cached[key] = _lower_bounds(cn, targets, temperature, cost)
+    return cached[key]
+
+
+def _lower_bounds(
+    cn: CompiledNetwork, targets: Collection[int], temperature: str, cost: bool
+) -> list[float]:
     n = len(cn.site_ids)
     into = _reverse(cn, TEMP_BIT[temperature])
     dist = [INF] * (2 * n)
@@ -371,6 +382,9 @@ def lower_bounds(
 
 
 _REVERSE: weakref.WeakKeyDictionary[CompiledNetwork, dict[int, list[list[tuple]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_BOUNDS: weakref.WeakKeyDictionary[CompiledNetwork, dict[tuple, list[float]]] = (
     weakref.WeakKeyDictionary()
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import heapq
+import weakref
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -110,20 +111,28 @@ class Router:
         }
 
     def alternatives(
-        self, origin: str, destination: str, ready: datetime, temperature: str, n: int = 2
+        self,
+        origin: str,
+        destination: str,
+        ready: datetime,
+        temperature: str,
+        n: int = 2,
+        *,
+        first: Itinerary | None = None,
     ) -> list[Itinerary]:
-        """The fastest itinerary and up to ``n`` fallbacks that take another route.
+        """The fastest itinerary (or ``first``, an itinerary already chosen from
+        ``origin`` at ``ready``) and up to ``n`` fallbacks that take another route.
 
         A fallback differs in its listed lanes (flight, ferry, tunnel, carrier) or the
         sites it passes through; the same route departing later is not a fallback.
         Found by banning, one at a time, the lanes of the routes already accepted
         (with the bans that produced them), as in Yen's k-shortest paths.
         """
-        best = self.earliest(origin, destination, ready, temperature)
+        best = first or self.earliest(origin, destination, ready, temperature)
         if best is None:
             return []
         cn = self.compiled(ready)
-        lane_index = {cl.lane_id: cl.index for cl in cn.lanes}
+        lane_index = _lane_index(cn)
         accepted = [best]
         seen = {self.signature(best)}
         tried: set[frozenset[int]] = set()
@@ -217,3 +226,16 @@ def earliest_arrival(
     if destination is None:
         return router.earliest_all(origin, ready, temperature)
     return router.earliest(origin, destination, ready, temperature)
+
+
+_LANE_INDEX: weakref.WeakKeyDictionary[CompiledNetwork, dict[str, int]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _lane_index(cn: CompiledNetwork) -> dict[str, int]:
+    """Compiled lane index by lane id (cached per compiled network)."""
+    found = _LANE_INDEX.get(cn)
+    if found is None:
+        found = _LANE_INDEX[cn] = {cl.lane_id: cl.index for cl in cn.lanes}
+    return found
