@@ -74,7 +74,8 @@ def lane_element(network: Network, lane: Lane) -> str:
 
 def elements(network: Network) -> dict[str, Element]:
     """Every element of ``network`` by id: listed lanes, road zone pairs, and sites
-    that are not treatment centres (a centre is an end point, never closed here)."""
+    that are not treatment centres (a centre is an end point, never closed here), plants
+    only when they have manufacturing slots."""
     out: dict[str, Element] = {}
     roads: dict[str, list[str]] = defaultdict(list)
     for lane in network.lanes:
@@ -98,10 +99,11 @@ def elements(network: Network) -> dict[str, Element]:
     for lane in network.lanes:
         touching[lane.from_site].append(lane.lane_id)
         touching[lane.to_site].append(lane.lane_id)
+    with_slots = network.capacity.sites_with("manufacturing")
     for site in network.sites.values():
         kind = SITE_KINDS.get(site.kind)
-        if kind is None:
-            continue
+        if kind is None or (kind == ElementKind.PLANT and site.site_id not in with_slots):
+            continue  # a plant without manufacturing slots (a design candidate) cannot fail
         lanes = () if kind == ElementKind.PLANT else tuple(touching[site.site_id])
         out[site.site_id] = Element(
             element_id=site.site_id, kind=kind, lanes=lanes, sites=(site.site_id,)

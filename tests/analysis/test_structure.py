@@ -139,3 +139,20 @@ def test_single_points_agree_with_brute_force(tmp_path_factory, arcs) -> None:
         sites = [*HUBS, "MFG-LEI", "MFG-GHE"]
         for smaller in itertools.combinations(sites, max(0, len(r.cut_sites) - 1)):
             assert _connected(net, r.centre, r.direction, set(smaller))
+
+
+def test_plants_without_slots_are_not_elements():
+    """A manufacturing site without manufacturing slots (a design candidate, say) cannot
+    fail, so it is no element to close; every plant with slots is one (data/europe ships
+    four candidate point-of-care units without slots)."""
+    import logistics as lg
+    from logistics.analysis.elements import ElementKind, elements
+
+    net = lg.read_network()
+    plants = {e.element_id for e in elements(net).values() if e.kind == ElementKind.PLANT}
+    assert plants == set(net.capacity.sites_with("manufacturing")) & {
+        s.site_id for s in net.sites.values() if s.kind == "manufacturing_site"
+    }
+    assert any(
+        s.kind == "manufacturing_site" and s.site_id not in plants for s in net.sites.values()
+    )
