@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import time
+from pathlib import Path
 
 import pytest
 from chromium_driver import chromedriver_path, chromium, chromium_path
@@ -114,4 +115,56 @@ def test_sweep_report_in_chromium(browser, swept) -> None:
     for name in ("baseline", "neutral delay", "air closed", "road slower"):
         assert name in visible
     assert "no planned shipment crosses the disrupted lanes" in visible
+    _not_blank(browser)
+
+
+@pytest.fixture(scope="module")
+def example_plan(tmp_path_factory: pytest.TempPathFactory):
+    """A plan folder of the example data: data/europe and 30 orders of the example book,
+    the two it cannot serve (Christmas at UCLH and The Christie) among them."""
+    import csv
+
+    import logistics as lg
+    from logistics.solve import SolveParams
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "orders.csv"
+    with examples.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    keep = {"ORD-23-00040", "ORD-23-00206"}
+    picked = [r for r in rows if r["order_id"] in keep] + [
+        r for r in rows[:40] if r["order_id"] not in keep and r["status"] == "new"
+    ][:28]
+    folder = tmp_path_factory.mktemp("example-plan")
+    book_path = folder / "orders.csv"
+    with book_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(picked)
+    net = lg.read_network()
+    book = lg.read_orders(book_path, net)
+    nightly = lg.plan(net, book, SolveParams(workers=1, time_limit_s=15, seed=0), samples=50)
+    return lg.write_plan(nightly, folder / "plan", net)
+
+
+def test_example_plan_report_in_chromium(browser, example_plan) -> None:
+    """The report of a plan of the example data (the European network): every chart
+    draws marks with no console error, the map has one marker per site of the plan,
+    and the unserved patients' ids and reasons are visible."""
+    plan, _ = read_plan(example_plan)
+    charts = _open(browser, example_plan / REPORT_FILE)
+    for name, svg, marks in charts:
+        assert svg > 0 and marks > 0, f"chart {name} drew nothing"
+    assert _errors(browser) == []
+    sites = {p.treatment_centre for p in plan.orders}
+    for p in plan.served:
+        sites.add(p.manufacturing_site)
+        for it in (p.inbound, p.outbound):
+            for leg in it.legs if it else ():
+                sites |= {leg.from_site, leg.to_site}
+    markers, _, _ = browser.execute_script(SITE_MARKERS)
+    assert markers == len(sites)
+    visible = browser.execute_script("return document.body.innerText")
+    assert {p.order_id for p in plan.unserved} == {"ORD-23-00040", "ORD-23-00206"}
+    for p in plan.unserved:
+        assert p.order_id in visible and p.reason in visible
     _not_blank(browser)
