@@ -37,7 +37,7 @@ from logistics.model.orders import OrderBook
 from logistics.model.plan import Plan, PlannedOrder
 from logistics.pipeline import NightlyPlan
 from logistics.pipeline import plan as nightly_plan
-from logistics.solve.candidates.booked import broken_commitments
+from logistics.solve.candidates.booked import broken_commitments, reopened
 from logistics.solve.params import Engine, SolveParams
 from logistics.store import locked, make_engine, upgrade
 from logistics.store.runs import StoredRun, event_key, last_run, record_run, run_dirs, stored_events
@@ -209,22 +209,19 @@ def _reopen(
     broken: Mapping[str, str],
 ) -> OrderBook:
     """Orders whose booked legs no longer run: a committed order (not yet collected) is
-    planned again as new; a collected one keeps site and apheresis and is re-routed."""
-    orders = []
+    planned again as new (:func:`reopened`); a collected one keeps site and apheresis
+    and is re-routed. Their commitments and reasons follow."""
     for o in book.orders:
         why = broken.get(o.order_id)
         if why is None:
-            orders.append(o)
             continue
         if o.status == OrderStatus.COMMITTED:
             text = f"commitment not kept: {why}; re-planned"
             commitments.pop(o.order_id, None)
-            o = replace(o, status=OrderStatus.NEW, committed_site=None, committed_apheresis=None)
         else:
             text = f"commitment not kept: {why}; re-routed from the booking"
         whys[o.order_id] = "; ".join(filter(None, (whys.get(o.order_id), text)))
-        orders.append(o)
-    return replace(book, orders=tuple(orders))
+    return reopened(book, broken)
 
 
 def verify_folder(run: StoredRun) -> None:

@@ -420,3 +420,24 @@ def test_unreachable_dask_address_is_a_configuration_error(tmp_path) -> None:
             )  # fmt: skip
             assert result.exit_code == 2, result.output
             assert "--dask-address" in result.output and "internal error" not in result.output
+
+
+def test_replan_plans_again_a_committed_order_whose_booking_breaks() -> None:
+    """Closing the only Munich-Leiden road while committed P-0003 (Munich, booked at
+    Leiden on 2026-12-01) needs it: the re-plan plans P-0003 again instead of keeping a
+    booking that breaks its window, so the independent checker finds nothing; the
+    order is unserved with a reason naming the missing itinerary."""
+    from logistics.scenarios.replan import replan_task
+
+    net = lg.read_network(TINY)
+    book = lg.read_orders(TINY / "orders.csv", net)
+    closed = Scenario(
+        name="munich road closed",
+        start=datetime(2026, 11, 30, tzinfo=UTC),
+        end=datetime(2026, 12, 3, tzinfo=UTC),
+        disruptions=(Disruption(kind="close_lanes", lanes=("RD-MUC-LEI",)),),
+    )
+    done = replan_task(closed, net, book, PARAMS, None, "auto", 50, 1, 0)
+    assert done.violations == ()
+    p3 = done.result.plan.by_id()["P-0003"]
+    assert p3.status == "unserved" and "TC-MUC" in p3.reason

@@ -5,6 +5,7 @@ earliest itineraries from there (the cheapest of those handing over first)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -292,3 +293,18 @@ def freeze(
         )
     cs.frozen[k] = cand
     cs.frozen_notes[k] = prefix + ("; ".join(notes) or AS_BOOKED)
+
+
+def reopened(book: OrderBook, broken: Mapping[str, str]) -> OrderBook:
+    """``book`` with each committed order (apheresis booked, not yet collected) whose
+    booking is in ``broken`` (:func:`broken_commitments`) turned into a new order, to be
+    planned again; collected and later orders stay as they are."""
+    return replace(
+        book,
+        orders=tuple(
+            replace(o, status=OrderStatus.NEW, committed_site=None, committed_apheresis=None)
+            if o.order_id in broken and o.status == OrderStatus.COMMITTED
+            else o
+            for o in book.orders
+        ),
+    )
