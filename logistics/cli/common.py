@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -186,6 +187,55 @@ def check_counts(**values: int | None) -> None:
             issues.append(Issue("command line", None, option, problem, str(value)))
     if issues:
         raise InputError(issues)
+
+
+class Stage:
+    """A progress bar's callback: ``stage(message, fraction)`` (what the library's
+    ``progress`` arguments take); ``stage.say(message)`` changes the text alone."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, message: str, fraction: float) -> None:
+        self._bar.update(self._task, description=message, completed=fraction)
+
+    def say(self, message: str) -> None:
+        self._bar.update(self._task, description=message)
+
+
+@contextmanager
+def progress_bar(first: str) -> Iterator[Stage]:
+    """A transient progress bar on stderr while the block runs, starting at ``first``."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), BarColumn(bar_width=24), TextColumn("{task.description}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield Stage(bar, bar.add_task(first, total=1.0))
+
+
+def sweep_params(config: Path | None, time_limit: float | None, seed: int) -> Any:
+    """Solver settings of a sweep's tasks (scenarios run, critical): one worker each,
+    and a deterministic limit equal to the time limit unless solver.toml sets one, so
+    a solve stopped by it is repeatable."""
+    from dataclasses import replace
+
+    from logistics.solve import load_params
+
+    params = load_params(config, time_limit_s=time_limit, seed=seed, workers=1)
+    if params.deterministic_time_s is None:
+        params = replace(params, deterministic_time_s=params.time_limit_s)
+    return params
+
+
+def quiet_dask(dask_address: str | None, dask_local: int | None) -> None:
+    """With a Dask backend, keep distributed's logging to warnings."""
+    import logging
+
+    if dask_address is None and dask_local is None:
+        return
+    with suppress(ImportError):  # without it the sweep names the missing extra
+        import distributed  # noqa: F401  (sets up its logging: quieten it after)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
 
 
 def num(x: float | None) -> str:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from logistics.cli.common import (
@@ -26,6 +23,9 @@ from logistics.cli.common import (
     err,
     guarded,
     one_backend,
+    progress_bar,
+    quiet_dask,
+    sweep_params,
     wide,
 )
 from logistics.errors import InputError, Issue
@@ -87,7 +87,6 @@ def critical(
     from logistics.io.nightly import write_plan_files
     from logistics.io.plan import read_plan
     from logistics.scenarios.executor import SweepError
-    from logistics.solve import load_params
 
     one_backend(dask_address, dask_local)
     network = read_network(network_dir)
@@ -108,22 +107,12 @@ def critical(
                     )
                 ]
             )
-    params = load_params(config, time_limit_s=time_limit, seed=seed, workers=1)
-    if params.deterministic_time_s is None:  # as `logistics scenarios run` sets it
-        params = replace(params, deterministic_time_s=params.time_limit_s)
-    if dask_address is not None or dask_local is not None:
-        logging.getLogger("distributed").setLevel(logging.WARNING)
+    params = sweep_params(config, time_limit, seed)  # as `logistics scenarios run`
+    quiet_dask(dask_address, dask_local)
     out_dir = out_dir or Path("critical") / datetime.now(UTC).strftime("critical-%Y%m%d-%H%M%S")
     read = (network.source, book.source, plan_dir, config)
     check_out(out_dir, read)  # before any work
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
-    ) as bar:
-        task = bar.add_task("starting")
-
-        def stage(message: str, _fraction: float) -> None:
-            bar.update(task, description=message)
-
+    with progress_bar("starting") as stage:
         try:
             result = find_critical(
                 network,

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from logistics.cli.attention import attention_table
 from logistics.cli.common import (
@@ -24,6 +23,7 @@ from logistics.cli.common import (
     err,
     guarded,
     out,
+    progress_bar,
     wide,
 )
 from logistics.errors import InputError, Issue
@@ -125,25 +125,13 @@ def plan(
         max_breach=max_breach,
         risk_samples=risk_samples,
     )
-    with Progress(
-        SpinnerColumn(),
-        BarColumn(bar_width=24),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading inputs", total=1.0)
-
-        def stage(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=fraction)
+    with progress_bar("reading inputs") as stage:
 
         def improved(objective: float, bound: float, seconds: float) -> None:
             gap = abs(objective - bound) / max(1.0, abs(objective))
-            bar.update(
-                task,
-                description=f"solving: objective {objective:,.0f}, "
-                f"bound {bound:,.0f}, gap {gap:.3%}, "
-                f"{seconds:.1f} s",
+            stage.say(
+                f"solving: objective {objective:,.0f}, bound {bound:,.0f}, gap {gap:.3%}, "
+                f"{seconds:.1f} s"
             )
 
         nightly = nightly_plan(

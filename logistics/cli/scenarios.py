@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from logistics.cli.common import (
@@ -31,7 +28,10 @@ from logistics.cli.common import (
     num,
     one_backend,
     out,
+    progress_bar,
+    quiet_dask,
     sweep_cell,
+    sweep_params,
     wide,
 )
 from logistics.errors import InputError, Issue
@@ -80,7 +80,6 @@ def scenarios_run(
     """
     from logistics.scenarios import example_scenarios, read_scenario
     from logistics.scenarios.sweep import SweepError, run_sweep
-    from logistics.solve import load_params
 
     check_counts(samples=samples, dask_local=dask_local)
     one_backend(dask_address, dask_local)
@@ -99,23 +98,9 @@ def scenarios_run(
             issues += exc.issues
     if issues:
         raise InputError(issues)
-    params = load_params(config, time_limit_s=time_limit, seed=seed, workers=1)
-    if params.deterministic_time_s is None:  # repeatable whenever this limit stops a solve
-        params = replace(params, deterministic_time_s=params.time_limit_s)
-    if dask_address is not None or dask_local is not None:
-        import contextlib
-
-        with contextlib.suppress(ImportError):  # without it run_sweep names the extra
-            import distributed  # noqa: F401  (sets up its logging: quieten it after)
-        logging.getLogger("distributed").setLevel(logging.WARNING)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
-    ) as bar:
-        task = bar.add_task("starting the workers")
-
-        def stage(message: str, _fraction: float) -> None:
-            bar.update(task, description=message)
-
+    params = sweep_params(config, time_limit, seed)
+    quiet_dask(dask_address, dask_local)
+    with progress_bar("starting the workers") as stage:
         try:
             sweep = run_sweep(
                 scenarios,
@@ -132,7 +117,7 @@ def scenarios_run(
         except SweepError as exc:
             err.print(f"[red]sweep failed:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from None
-        bar.update(task, description=f"writing {out_dir}")
+        stage.say(f"writing {out_dir}")
         sweep.write(out_dir, inputs=inputs)
     _sweep_table(sweep.rows(), out_dir, sweep.wall_s, sweep.backend)
 
