@@ -66,6 +66,18 @@ def _errors(browser) -> list[str]:
     return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def _sites_of(plan) -> set[str]:
+    """The sites the map must mark, derived here from the plan (not by the report's
+    code): every order's centre, and the plant and every leg end of the served."""
+    sites = {p.treatment_centre for p in plan.orders}
+    for p in plan.served:
+        sites.add(p.manufacturing_site)
+        for it in (p.inbound, p.outbound):
+            for leg in it.legs if it else ():
+                sites |= {leg.from_site, leg.to_site}
+    return sites
+
+
 def _not_blank(browser) -> None:
     from PIL import Image, ImageStat
 
@@ -85,12 +97,7 @@ def test_plan_report_in_chromium(browser, swept) -> None:
     for name, svg, marks in charts:
         assert svg > 0 and marks > 0, f"chart {name} drew nothing"
     assert _errors(browser) == []
-    sites = {p.treatment_centre for p in plan.orders}
-    for p in plan.served:
-        sites.add(p.manufacturing_site)
-        for it in (p.inbound, p.outbound):
-            for leg in it.legs if it else ():
-                sites |= {leg.from_site, leg.to_site}
+    sites = _sites_of(plan)
     markers, scatters, groups = browser.execute_script(SITE_MARKERS)
     assert scatters == groups  # one drawn trace group per scatter trace
     assert markers == len(sites)
@@ -155,12 +162,7 @@ def test_example_plan_report_in_chromium(browser, example_plan) -> None:
     for name, svg, marks in charts:
         assert svg > 0 and marks > 0, f"chart {name} drew nothing"
     assert _errors(browser) == []
-    sites = {p.treatment_centre for p in plan.orders}
-    for p in plan.served:
-        sites.add(p.manufacturing_site)
-        for it in (p.inbound, p.outbound):
-            for leg in it.legs if it else ():
-                sites |= {leg.from_site, leg.to_site}
+    sites = _sites_of(plan)
     markers, _, _ = browser.execute_script(SITE_MARKERS)
     assert markers == len(sites)
     visible = browser.execute_script("return document.body.innerText")
