@@ -127,7 +127,7 @@ def plan(
     plan_b: Fallbacks = ()
     if fallbacks:
         say("finding Plan B itineraries", 1.0)
-        found = find_fallbacks(planned, network, params.quantile, fallbacks)
+        found = find_fallbacks(planned, network, params.quantile, fallbacks, params.workers)
         plan_b = tuple((key, tuple(its)) for key, its in found.items())
     say("checking the plan independently", 1.0)
     violations = tuple(check(planned, network, book, params.quantile))

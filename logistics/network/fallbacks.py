@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from logistics.forked import deal, fork_map, processes
 from logistics.model.constants import Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
@@ -10,25 +13,30 @@ from logistics.network.router import Router
 
 
 def fallbacks(
-    plan: Plan, network: Network, quantile: float | None = None, n: int = 1
+    plan: Plan, network: Network, quantile: float | None = None, n: int = 1, workers: int = 1
 ) -> dict[tuple[str, str], list[Itinerary]]:
     """Up to ``n`` fallback itineraries per (order id, direction) of the served orders:
     same origin, ready time and temperature as the planned one, another route (other
     flights, ferries, airports or crossings), earliest first: each planned lane banned
-    in turn (then the lanes of the fallbacks found), as :meth:`Router.alternatives`."""
+    in turn (then the lanes of the fallbacks found), as :meth:`Router.alternatives`.
+    ``workers`` processes share the shipments (see :mod:`logistics.forked`)."""
     router = Router(network, quantile)
-    readies = [it.ready for p in plan.served for it in (p.inbound, p.outbound) if it is not None]
-    if readies:
-        router.compiled(min(readies), max(readies))  # one compilation for every question
+    shipments = [
+        (p.order_id, direction, it)
+        for p in plan.served
+        for direction, it in (("inbound", p.inbound), ("outbound", p.outbound))
+        if it is not None and it.legs
+    ]
+    if shipments:  # one compilation for every question, before any fork
+        router.compiled(min(s[2].ready for s in shipments), max(s[2].ready for s in shipments))
     routers = {
         "inbound": router.with_material(Material.STARTING),
         "outbound": router.with_material(Material.FINISHED),
     }
-    out: dict[tuple[str, str], list[Itinerary]] = {}
-    for p in plan.served:
-        for direction, it in (("inbound", p.inbound), ("outbound", p.outbound)):
-            if it is None or not it.legs:
-                continue
+
+    def find(part: Sequence[tuple[str, str, Itinerary]]) -> dict[tuple[str, str], list[Itinerary]]:
+        out = {}
+        for order_id, direction, it in part:
             router = routers[direction]
             found = router.alternatives(
                 it.origin, it.destination, it.ready, it.temperature, n, first=it
@@ -36,5 +44,9 @@ def fallbacks(
             planned = router.signature(it)
             others = [alt for alt in found if router.signature(alt) != planned][:n]
             if others:
-                out[(p.order_id, direction)] = others
-    return out
+                out[(order_id, direction)] = others
+        return out
+
+    parts = fork_map(find, deal(shipments, processes(workers)))
+    merged = {k: v for part in parts for k, v in part.items()}
+    return {(o, d): merged[(o, d)] for o, d, _ in shipments if (o, d) in merged}

@@ -318,24 +318,41 @@ def earliest_cheapest(
     target: int,
     *,
     banned: Iterable[int] = (),
+    first: float | None = None,
 ) -> Label | None:
     """The label of the itinerary handing over at ``target`` first, the cheapest of
     those that hand over then (None when unreachable): the earliest handover from the
-    scalar search, then every itinerary reaching the target by then."""
+    scalar search (or ``first``, when the caller has it from :func:`earliest_at`), then
+    every itinerary reaching the target by then."""
     bans = set(banned)
-    label, _pred = search(cn, origin, ready, temperature, targets=(target,), banned=bans)
-    if label[target] == INF:
+    if first is None:
+        first = earliest_at(cn, origin, ready, temperature, target, banned=bans)
+    if first == INF:
         return None
     return pareto(
         cn,
         origin,
         ready,
         temperature,
-        label[target],
+        first,
         lower=lower_bounds(cn, (target,), temperature),
         target=target,
         banned=bans,
     )[target][0]
+
+
+def earliest_at(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    target: int,
+    *,
+    banned: Collection[int] = (),
+) -> float:
+    """The earliest handover at ``target`` (inf when unreachable), without the
+    cost tie-break of :func:`earliest_cheapest`."""
+    return search(cn, origin, ready, temperature, targets=(target,), banned=banned)[0][target]
 
 
 def lower_bounds(

@@ -13,7 +13,7 @@ from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
 from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import build_itinerary, replay, search
-from logistics.network.pareto import earliest_cheapest, lower_bounds, pareto
+from logistics.network.pareto import earliest_at, earliest_cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF, to_s
 
 
@@ -89,13 +89,7 @@ class Router:
         indices not to take)."""
         self._check(origin, destination, temperature=temperature)
         cn = self.compiled(ready)
-        o, d = cn.index[origin], cn.index[destination]
-        r = float(to_s(ready))
-        best = earliest_cheapest(cn, o, r, temperature, d, banned=banned)
-        if best is None:
-            return None
-        lanes, hold = best.chain()
-        return replay(cn, o, r, temperature, [cn.lanes[k] for k in lanes], hold)
+        return _earliest(cn, cn.index[origin], cn.index[destination], ready, temperature, banned)
 
     def earliest_all(self, origin: str, ready: datetime, temperature: str) -> dict[str, Itinerary]:
         """The earliest itinerary to every reachable site (the origin excluded)."""
@@ -132,13 +126,15 @@ class Router:
         if best is None:
             return []
         cn = self.compiled(ready)
+        o, d, r = cn.index[origin], cn.index[destination], float(to_s(ready))
         lane_index = _lane_index(cn)
         accepted = [best]
         seen = {self.signature(best)}
         tried: set[frozenset[int]] = set()
-        queue: list[tuple[float, int, Itinerary]] = []
+        # (earliest handover, order found, bans): the cheapest itinerary handing over
+        # then is built only when its bans come first (most never do)
+        queue: list[tuple[float, int, frozenset[int]]] = []
         bans_of: dict[int, frozenset[int]] = {id(best): frozenset()}
-        counter = 0
         frontier = [best]
         while frontier and len(accepted) <= n:
             for path in frontier:
@@ -148,18 +144,18 @@ class Router:
                     if bans in tried:
                         continue
                     tried.add(bans)
-                    alt = self.earliest(origin, destination, ready, temperature, banned=bans)
-                    if alt is not None and self.signature(alt) not in seen:
-                        counter += 1
-                        bans_of[id(alt)] = bans
-                        heapq.heappush(queue, (alt.hours, counter, alt))
+                    at = earliest_at(cn, o, r, temperature, d, banned=bans)
+                    if at < INF:
+                        heapq.heappush(queue, (at, len(tried), bans))
             frontier = []
             while queue and len(accepted) <= n:
-                _, _, alt = heapq.heappop(queue)
-                if self.signature(alt) in seen:
+                at, _, bans = heapq.heappop(queue)
+                alt = _earliest(cn, o, d, ready, temperature, bans, at)
+                if alt is None or self.signature(alt) in seen:
                     continue
                 seen.add(self.signature(alt))
                 accepted.append(alt)
+                bans_of[id(alt)] = bans
                 frontier.append(alt)
                 break
         return accepted
@@ -226,6 +222,24 @@ def earliest_arrival(
     if destination is None:
         return router.earliest_all(origin, ready, temperature)
     return router.earliest(origin, destination, ready, temperature)
+
+
+def _earliest(
+    cn: CompiledNetwork,
+    o: int,
+    d: int,
+    ready: datetime,
+    temperature: str,
+    banned: Iterable[int] = (),
+    first: float | None = None,
+) -> Itinerary | None:
+    """The itinerary of :func:`earliest_cheapest` from node ``o`` to ``d``."""
+    r = float(to_s(ready))
+    best = earliest_cheapest(cn, o, r, temperature, d, banned=banned, first=first)
+    if best is None:
+        return None
+    lanes, hold = best.chain()
+    return replay(cn, o, r, temperature, [cn.lanes[k] for k in lanes], hold)
 
 
 _LANE_INDEX: weakref.WeakKeyDictionary[CompiledNetwork, dict[str, int]] = (

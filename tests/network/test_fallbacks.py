@@ -102,3 +102,15 @@ def test_fallbacks_csv_says_whether_plan_b_fits_and_why_a_shipment_has_none(tmp_
     assert {(r["order_id"], r["direction"]) for r in none} == expected
     assert len(none) == len(expected)
     assert all(not r["fallback"] and r["note"].startswith("no other route") for r in none)
+
+
+def test_plan_b_found_in_two_processes_equals_plan_b_found_in_one():
+    """Sharing the shipments between two processes (workers=2) finds the same Plan B
+    itineraries, in the same order, as one process."""
+    net = lg.read_network(PARALLEL)
+    book = lg.read_orders(PARALLEL / "orders.csv", net)
+    plan = solve(net, book, SolveParams(workers=1, time_limit_s=10)).plan
+    one = fallbacks(plan, net, n=2, workers=1)
+    two = fallbacks(plan, net, n=2, workers=2)
+    assert len(one) >= 2
+    assert list(one.items()) == list(two.items())

@@ -134,3 +134,28 @@ def test_monte_carlo_keeps_a_shipper_on_its_booked_later_departure(tmp_path):
     planned = {o.order_id: o.v2v_h for o in served}
     for risk in sim.orders:
         assert abs(risk.v2v_median_h - planned[risk.order_id]) < 1e-3
+
+
+def test_pricing_split_over_two_processes_adds_the_same_columns_and_bound():
+    """Pricing the orders of half the centres in a forked process (workers=2) grows
+    the candidate set of the first 150 example orders exactly as one process does:
+    the same candidates in the same order, the same rounds and the same bound."""
+    from logistics.forked import processes
+    from logistics.solve.candidates import build_candidates
+    from logistics.solve.pricing.loop import grow
+
+    if processes(2) < 2:
+        import pytest
+
+        pytest.skip("pricing forks only on Linux with two cores or more")
+    net = lg.read_network()
+    full = lg.read_orders(None, net)
+    book = lg.OrderBook(orders=full.orders[:150], source=full.source)
+    grown = []
+    for workers in (1, 2):
+        cs = build_candidates(net, book)
+        params = dataclasses.replace(PARAMS, workers=workers)
+        stats, _x = grow(cs, params, None, max_rounds=3, time_limit_s=float("inf"))
+        grown.append((stats.rounds, stats.added, stats.lp_bound, cs.candidates))
+    assert grown[0][1] > 0
+    assert grown[0] == grown[1]

@@ -17,6 +17,7 @@ pricing closed it is the LP optimum itself.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from logistics.forked import Forked, processes
 from logistics.model.orders import OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.candidates import CandidateSet
@@ -95,65 +97,84 @@ def grow(
     floor: dict[int, float] = {}
     added, rounds, bound = 0, 0, -math.inf
     mu: dict[int, float] = {}
+    pi: dict | None = None  # the capacity prices of the round (None: zero, round 0)
     x = np.zeros(0)
     master_value = float(sum(penalty.values()))  # every plannable order unserved
     stopped = "round limit"
     closed = False
-    while rounds < max_rounds:
-        if rounds and time.perf_counter() - t0 > time_limit_s:
-            stopped = "time limit"
-            break
-        todo = [k for k in plannable if rounds == 0 or floor[k] - penalty[k] + mu.get(k, 0) < -1]
-        least: dict[int, float] = {}
-        new = 0
-        complete = True
-        for i, k in enumerate(todo):
-            if time.perf_counter() - t0 > time_limit_s:
-                complete = False
+    stop_at = t0 + time_limit_s
+    # forked copies of this process (and of the pricer) price the orders of other
+    # centres: a centre's orders share their cached searches
+    shard = _shards(cs, plannable, processes(params.workers))
+
+    def serve(q: tuple[dict | None, dict[int, float], list[int], float]) -> tuple:
+        if q[0] is not None:
+            pricer.set_prices(q[0])
+        return _price(pricer, q[2], q[1], q[3], None)
+
+    children = [Forked(serve) for _ in range(max(shard.values(), default=0))]
+    try:
+        while rounds < max_rounds:
+            if rounds and time.perf_counter() > stop_at:
+                stopped = "time limit"
                 break
-            if progress is not None and i % 20 == 0:
-                what = "least schedules" if rounds == 0 else "schedules against capacity"
-                progress(
-                    f"pricing round {rounds}, {what}: {i}/{len(todo)} orders, "
-                    f"{added + new} schedules added",
-                    i / len(todo),
-                )
-            rc, found = pricer.price(k, mu.get(k, 0.0))
-            least[k] = rc
-            if rounds == 0:
-                # the least coefficient over every schedule, or inf when it is no
-                # less than the penalty (then no price can make serving pay)
-                floor[k] = rc + penalty[k]
-            for s in found:
-                new += _add(cs, s, seen)
-        rounds += 1
-        # An order not priced this round (skipped, or the time ran out) has no
-        # schedule below its least coefficient (0 before round 0 priced it), so its
-        # reduced cost is at least that less its penalty plus its price.
-        lagrange = master_value + sum(
-            min(0.0, least[k] if k in least else floor.get(k, 0.0) - penalty[k] + mu.get(k, 0.0))
-            for k in plannable
-        )
-        bound = max(bound, lagrange)
-        added += new
-        if not complete:
-            stopped = "time limit"
-            break
-        if rounds > 1 and new == 0:
-            closed, stopped = True, "closed"
-            break
-        if rounds > 1 and master_value - bound <= params.relative_gap * max(1.0, master_value):
-            # the LP over the candidates is within the gap asked of every schedule's
-            stopped = "within the gap"
-            break
-        problem = build_problem(cs, params, previous)
-        left = time_limit_s - (time.perf_counter() - t0)
-        if left <= 0:
-            stopped = "time limit"
-            break
-        duals = solve_master(problem, params.workers, left)
-        mu, master_value, x = duals.mu, duals.value, duals.x
-        pricer.set_prices(duals.pi)
+            todo = [
+                k for k in plannable if rounds == 0 or floor[k] - penalty[k] + mu.get(k, 0) < -1
+            ]
+            parts: list[list[int]] = [[] for _ in range(len(children) + 1)]
+            for k in todo:
+                parts[shard[k]].append(k)
+            for child, part in zip(children, parts[1:], strict=True):
+                child.ask((pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
+            report = None
+            if progress is not None:
+                report = functools.partial(_report, progress, rounds, len(todo), added)
+            least, found, complete = _price(pricer, parts[0], mu, stop_at, report)
+            for child in children:
+                more, more_found, done = child.answer()
+                least.update(more)
+                found.update(more_found)
+                complete = complete and done
+            new = 0
+            for k in todo:  # in the order of the orders: the same candidates however split
+                if rounds == 0 and k in least:
+                    # the least coefficient over every schedule, or inf when it is no
+                    # less than the penalty (then no price can make serving pay)
+                    floor[k] = least[k] + penalty[k]
+                for s in found.get(k, ()):
+                    new += _add(cs, s, seen)
+            rounds += 1
+            # An order not priced this round (skipped, or the time ran out) has no
+            # schedule below its least coefficient (0 before round 0 priced it), so its
+            # reduced cost is at least that less its penalty plus its price.
+            lagrange = master_value + sum(
+                min(0.0, least[k] if k in least else floor.get(k, 0) - penalty[k] + mu.get(k, 0))
+                for k in plannable
+            )
+            bound = max(bound, lagrange)
+            added += new
+            if not complete:
+                stopped = "time limit"
+                break
+            if rounds > 1 and new == 0:
+                closed, stopped = True, "closed"
+                break
+            if rounds > 1 and master_value - bound <= params.relative_gap * max(1.0, master_value):
+                # the LP over the candidates is within the gap asked of every schedule's
+                stopped = "within the gap"
+                break
+            problem = build_problem(cs, params, previous)
+            left = time_limit_s - (time.perf_counter() - t0)
+            if left <= 0:
+                stopped = "time limit"
+                break
+            duals = solve_master(problem, params.workers, left)
+            mu, master_value, x = duals.mu, duals.value, duals.x
+            pi = duals.pi
+            pricer.set_prices(pi)
+    finally:
+        for child in children:
+            child.close()
     stats = PricingStats(
         rounds=rounds,
         added=added,
@@ -165,9 +186,55 @@ def grow(
     return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
 
 
+def _report(
+    progress: Callable[[str, float], None], rounds: int, n: int, added: int, f: float
+) -> None:
+    what = "least schedules" if rounds == 0 else "schedules against capacity"
+    progress(
+        f"pricing round {rounds}, {what}: {round(f * n)}/{n} orders, {added} schedules added", f
+    )
+
+
+def _price(
+    pricer: Pricer,
+    ks: list[int],
+    mu: dict[int, float],
+    stop_at: float,
+    report: Callable[[float], None] | None,
+) -> tuple[dict[int, float], dict[int, list[Schedule]], bool]:
+    """Price orders ``ks`` in turn until ``stop_at`` (``time.perf_counter``): the least
+    reduced cost of each priced order, the schedules found, and whether all were."""
+    least: dict[int, float] = {}
+    found: dict[int, list[Schedule]] = {}
+    for i, k in enumerate(ks):
+        if time.perf_counter() > stop_at:
+            return least, found, False
+        if report is not None and i % 20 == 0:
+            report(i / len(ks))
+        least[k], schedules = pricer.price(k, mu.get(k, 0.0))
+        if schedules:
+            found[k] = schedules
+    return least, found, True
+
+
+def _shards(cs: CandidateSet, orders: list[int], n: int) -> dict[int, int]:
+    """Shard (0 .. n-1) of each order: its treatment centre's, the centres dealt
+    largest first to the shard with the fewest orders so far."""
+    by_centre: dict[str, list[int]] = {}
+    for k in orders:
+        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
+    load = [0] * n
+    shard: dict[int, int] = {}
+    for _centre, ks in sorted(by_centre.items(), key=lambda c: (-len(c[1]), c[0])):
+        j = load.index(min(load))
+        load[j] += len(ks)
+        shard.update(dict.fromkeys(ks, j))
+    return shard
+
+
 def _add(cs: CandidateSet, s: Schedule, seen: set) -> int:
-    chain_in, hold_in = s.inbound.chain()
-    chain_out, hold_out = s.outbound.chain()
+    chain_in, hold_in = s.inbound
+    chain_out, hold_out = s.outbound
     cand = make_candidate(
         cs,
         cs.stress,
@@ -177,7 +244,7 @@ def _add(cs: CandidateSet, s: Schedule, seen: set) -> int:
         s.site,
         s.start,
         s.release,
-        int(s.outbound.time),
+        s.delivery,
         chain_in,
         chain_out,
         hold_in,

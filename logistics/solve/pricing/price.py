@@ -40,7 +40,9 @@ _APHERESIS, _MANUFACTURING, _LANE = Kind.APHERESIS, Kind.MANUFACTURING, Kind.LAN
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """One priced schedule of one order, enough to make its candidate."""
+    """One priced schedule of one order, enough to make its candidate: its itineraries
+    as compiled lane ids and the time the material was presented to each (see
+    ``Label.chain``), plain data a forked pricer sends back."""
 
     order: int
     rc: float  # reduced cost lower bound, model units
@@ -49,8 +51,9 @@ class Schedule:
     site: str
     start: int
     release: int
-    inbound: Label
-    outbound: Label
+    inbound: tuple[tuple[int, ...], tuple[float, ...]]
+    outbound: tuple[tuple[int, ...], tuple[float, ...]]
+    delivery: int  # handover of the product at the centre
 
 
 class Pricer:
@@ -172,7 +175,7 @@ class Pricer:
                 floor = base + cheap + slots + tw * finish(home)
                 options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
-        best: dict[tuple[date, str], Schedule] = {}
+        best: dict[tuple[date, str], tuple] = {}
         # A schedule is worth finding only below the least value found so far and
         # below the value whose reduced cost is 0 (the bound needs min(0, rc) only).
         least = (shift + 0.5) / SCALE
@@ -215,9 +218,12 @@ class Pricer:
                     coef = math.ceil((value - paid) * SCALE - 0.5 - 1e-9)
                     rc = coef + paid * SCALE - shift
                     least_rc = min(least_rc, rc)
-                    best[(day, site)] = Schedule(k, rc, day, ready, site, start, release, lab, out)
-        found = sorted((s for s in best.values() if s.rc < -1.0), key=lambda s: s.rc)
-        return least_rc, found[:keep]
+                    best[(day, site)] = (rc, day, ready, site, start, release, lab, out)
+        found = sorted((b for b in best.values() if b[0] < -1.0), key=lambda b: b[0])
+        return least_rc, [
+            Schedule(k, rc, day, ready, site, start, release, a.chain(), b.chain(), int(b.time))
+            for rc, day, ready, site, start, release, a, b in found[:keep]
+        ]
 
     def fits(self, k: int) -> Schedule | None:
         """The best schedule of order ``k`` that fits the capacity left, whatever it
