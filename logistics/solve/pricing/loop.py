@@ -37,6 +37,9 @@ from logistics.solve.pricing.master import solve_master
 from logistics.solve.pricing.price import Pricer, Schedule
 from logistics.solve.problem import SCALE, _previous_choices, build_problem
 
+#: seconds a round cut short by the time limit may spend bounding its unpriced orders
+GRACE_S = 2.0
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PricingStats:
@@ -137,7 +140,7 @@ def grow(
                 complete = complete and done
             new = 0
             for k in todo:  # in the order of the orders: the same candidates however split
-                if rounds == 0 and k in least:
+                if rounds == 0 and complete:
                     # the least coefficient over every schedule, or inf when it is no
                     # less than the penalty (then no price can make serving pay)
                     floor[k] = least[k] + penalty[k]
@@ -146,9 +149,10 @@ def grow(
             rounds += 1
             # An order not priced this round (skipped, or the time ran out) has no
             # schedule below its least coefficient (0 before round 0 priced it), so its
-            # reduced cost is at least that less its penalty plus its price.
+            # reduced cost is at least that less its penalty plus its price. (One the
+            # time ran out on may have a better bound in ``least``: see _price.)
             lagrange = master_value + sum(
-                min(0.0, least[k] if k in least else floor.get(k, 0) - penalty[k] + mu.get(k, 0))
+                min(0.0, max(least.get(k, -math.inf), floor.get(k, 0) - penalty[k] + mu.get(k, 0)))
                 for k in plannable
             )
             bound = max(bound, lagrange)
@@ -203,11 +207,17 @@ def _price(
     report: Callable[[float], None] | None,
 ) -> tuple[dict[int, float], dict[int, list[Schedule]], bool]:
     """Price orders ``ks`` in turn until ``stop_at`` (``time.perf_counter``): the least
-    reduced cost of each priced order, the schedules found, and whether all were."""
+    reduced cost of each priced order (or, for those the time left unpriced, a lower
+    bound on it from their options' bounds, for at most ``GRACE_S`` more), the
+    schedules found, and whether every order was priced."""
     least: dict[int, float] = {}
     found: dict[int, list[Schedule]] = {}
     for i, k in enumerate(ks):
         if time.perf_counter() > stop_at:
+            for k in ks[i:]:
+                if time.perf_counter() > stop_at + GRACE_S:
+                    break
+                least[k] = pricer.lower(k, mu.get(k, 0.0))
             return least, found, False
         if report is not None and i % 20 == 0:
             report(i / len(ks))

@@ -133,21 +133,40 @@ class Pricer:
         from below (earliest arrivals, which no itinerary beats on a FIFO network,
         and the least lane costs); one whose bound cannot beat the best schedule
         found so far is never searched."""
+        options, shift = self._options(k, mu)
+        if not options:
+            return INF, []
+        return self._search(k, options, shift, keep)
+
+    def lower(self, k: int, mu: float) -> float:
+        """A lower bound on the least reduced cost of order ``k`` (model units), from
+        the bounds of its (day, site) options alone, without searching (inf when it
+        has no schedule): cheap where :meth:`price` is not."""
+        options, shift = self._options(k, mu)
+        if not options:
+            return INF
+        # a schedule's coefficient is its value in model units rounded (see _search)
+        return math.floor(min(o[0] for o in options) * SCALE - 0.5) - shift - 1.0
+
+    def _options(self, k: int, mu: float) -> tuple[list[tuple], float]:
+        """The (day, site) options of order ``k`` that some schedule can take, each as
+        (bound on its value, day, ready, site, base, apheresis price), least bound
+        first, and the ``shift`` of its reduced costs (rc = coefficient + prices -
+        shift)."""
         cs, w = self.cs, self.w
         order = cs.book.orders[k]
         if order.booked or order.status == OrderStatus.CANCELLED or k not in self.options:
-            return INF, []
+            return [], 0.0
         net, cn = cs.network, cs.cn
         therapy = net.therapies[order.therapy]
         t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
         prio = w.priority_weight(order.priority)
         tw = prio * w.v2v_per_h / 3600  # per second of vein to vein
-        shift = round(w.unserved_penalty * prio * SCALE) - mu  # rc = coefficient + prices - shift
+        shift = round(w.unserved_penalty * prio * SCALE) - mu
         centre = cn.index[order.treatment_centre]
         plants = tuple(sorted(cn.index[s] for s in therapy.sites))
         cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
-        to_centre = self._bounds(((centre,), t_out, False), outbound=True)
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
         finish = self._finish(centre, therapy)
         fresh_s = therapy.inbound_max_h * 3600
@@ -175,6 +194,23 @@ class Pricer:
                 floor = base + cheap + slots + tw * finish(home)
                 options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
+        return options, shift
+
+    def _search(
+        self, k: int, options: list[tuple], shift: float, keep: int
+    ) -> tuple[float, list[Schedule]]:
+        """:meth:`price` over the ``options`` of :meth:`_options`."""
+        cs, w = self.cs, self.w
+        order = cs.book.orders[k]
+        cn = cs.cn
+        therapy = cs.network.therapies[order.therapy]
+        t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
+        tw = w.priority_weight(order.priority) * w.v2v_per_h / 3600
+        centre = cn.index[order.treatment_centre]
+        cost_out = self._bounds(((centre,), t_out, True))
+        to_centre = self._bounds(((centre,), t_out, False), outbound=True)
+        making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+        finish = self._finish(centre, therapy)
         best: dict[tuple[date, str], tuple] = {}
         # A schedule is worth finding only below the least value found so far and
         # below the value whose reduced cost is 0 (the bound needs min(0, rc) only).
