@@ -57,7 +57,7 @@ from logistics.solve.pricing.loop import _add, _signature
 from logistics.solve.pricing.price import Pricer, Schedule
 from logistics.solve.problem import SCALE, build_problem, held
 
-__all__ = ["COST_PENALTY_EUR", "DesignResult", "solve_design"]
+__all__ = ["CAP_REASON", "COST_PENALTY_EUR", "DesignResult", "solve_design"]
 
 log = logging.getLogger("logistics")
 
@@ -66,6 +66,8 @@ log = logging.getLogger("logistics")
 # so the model stays feasible and the order is reported instead of failing the run.
 COST_PENALTY_EUR = 1e8
 COST_UNIT = 0.01  # weight units per euro under objective = cost
+# how the reason of an order with no schedule within the vein-to-vein cap begins
+CAP_REASON = "no schedule within the vein-to-vein cap"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -318,8 +320,7 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
         for k, best in firsts.items():
             if not cs.by_order[k] and k not in cs.reasons:
                 cs.reasons[k] = (
-                    f"no schedule within the vein-to-vein cap of {cap_s / 86400:g} days "
-                    f"(fastest {best / 24:.2f} days)"
+                    f"{CAP_REASON} of {cap_s / 86400:g} days (fastest {best / 24:.2f} days)"
                 )
     return dropped
 
