@@ -73,6 +73,11 @@ def _hours(x: Any) -> str:
     return "-" if v is None else f"{v:,.1f} h ({v / 24:.1f} d)"
 
 
+def _number(x: Any) -> str:
+    v = _float(x)
+    return "-" if v is None else f"{v:,.2f}"
+
+
 def _cards(summary: Mapping[str, Any]) -> list[Card]:
     costs = summary.get("costs_eur") or {}
     split = ", ".join(
@@ -107,8 +112,9 @@ def _cards(summary: Mapping[str, Any]) -> list[Card]:
         ),
         Card(
             label="Bound",
-            value="-" if summary.get("bound") is None else f"{summary['bound']:,.2f}",
-            note=f"objective {summary.get('objective')}; over {summary.get('bound_over', '-')}",
+            value=_number(summary.get("bound")),
+            note=f"objective {_number(summary.get('objective'))} (weight units); "
+            f"over {summary.get('bound_over', '-')}",
         ),
     ]
     robust = summary.get("robust")
@@ -310,12 +316,17 @@ def _scenarios_section(rows: list[dict[str, str]]) -> tuple[str, list[Chart]]:
         Chart(
             div_id="scenario-unserved",
             figure=_grouped(rows, "unserved", "Unserved patients (chosen design)", None),
-        ),
-        Chart(
-            div_id="scenario-beyond-cap",
-            figure=_grouped(rows, "beyond_cap", "Patients beyond the cap (chosen design)", None),
-        ),
+        )
     ]
+    if any(r.get("beyond_cap") for r in rows):  # empty without a cap
+        charts.append(
+            Chart(
+                div_id="scenario-beyond-cap",
+                figure=_grouped(
+                    rows, "beyond_cap", "Patients beyond the cap (chosen design)", None
+                ),
+            )
+        )
     columns = ("scenario", "status", "served", "unserved", "beyond_cap", "transport_cost_eur")
     body = table(
         columns,
