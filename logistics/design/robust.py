@@ -2,18 +2,18 @@
 
 The candidates are a short list, not every design: the nominal optimum, the designs
 of the pareto points (when solved) and, for each scenario, the optimal design of that
-scenario (the design problem solved on the disrupted network and book). Each
-candidate is then fixed (its open sites, closed sites and lines) and re-planned under
-the baseline and under every scenario by the design solve itself, so every cost is
-in the design's objective (fixed, line, batch and transport cost, the solver's terms
-under ``weighted``) with the vein-to-vein cap hard: a patient the fixed design cannot
+scenario (the design problem solved on the disrupted network and book; there a
+``site_capacity`` disruption of a design site's manufacturing has no effect, as the
+design sets those sites' lines). Each candidate is then fixed (its open sites, closed
+sites and lines), the scenario applied to the network with those lines (so a
+``site_capacity`` disruption scales them), and re-planned under the baseline and
+under every scenario by the design solve itself, so every cost is in the design's
+objective (fixed, line, batch and transport cost, the solver's terms under
+``weighted``) with the vein-to-vein cap hard: a patient the fixed design cannot
 infuse within the cap is unserved and counts the unserved penalty. The choice is the
 candidate with the least worst-case (``worst``) or mean (``mean``) objective over the
 baseline and the scenarios; ties keep the earlier candidate (the nominal one first).
 It is optimal over those candidates only.
-
-A ``site_capacity`` disruption of a design site's manufacturing is refused: the design
-sets those sites' lines, so the disruption would silently vanish.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from logistics.design.model import Design
+from logistics.design.model import Design, design_network
 from logistics.design.solve import DesignResult, solve_design
 from logistics.errors import InputError, Issue
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
-from logistics.model.scenario import BASELINE, DisruptionKind, Scenario
+from logistics.model.scenario import BASELINE, Scenario
 from logistics.solve.params import SolveParams
 
 __all__ = ["CRITERIA", "Candidate", "Evaluation", "RobustChoice", "choose_robust", "fixed_design"]
@@ -128,29 +128,6 @@ def fixed_design(design: Design, lines: Mapping[str, int]) -> Design:
     )
 
 
-def check_scenarios(scenarios: Sequence[Scenario], design: Design) -> None:
-    """Refuse a ``site_capacity`` disruption of a design site's manufacturing."""
-    mine = set(design.by_id)
-    issues = []
-    for s in scenarios:
-        for d in s.disruptions:
-            if d.kind != DisruptionKind.SITE_CAPACITY or d.resource != "manufacturing":
-                continue
-            for site in sorted(set(d.sites) & mine):
-                issues.append(
-                    Issue(
-                        str(s.path or s.name),
-                        d.lines.get("sites"),
-                        "sites",
-                        "sites outside design.csv (the design sets the lines of its sites; "
-                        "close the site's lanes instead)",
-                        site,
-                    )
-                )
-    if issues:
-        raise InputError(issues)
-
-
 def choose_robust(
     network: Network,
     book: OrderBook,
@@ -170,12 +147,11 @@ def choose_robust(
 
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {CRITERIA}")
-    check_scenarios(scenarios, design)
     kind = nominal.objective_kind
     cases: list[tuple[str, Network, OrderBook]] = [(BASELINE, network, book)]
-    for s in scenarios:
-        net, bk = apply(s, network, book)
-        cases.append((s.name, net, bk))
+    for sc in scenarios:
+        net, bk = apply(sc, network, book)
+        cases.append((sc.name, net, bk))
     found: dict[Lines, list[str]] = {}
     if nominal.plan is not None:
         found.setdefault(_key(nominal.lines), []).append("nominal")
@@ -193,10 +169,14 @@ def choose_robust(
     evaluations = []
     values: dict[str, float] = {}
     for c in candidates:
-        fixed = fixed_design(design, dict(c.lines))
+        lines = dict(c.lines)
+        fixed = fixed_design(design, lines)
+        base = design_network(network, design, lines)
+        disrupted = [(BASELINE, base, book)]
+        disrupted += [(sc.name, *apply(sc, base, book)) for sc in scenarios]
         objectives = []
-        for name, net, bk in cases:
-            r = solve_design(net, bk, fixed, params, objective=kind)
+        for name, net, bk in disrupted:
+            r = solve_design(net, bk, fixed, params, objective=kind, as_is=True)
             evaluations.append(Evaluation(design_id=c.design_id, scenario=name, result=r, book=bk))
             objectives.append(r.objective if r.objective is not None else math.inf)
         values[c.design_id] = (

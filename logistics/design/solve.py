@@ -36,7 +36,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,7 @@ import numpy as np
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network
 from logistics.io.order_checks import validate_orders
-from logistics.model.ledger import Kind, Ledger
+from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook, OrderStatus
 from logistics.model.plan import Plan
@@ -138,6 +138,7 @@ def solve_design(
     *,
     objective: str = "weighted",
     max_rounds: int = 1,
+    as_is: bool = False,
 ) -> DesignResult:
     """Choose the open sites, their lines and the schedules of ``book``.
 
@@ -145,7 +146,10 @@ def solve_design(
     (``cost_per_eur``) plus the solver's vein-to-vein, wait and unserved terms;
     ``cost`` minimises euros with every patient served (see
     :data:`COST_PENALTY_EUR`). The design's ``v2v_cap_days`` is hard in both.
-    Raises InputError for orders that break the network's rules.
+    ``as_is``: ``network`` already has the design's capacity (a fixed design, every
+    site in ``must_open`` or ``must_close``: ``design_network`` of its lines, then a
+    scenario, say), so a design site's daily slots are the network's, at most its
+    lines. Raises InputError for orders that break the network's rules.
     """
     t0 = time.perf_counter()
     validate_orders(book, network)
@@ -156,7 +160,9 @@ def solve_design(
     sites = [d for d in design.sites if d.site_id not in s.must_close]
     names = [d.site_id for d in sites]
     widest = {d.site_id: d.line_range[1] for d in sites}
-    dnet = design_network(network, design, widest)
+    if as_is and any(n not in s.must_open for n in names):
+        raise ValueError("as_is needs a fixed design (every site must_open or must_close)")
+    dnet = network if as_is else design_network(network, design, widest)
     cs = build_candidates(dnet, book, params.quantile)
     seconds = {"candidates": time.perf_counter() - t0}
     cap_s = None if s.v2v_cap_days is None else s.v2v_cap_days * 86400
@@ -172,7 +178,7 @@ def solve_design(
     ]
     budget = 0.6 * params.time_limit_s
     bound, rounds, added, closed, stopped = -math.inf, 0, 0, False, "round limit"
-    rows_of = _Rows(cs, params, design, names, batch, j_of)
+    rows_of = _Rows(cs, params, design, names, batch, j_of, as_is=as_is)
     d = rows_of()
     pi: dict = {}
     least_zero = np.zeros((0, 0))
@@ -277,7 +283,7 @@ def solve_design(
     value, mip = incumbent
     lines = {names[j]: round(mip.lines[j]) for j in range(len(names)) if mip.y[j] > 0.5}
     chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
-    onet = design_network(network, design, lines)
+    onet = network if as_is else design_network(network, design, lines)
     ocs = replace(cs, network=onet)
     plan = assemble(build_problem(ocs, params), chosen)
     costs, batches = _costs(cs, chosen, design, lines)
@@ -506,8 +512,11 @@ class _Rows:
         names: list[str],
         batch: Mapping[str, int],
         j_of: Mapping[str, int],
+        *,
+        as_is: bool = False,
     ) -> None:
         self.cs, self.params, self.design = cs, params, design
+        self.as_is = as_is
         self.names, self.batch, self.j_of = names, batch, j_of
         self.coef: list[int] = []
         self.orders: list[int] = []
@@ -519,6 +528,18 @@ class _Rows:
         days, making = _batch_days(cs)
         by = design.by_id
         self.batch_room = [by[n].line_range[1] * days / making for n in names]
+
+    def _taken(self, key: Key) -> int:
+        """Slots of a design site's day taken before the model: booked ones and, with
+        ``as_is``, those the network lacks against the site's lines (a scenario's)."""
+        used = self.booked.used[key]
+        if not self.as_is:
+            return used
+        day = key[2]
+        assert isinstance(day, date)
+        lines = self.design.by_id[key[1]].line_range[1]
+        have = self.cs.network.capacity.slots(key[1], Kind.MANUFACTURING.value, day)
+        return used + max(0, lines - have)
 
     def __call__(self) -> DesignRows:
         """The model of every candidate of the set now."""
@@ -537,7 +558,7 @@ class _Rows:
         rows, site_rows = [], []
         for key, cands in self.members.items():
             if key[0] is Kind.MANUFACTURING and key[1] in j_of:
-                site_rows.append((key, j_of[key[1]], -self.booked.used[key], list(cands)))
+                site_rows.append((key, j_of[key[1]], -self._taken(key), list(cands)))
                 continue
             free = max(self.booked.free(key), 0)
             if len(cands) > free:

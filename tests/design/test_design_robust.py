@@ -16,7 +16,6 @@ from logistics.check import check
 from logistics.cli import app
 from logistics.design.robust import choose_robust, fixed_design
 from logistics.design.solve import DesignResult, solve_design
-from logistics.errors import InputError
 from logistics.io.manifest import read_manifest, verify_folder
 from logistics.model.scenario import Disruption, Scenario
 
@@ -116,19 +115,28 @@ def test_mean_criterion_minimises_the_mean(tiny: Instance, nominal) -> None:
     assert means[choice.chosen] == min(means.values())
 
 
-def test_site_capacity_of_a_design_site_is_refused(tiny: Instance, nominal) -> None:
-    """A scenario scaling a design site's manufacturing is refused (the design sets its
-    lines), naming the site."""
-    site = tiny.design.sites[0].site_id
+def test_an_outage_of_a_design_site_is_honoured(tiny: Instance, nominal) -> None:
+    """A scenario taking every manufacturing slot of the nominal design's busiest site
+    (site_capacity, factor 0) leaves no batch there when a candidate keeping the site
+    is re-planned under it, the schedule passes the checker against that network, and
+    losing the slots never lowers the objective."""
+    site = _busiest(nominal)
     outage = Scenario(
         name="outage",
         disruptions=(
             Disruption(kind="site_capacity", sites=(site,), resource="manufacturing", factor=0),
         ),
     )
-    with pytest.raises(InputError) as info:
-        choose_robust(tiny.network, tiny.book, tiny.design, PARAMS, [outage], nominal=nominal)
-    assert [(i.column, i.got) for i in info.value.issues] == [("sites", site)]
+    choice = choose_robust(tiny.network, tiny.book, tiny.design, PARAMS, [outage], nominal=nominal)
+    keeping = {c.design_id for c in choice.candidates if site in dict(c.lines)}
+    assert keeping
+    runs = {(e.design_id, e.scenario): e for e in choice.evaluations}
+    for d in keeping:
+        hit, base = runs[(d, "outage")], runs[(d, "baseline")]
+        assert hit.result.plan is not None
+        assert all(p.manufacturing_site != site for p in hit.result.plan.served)
+        assert check(hit.result.plan, hit.result.network, hit.book) == []
+        assert hit.result.objective >= base.result.objective - 1e-6
 
 
 @pytest.fixture(scope="module")
