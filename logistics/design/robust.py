@@ -1,6 +1,6 @@
 """Robust design: the candidate design that fares best across disruption scenarios.
 
-The candidates are a short list, not every design: the nominal optimum, the designs
+The candidates are a short list, not every design: the nominal design, the designs
 of the pareto points (when solved) and, for each scenario, the optimal design of that
 scenario (the design problem solved on the disrupted network and book; there a
 ``site_capacity`` disruption of a design site's manufacturing has no effect, as the
@@ -94,12 +94,28 @@ class RobustChoice:
         if self.nominal is None:
             return f"{head}: {self.chosen} ({_num(c)}); the nominal solve found no plan"
         if self.chosen == self.nominal:
-            return f"{head}: the nominal optimum {self.chosen} ({_num(c)}) is also the robust one"
+            return f"{head}: the nominal design {self.chosen} ({_num(c)}) is also the robust one"
         n = self.values[self.nominal]
-        return (
+        text = (
             f"{head}: {self.chosen} ({_num(c)}) against {_num(n)} for the nominal "
-            f"optimum {self.nominal}"
+            f"design {self.nominal}"
         )
+        base = self.baseline()
+        if base[self.chosen] < base[self.nominal] - 1e-6:
+            text += (
+                f"; {self.chosen} is also cheaper without any disruption "
+                f"({_num(base[self.chosen])} against {_num(base[self.nominal])}: the nominal "
+                "solve did not find it)"
+            )
+        return text
+
+    def baseline(self) -> dict[str, float]:
+        """Each candidate's objective without disruption (inf: no plan)."""
+        return {
+            e.design_id: e.result.objective if e.result.objective is not None else math.inf
+            for e in self.evaluations
+            if e.scenario == BASELINE
+        }
 
 
 def _num(x: float) -> str:

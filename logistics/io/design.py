@@ -403,7 +403,7 @@ def robust_tables(choice: Any) -> tuple[list[dict], dict]:
         "why": choice.why(),
         "optimal_over": (
             f"the {len(choice.candidates)} candidate designs of robust.csv (the nominal "
-            "optimum, the pareto points' designs and each scenario's own optimal design), "
+            "design, the pareto points' designs and each scenario's own optimal design), "
             "each fixed and re-planned under the baseline and every scenario; not every design"
         ),
         "candidates": {c.design_id: c.open_sites for c in choice.candidates},
