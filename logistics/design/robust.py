@@ -32,7 +32,15 @@ from logistics.model.orders import OrderBook
 from logistics.model.scenario import BASELINE, Scenario
 from logistics.solve.params import SolveParams
 
-__all__ = ["CRITERIA", "Candidate", "Evaluation", "RobustChoice", "choose_robust", "fixed_design"]
+__all__ = [
+    "CRITERIA",
+    "Candidate",
+    "Evaluation",
+    "RobustChoice",
+    "choose_robust",
+    "fixed_design",
+    "read_scenarios",
+]
 
 CRITERIA = ("worst", "mean")
 
