@@ -63,22 +63,40 @@ def design(
             help="Scenario TOML files to evaluate the design under (default: none).",
         ),
     ] = None,
+    robust: Annotated[
+        str | None,
+        typer.Option(
+            "--robust",
+            help="worst or mean: with --scenarios, choose among the nominal design, the "
+            "pareto points' designs and each scenario's own optimal design the one with "
+            "the least worst-case or mean objective over the baseline and the scenarios, "
+            "and write robust.csv (default: none).",
+        ),
+    ] = None,
     time_limit: TimeLimitOption = None,
     workers: SolverWorkersOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Choose the manufacturing sites to open (design.csv of the bundle) for a
     year's demand, and write the design, the allocation and a summary."""
-    from logistics.design.analysis import pareto_points, under_scenarios
+    from logistics.design.analysis import pareto_results, under_scenarios, write_pareto
+    from logistics.design.robust import CRITERIA, choose_robust, read_scenarios
     from logistics.design.solve import solve_design
     from logistics.io.bundle import default_bundle
     from logistics.io.design import read_design, write_design_outputs
     from logistics.io.folders import check_out, output_folder
+    from logistics.report.design import write_design_report
     from logistics.solve import load_params
 
     if objective not in ("weighted", "cost"):
         raise InputError(
             [Issue("command line", None, "--objective", "weighted or cost", objective)]
+        )
+    if robust is not None and robust not in CRITERIA:
+        raise InputError([Issue("command line", None, "--robust", "worst or mean", robust)])
+    if robust is not None and not scenarios:
+        raise InputError(
+            [Issue("command line", None, "--robust", "--scenarios SPEC.toml as well", "none")]
         )
     network = read_network(network_dir)
     folder = Path(network_dir) if network_dir is not None else default_bundle()
@@ -113,6 +131,7 @@ def design(
     params = load_params(config, time_limit_s=time_limit, workers=workers)
     read = (folder, book.source, config, *(scenarios or ()))
     check_out(out_dir, read)  # before any work
+    specs = read_scenarios(scenarios or (), network)  # bad files before any work too
     result = solve_design(network, book, found, params, objective=objective)
     table = Table(title=f"design: {result.status}, gap {_pct(result.gap)}")
     for column in ("site", "status", "open", "lines", "batches"):
@@ -135,14 +154,23 @@ def design(
         f"served {served} of {len(book)}; bound {num(result.bound)} over every schedule "
         f"within the cap and every design; {result.wall_s:.1f} s"
     )
+    points = pareto_results(network, book, found, params, pareto) if pareto else []
+    choice = None
+    if robust is not None:
+        others = [(f"pareto {i}", r) for i, (_, r) in enumerate(points, start=1)]
+        choice = choose_robust(
+            network, book, found, params, specs, nominal=result, others=others, criterion=robust
+        )
+        wide().print(f"robust ({robust}): {choice.why()}")
     with output_folder(out_dir, inputs=read) as staged:
-        write_design_outputs(result, staged)
-        if pareto:
-            path = pareto_points(network, book, found, params, pareto, staged)
+        write_design_outputs(result, staged, robust=choice)
+        if points:
+            path = write_pareto(points, staged)
             wide().print(f"pareto: {out_dir / path.name}")
         if scenarios:
             path = under_scenarios(result, network, book, params, scenarios, staged)
             wide().print(f"scenarios: {out_dir / path.name}")
+        write_design_report(staged)
     wide().print(f"written to {out_dir}")
     if result.plan is None:
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""logistics report: rebuild report.html of a plan folder or a sweep folder."""
+"""logistics report: rebuild report.html of a plan, sweep or design folder."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ from logistics.io import read_network
 @guarded
 def report(
     folder: Annotated[
-        Path, typer.Argument(help="A plan folder (`logistics plan`) or a sweep folder.")
+        Path,
+        typer.Argument(
+            help="A plan folder (`logistics plan`), a sweep folder or a design folder "
+            "(`logistics design`)."
+        ),
     ],
     network_dir: RecordedNetworkOption = None,
 ) -> None:
@@ -30,12 +34,17 @@ def report(
     from logistics.io.plan import ORDERS_FILE, read_plan
     from logistics.io.sweep import COMPARISON_FILE
     from logistics.io.timeline import TIMELINE_FILE
+    from logistics.report.design import is_design_folder, write_design_report
     from logistics.report.extras import write_plan_extras, write_sweep_extras
     from logistics.report.plan import REPORT_FILE
 
     if (folder / COMPARISON_FILE).is_file():
         with updated_folder(folder, drop=(REPORT_FILE,), inputs=(network_dir,)) as staging:
             write_sweep_extras(staging)
+        path = folder / REPORT_FILE
+    elif is_design_folder(folder):
+        with updated_folder(folder, drop=(REPORT_FILE,), inputs=(network_dir,)) as staging:
+            write_design_report(staging)
         path = folder / REPORT_FILE
     elif (folder / ORDERS_FILE).is_file():
         seen = manifest_sha256(folder)
@@ -54,8 +63,8 @@ def report(
                     str(folder),
                     None,
                     None,
-                    f"a plan folder (with {ORDERS_FILE}) or a sweep folder "
-                    f"(with {COMPARISON_FILE})",
+                    f"a plan folder (with {ORDERS_FILE}), a sweep folder "
+                    f"(with {COMPARISON_FILE}) or a design folder (with design.csv)",
                     "neither" if folder.is_dir() else "no such folder",
                 )
             ]

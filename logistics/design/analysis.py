@@ -20,7 +20,7 @@ from logistics.model.network import Network
 from logistics.model.orders import OrderBook
 from logistics.solve.params import SolveParams, Weights
 
-__all__ = ["pareto_points", "under_scenarios"]
+__all__ = ["pareto_points", "pareto_results", "under_scenarios", "write_pareto"]
 
 SCENARIO_COLUMNS = (
     "scenario",
@@ -33,19 +33,16 @@ SCENARIO_COLUMNS = (
 )
 
 
-def pareto_points(
+def pareto_results(
     network: Network,
     book: OrderBook,
     design: Design,
     params: SolveParams,
     points: int,
-    out: str | Path,
-) -> Path:
+) -> list[tuple[float, DesignResult]]:
     """Solve ``points`` designs, weighing an hour of mean vein to vein from 0 EUR to
-    1,000 EUR per patient (geometric steps), and write pareto.csv into ``out``."""
-    from logistics.io.design import PARETO_COLUMNS
-
-    rows = []
+    1,000 EUR per patient (geometric steps); (euros per hour, result) each."""
+    out = []
     for i in range(points):
         eur_per_h = 0.0 if i == 0 else 1000.0 ** (i / (points - 1))
         w = Weights(
@@ -58,6 +55,16 @@ def pareto_points(
             priority={p: 1.0 for p in range(1, 6)},
         )
         r = solve_design(network, book, design, replace(params, weights=w), objective="weighted")
+        out.append((eur_per_h, r))
+    return out
+
+
+def write_pareto(results: Sequence[tuple[float, DesignResult]], out: str | Path) -> Path:
+    """Write pareto.csv of :func:`pareto_results` into ``out``."""
+    from logistics.io.design import PARETO_COLUMNS
+
+    rows = []
+    for i, (eur_per_h, r) in enumerate(results):
         served = r.plan.served if r.plan is not None else ()
         v2v = [p.v2v_h for p in served if p.v2v_h is not None]
         total = r.costs_eur.get("total")
@@ -74,6 +81,19 @@ def pareto_points(
             }
         )
     return write_csv(Path(out) / "pareto.csv", PARETO_COLUMNS, rows)
+
+
+def pareto_points(
+    network: Network,
+    book: OrderBook,
+    design: Design,
+    params: SolveParams,
+    points: int,
+    out: str | Path,
+) -> Path:
+    """Solve ``points`` designs (:func:`pareto_results`) and write pareto.csv into
+    ``out``."""
+    return write_pareto(pareto_results(network, book, design, params, points), out)
 
 
 def under_scenarios(

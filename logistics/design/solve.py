@@ -36,7 +36,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +45,7 @@ import numpy as np
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network
 from logistics.io.order_checks import validate_orders
-from logistics.model.ledger import Kind, Ledger
+from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook, OrderStatus
 from logistics.model.plan import Plan
@@ -57,7 +57,7 @@ from logistics.solve.pricing.loop import _add, _signature
 from logistics.solve.pricing.price import Pricer, Schedule
 from logistics.solve.problem import SCALE, build_problem, held
 
-__all__ = ["COST_PENALTY_EUR", "DesignResult", "solve_design"]
+__all__ = ["CAP_REASON", "COST_PENALTY_EUR", "DesignResult", "solve_design"]
 
 log = logging.getLogger("logistics")
 
@@ -66,6 +66,8 @@ log = logging.getLogger("logistics")
 # so the model stays feasible and the order is reported instead of failing the run.
 COST_PENALTY_EUR = 1e8
 COST_UNIT = 0.01  # weight units per euro under objective = cost
+# how the reason of an order with no schedule within the vein-to-vein cap begins
+CAP_REASON = "no schedule within the vein-to-vein cap"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +138,7 @@ def solve_design(
     *,
     objective: str = "weighted",
     max_rounds: int = 1,
+    as_is: bool = False,
 ) -> DesignResult:
     """Choose the open sites, their lines and the schedules of ``book``.
 
@@ -143,7 +146,10 @@ def solve_design(
     (``cost_per_eur``) plus the solver's vein-to-vein, wait and unserved terms;
     ``cost`` minimises euros with every patient served (see
     :data:`COST_PENALTY_EUR`). The design's ``v2v_cap_days`` is hard in both.
-    Raises InputError for orders that break the network's rules.
+    ``as_is``: ``network`` already has the design's capacity (a fixed design, every
+    site in ``must_open`` or ``must_close``: ``design_network`` of its lines, then a
+    scenario, say), so a design site's daily slots are the network's, at most its
+    lines. Raises InputError for orders that break the network's rules.
     """
     t0 = time.perf_counter()
     validate_orders(book, network)
@@ -154,7 +160,9 @@ def solve_design(
     sites = [d for d in design.sites if d.site_id not in s.must_close]
     names = [d.site_id for d in sites]
     widest = {d.site_id: d.line_range[1] for d in sites}
-    dnet = design_network(network, design, widest)
+    if as_is and any(n not in s.must_open for n in names):
+        raise ValueError("as_is needs a fixed design (every site must_open or must_close)")
+    dnet = network if as_is else design_network(network, design, widest)
     cs = build_candidates(dnet, book, params.quantile)
     seconds = {"candidates": time.perf_counter() - t0}
     cap_s = None if s.v2v_cap_days is None else s.v2v_cap_days * 86400
@@ -170,7 +178,7 @@ def solve_design(
     ]
     budget = 0.6 * params.time_limit_s
     bound, rounds, added, closed, stopped = -math.inf, 0, 0, False, "round limit"
-    rows_of = _Rows(cs, params, design, names, batch, j_of)
+    rows_of = _Rows(cs, params, design, names, batch, j_of, as_is=as_is)
     d = rows_of()
     pi: dict = {}
     least_zero = np.zeros((0, 0))
@@ -275,7 +283,7 @@ def solve_design(
     value, mip = incumbent
     lines = {names[j]: round(mip.lines[j]) for j in range(len(names)) if mip.y[j] > 0.5}
     chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
-    onet = design_network(network, design, lines)
+    onet = network if as_is else design_network(network, design, lines)
     ocs = replace(cs, network=onet)
     plan = assemble(build_problem(ocs, params), chosen)
     costs, batches = _costs(cs, chosen, design, lines)
@@ -318,8 +326,7 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
         for k, best in firsts.items():
             if not cs.by_order[k] and k not in cs.reasons:
                 cs.reasons[k] = (
-                    f"no schedule within the vein-to-vein cap of {cap_s / 86400:g} days "
-                    f"(fastest {best / 24:.2f} days)"
+                    f"{CAP_REASON} of {cap_s / 86400:g} days (fastest {best / 24:.2f} days)"
                 )
     return dropped
 
@@ -505,8 +512,11 @@ class _Rows:
         names: list[str],
         batch: Mapping[str, int],
         j_of: Mapping[str, int],
+        *,
+        as_is: bool = False,
     ) -> None:
         self.cs, self.params, self.design = cs, params, design
+        self.as_is = as_is
         self.names, self.batch, self.j_of = names, batch, j_of
         self.coef: list[int] = []
         self.orders: list[int] = []
@@ -518,6 +528,18 @@ class _Rows:
         days, making = _batch_days(cs)
         by = design.by_id
         self.batch_room = [by[n].line_range[1] * days / making for n in names]
+
+    def _taken(self, key: Key) -> int:
+        """Slots of a design site's day taken before the model: booked ones and, with
+        ``as_is``, those the network lacks against the site's lines (a scenario's)."""
+        used = self.booked.used[key]
+        if not self.as_is:
+            return used
+        day = key[2]
+        assert isinstance(day, date)
+        lines = self.design.by_id[key[1]].line_range[1]
+        have = self.cs.network.capacity.slots(key[1], Kind.MANUFACTURING.value, day)
+        return used + max(0, lines - have)
 
     def __call__(self) -> DesignRows:
         """The model of every candidate of the set now."""
@@ -536,7 +558,7 @@ class _Rows:
         rows, site_rows = [], []
         for key, cands in self.members.items():
             if key[0] is Kind.MANUFACTURING and key[1] in j_of:
-                site_rows.append((key, j_of[key[1]], -self.booked.used[key], list(cands)))
+                site_rows.append((key, j_of[key[1]], -self._taken(key), list(cands)))
                 continue
             free = max(self.booked.free(key), 0)
             if len(cands) > free:

@@ -18,7 +18,7 @@ from logistics.io.table import Col, Issues, check_unique, read_csv
 from logistics.io.tomldoc import load_toml
 from logistics.model.network import Network
 
-__all__ = ["DESIGN_COLUMNS", "read_design"]
+__all__ = ["DESIGN_COLUMNS", "ROBUST_COLUMNS", "ROBUST_FILE", "read_design", "write_design_outputs"]
 
 DESIGN_COLUMNS = {
     "site_id": Col(p.ident, required=True),
@@ -186,6 +186,22 @@ PARETO_COLUMNS = (
     "open_sites",
     "gap",
 )
+ROBUST_FILE = "robust.csv"
+ROBUST_COLUMNS = (
+    "design",
+    "open_sites",
+    "sources",
+    "scenario",
+    "status",
+    "objective",
+    "total_cost_eur",
+    "served",
+    "unserved",
+    "beyond_cap",
+    "v2v_mean_h",
+    "value",
+    "chosen",
+)
 
 
 def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
@@ -292,8 +308,10 @@ def _weights(w: Any) -> dict[str, Any]:
 
 
 def design_geojson(result: Any) -> dict[str, Any]:
-    """design.geojson: a Point per design site (``site_id, status, open, lines``) and
-    a LineString per allocation (``treatment_centre, site_id, orders``), WGS84."""
+    """design.geojson: a Point per design site (``kind = site``: ``site_id, name,
+    status, open, lines``), per plant outside the design that serves (``plant``) and
+    per treatment centre served (``centre``), and a LineString per allocation
+    (``treatment_centre, site_id, orders, v2v_mean_h``), WGS84."""
     sites = result.network.sites
     features: list[dict[str, Any]] = []
     for d in result.design.sites:
@@ -305,6 +323,7 @@ def design_geojson(result: Any) -> dict[str, Any]:
                 "properties": {
                     "kind": "site",
                     "site_id": d.site_id,
+                    "name": s.name,
                     "status": d.status,
                     "open": d.site_id in result.lines,
                     "lines": result.lines.get(d.site_id, 0),
@@ -312,6 +331,19 @@ def design_geojson(result: Any) -> dict[str, Any]:
             }
         )
     _, allocation, _ = design_tables(result)
+    mine = {d.site_id for d in result.design.sites}
+    others = sorted({a["site_id"] for a in allocation} - mine)
+    centres = sorted({a["treatment_centre"] for a in allocation})
+    for kind, ids in (("plant", others), ("centre", centres)):
+        for k in ids:
+            s = sites[k]
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                    "properties": {"kind": kind, "site_id": k, "name": s.name},
+                }
+            )
     for a in allocation:
         c, s = sites[a["treatment_centre"]], sites[a["site_id"]]
         features.append(
@@ -324,16 +356,81 @@ def design_geojson(result: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_design_outputs(result: Any, out: str | Path) -> Path:
+def robust_tables(choice: Any) -> tuple[list[dict], dict]:
+    """The rows of robust.csv and the ``robust`` object of summary.json of a
+    :class:`~logistics.design.robust.RobustChoice`."""
+    import statistics
+
+    from logistics.design.solve import CAP_REASON
+
+    by_id = choice.by_id
+    rows = []
+    for e in choice.evaluations:
+        r, c = e.result, by_id[e.design_id]
+        plan = r.plan
+        served = plan.served if plan is not None else ()
+        unserved = [o for o in plan.orders if not o.served] if plan is not None else []
+        v2v = [o.v2v_h for o in served if o.v2v_h is not None]
+        cap = r.design.settings.v2v_cap_days
+        rows.append(
+            {
+                "design": c.design_id,
+                "open_sites": c.open_sites,
+                "sources": ";".join(c.sources),
+                "scenario": e.scenario,
+                "status": r.status,
+                "objective": None if r.objective is None else round(r.objective, 4),
+                "total_cost_eur": r.costs_eur.get("total"),
+                "served": len(served) if plan is not None else None,
+                "unserved": len(unserved) if plan is not None else len(e.book),
+                "beyond_cap": None
+                if cap is None or plan is None
+                else sum((o.reason or "").startswith(CAP_REASON) for o in unserved),
+                "v2v_mean_h": round(statistics.fmean(v2v), 3) if v2v else None,
+                "value": _finite(choice.values[c.design_id]),
+                "chosen": c.design_id == choice.chosen,
+            }
+        )
+    chosen = by_id[choice.chosen]
+    summary = {
+        "criterion": choice.criterion,
+        "chosen": chosen.design_id,
+        "open_sites": dict(chosen.lines),
+        "sources": list(chosen.sources),
+        "value": _finite(choice.values[chosen.design_id]),
+        "nominal": choice.nominal,
+        "nominal_value": None if choice.nominal is None else _finite(choice.values[choice.nominal]),
+        "why": choice.why(),
+        "optimal_over": (
+            f"the {len(choice.candidates)} candidate designs of robust.csv (the nominal "
+            "design, the pareto points' designs and each scenario's own optimal design), "
+            "each fixed and re-planned under the baseline and every scenario; not every design"
+        ),
+        "candidates": {c.design_id: c.open_sites for c in choice.candidates},
+    }
+    return rows, summary
+
+
+def _finite(x: float) -> float | None:
+    import math
+
+    return round(x, 4) if math.isfinite(x) else None
+
+
+def write_design_outputs(result: Any, out: str | Path, *, robust: Any = None) -> Path:
     """Write design.csv, allocation.csv, summary.json and design.geojson of a
-    design result into the existing (staged: :func:`logistics.io.folders.output_folder`)
-    folder ``out``; returns it."""
+    design result (and robust.csv with a :class:`~logistics.design.robust.RobustChoice`
+    ``robust``) into the existing (staged:
+    :func:`logistics.io.folders.output_folder`) folder ``out``; returns it."""
     import json
 
     from logistics.io.rows import write_csv
 
     folder = Path(out)
     rows, allocation, summary = design_tables(result)
+    if robust is not None:
+        robust_rows, summary["robust"] = robust_tables(robust)
+        write_csv(folder / ROBUST_FILE, ROBUST_COLUMNS, robust_rows)
     write_csv(folder / "design.csv", DESIGN_OUT_COLUMNS, rows)
     write_csv(folder / "allocation.csv", ALLOCATION_COLUMNS, allocation)
     (folder / "summary.json").write_text(

@@ -24,7 +24,14 @@ from logistics.model.network import Network
 from logistics.model.plan import Plan
 from logistics.report.charts import MODE_COLOURS
 
-__all__ = ["COUNTRIES_FILE", "SITE_TRACE", "country_outlines", "plan_map"]
+__all__ = [
+    "COUNTRIES_FILE",
+    "SITE_TRACE",
+    "add_countries",
+    "country_outlines",
+    "map_layout",
+    "plan_map",
+]
 
 COUNTRIES_FILE = "countries-europe-110m.geojson"
 SITE_TRACE = "sites: "  # the name of each site trace starts so (one trace per kind)
@@ -61,18 +68,7 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
     routes of orders whose breach probability is from ``high_breach`` on in red, and a
     red ring on every centre with unserved patients (their ids in the hover)."""
     fig = go.Figure()
-    xs, ys = country_outlines()
-    fig.add_scatter(
-        name="countries",
-        x=xs,
-        y=ys,
-        mode="lines",
-        fill="toself",
-        fillcolor="#e4e7eb",
-        line={"color": "#ffffff", "width": 0.8},
-        hoverinfo="skip",
-        showlegend=False,
-    )
+    add_countries(fig)
     segments: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     risky: set[tuple[str, str]] = set()
     for p in plan.served:
@@ -168,8 +164,33 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
             hovertext=[f"{sites[k].name}: unserved {', '.join(unserved[k])}" for k in ids],
             hoverinfo="text",
         )
-    lons = [sites[k].lon for k in used] or [-10.0, 30.0]
-    lats = [sites[k].lat for k in used] or [35.0, 70.0]
+    lons = [sites[k].lon for k in used]
+    lats = [sites[k].lat for k in used]
+    map_layout(fig, lons, lats)
+    return fig
+
+
+def add_countries(fig: go.Figure) -> None:
+    """The country shapes as the first (filled, hover-less) trace of ``fig``."""
+    xs, ys = country_outlines()
+    fig.add_scatter(
+        name="countries",
+        x=xs,
+        y=ys,
+        mode="lines",
+        fill="toself",
+        fillcolor="#e4e7eb",
+        line={"color": "#ffffff", "width": 0.8},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def map_layout(fig: go.Figure, lons: list[float], lats: list[float]) -> None:
+    """Frame ``fig`` (country outlines and marks on longitude/latitude axes) around
+    the points ``lons``/``lats`` (Europe when there are none), equal-area-ish."""
+    lons = lons or [-10.0, 30.0]
+    lats = lats or [35.0, 70.0]
     x0, x1 = min(lons) - 3, max(lons) + 3
     y0, y1 = min(lats) - 2, max(lats) + 2
     mid = math.radians((y0 + y1) / 2)
@@ -195,4 +216,3 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
         },
         hovermode="closest",
     )
-    return fig
