@@ -19,7 +19,7 @@ from logistics.solve.bounds import capacity_free_bound
 from logistics.solve.breach import cap_breach, simulate_candidates
 from logistics.solve.candidates import build_candidates
 from logistics.solve.candidates.booked import commitments_from
-from logistics.solve.greedy import greedy, rounded
+from logistics.solve.greedy import greedy, residual, rounded
 from logistics.solve.params import Engine, SolveParams, Weights, load_params
 from logistics.solve.pricing import PricingStats, grow
 from logistics.solve.problem import SCALE, build_problem, previous_selection
@@ -139,8 +139,15 @@ def solve(
         progress(f"{len(cs.candidates)} candidates, {len(problem.rows)} capacity rows", 1.0)
     start = greedy(problem)
     first_plan = start  # the plan the engine starts from
+    fixed_lp = None
     if lp_x is not None and params.max_breach is None:  # (the cap renumbers candidates)
         lp_plan = rounded(problem, lp_x.tolist())
+        if engine is not Engine.CP_SAT:
+            fixed_lp = _fix_lp(problem, lp_x.tolist(), params, pricing, t0)
+            if fixed_lp is not None and problem.objective(fixed_lp.chosen) < problem.objective(
+                lp_plan
+            ):
+                lp_plan = fixed_lp.chosen
         if problem.objective(lp_plan) < problem.objective(start):
             first_plan = lp_plan
     hint = first_plan
@@ -154,7 +161,12 @@ def solve(
         if problem.objective(again) <= problem.objective(first_plan):
             hint = again
     left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
-    sol = _run_engine(engine, problem, replace(params, time_limit_s=left), start, hint, on_improve)
+    if engine is Engine.AUTO and fixed_lp is not None and fixed_lp.status is Status.OPTIMAL:
+        sol = fixed_lp  # within the gap of the bound over every schedule: nothing to prove
+    else:
+        sol = _run_engine(
+            engine, problem, replace(params, time_limit_s=left), start, hint, on_improve
+        )
     chosen, termination, objective, bound = sol.chosen, sol.termination, sol.objective, sol.bound
     if (
         objective is not None
@@ -258,6 +270,46 @@ def _run_engine(
         termination = Termination(reason=TerminationReason.OPTIMAL)
     return replace(
         better, termination=termination, bound=bound, engine=f"{Engine.HIGHS}+{Engine.CP_SAT}"
+    )
+
+
+def _fix_lp(
+    problem, x: list[float], params: SolveParams, pricing: PricingStats | None, t0: float
+) -> Solution | None:
+    """The last pricing LP's solution made whole: every order it serves whole keeps its
+    candidate, HiGHS solves the few orders left on the capacity they leave (see
+    :func:`logistics.solve.greedy.residual`). OPTIMAL (or GAP_LIMIT) when pricing's
+    bound over every schedule proves it within the relative gap asked, FEASIBLE
+    otherwise; None when no plan came of it in the time left."""
+    from logistics.solve.milp import solve_highs
+
+    sub, fixed, keep = residual(problem, x)
+    left = params.time_limit_s - (time.perf_counter() - t0)
+    if left < 1.0:
+        return None
+    sol = solve_highs(sub, replace(params, time_limit_s=left))
+    if not sol.termination.has_plan:
+        return None
+    chosen = fixed + [keep[i] for i in sol.chosen]
+    objective = problem.objective(chosen)
+    bound = None if pricing is None else pricing.lp_bound
+    if bound is not None and proven(objective, bound):
+        termination = Termination(reason=TerminationReason.OPTIMAL, detail="LP made whole")
+    elif bound is not None and objective - bound <= params.relative_gap * max(1.0, objective):
+        termination = Termination(
+            reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP, detail="LP made whole"
+        )
+    else:
+        termination = Termination(reason=TerminationReason.FEASIBLE, detail="LP made whole")
+    return Solution(
+        termination,
+        chosen,
+        objective,
+        bound,
+        build_s=sol.build_s,
+        solve_s=sol.solve_s,
+        stats=sol.stats,
+        engine=f"{Engine.HIGHS} (LP made whole)",
     )
 
 

@@ -1,5 +1,5 @@
 """Greedy first-come baseline (what a planner does by hand), and the rounding of an
-LP solution into a first plan."""
+LP solution into a first plan (by value, or by fixing its integral part)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,39 @@ def rounded(problem: Problem, x: Sequence[float]) -> list[int]:
                 take(c)
                 break
     return chosen
+
+
+def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], list[int]]:
+    """The problem left once every order the LP solution ``x`` serves whole (one
+    candidate at 1) keeps that candidate: the other orders with their candidates,
+    under the capacity those fixed ones leave. Returns it, the fixed candidates and
+    the map from its candidate indices to ``problem``'s."""
+    fixed = [c for c in range(min(len(x), len(problem.coef))) if x[c] > 1.0 - 1e-6]
+    done = {problem.orders[c] for c in fixed}
+    keep = [c for c in range(len(problem.coef)) if problem.orders[c] not in done]
+    new = {c: i for i, c in enumerate(keep)}
+    _free, rows_of = _capacity(problem)
+    used: dict[tuple, int] = defaultdict(int)
+    for c in fixed:
+        for key in rows_of[c]:
+            used[key] += 1
+    rows = []
+    for key, cap, cands in problem.rows:
+        mine = [new[c] for c in cands if c in new]
+        if mine:
+            rows.append((key, max(0, cap - used[key]), mine))
+    by_order: list[list[int]] = [[] for _ in problem.by_order]
+    for i, c in enumerate(keep):
+        by_order[problem.orders[c]].append(i)
+    sub = Problem(
+        cs=problem.cs,
+        coef=[problem.coef[c] for c in keep],
+        penalty=[0 if k in done else p for k, p in enumerate(problem.penalty)],
+        orders=[problem.orders[c] for c in keep],
+        rows=rows,
+        by_order=by_order,
+    )
+    return sub, fixed, keep
 
 
 def _capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:

@@ -187,8 +187,9 @@ def test_auto_engine_runs_highs_then_cp_sat_when_highs_stops_short(tiny_net, mon
     from logistics.solve.termination import Limit, Termination, TerminationReason
 
     book = lg.read_orders(TINY / "orders.csv", tiny_net)
-    alone = lg.solve(tiny_net, book, EXACT, engine="cp-sat")
-    auto = lg.solve(tiny_net, book, EXACT, engine="auto")
+    exact = dataclasses.replace(EXACT, pricing_rounds=0)  # (with pricing see the next test)
+    alone = lg.solve(tiny_net, book, exact, engine="cp-sat")
+    auto = lg.solve(tiny_net, book, exact, engine="auto")
     real = milp.solve_highs
 
     def stopped(problem, params, hint=None):
@@ -200,13 +201,38 @@ def test_auto_engine_runs_highs_then_cp_sat_when_highs_stops_short(tiny_net, mon
         )
 
     monkeypatch.setattr(milp, "solve_highs", stopped)
-    polished = lg.solve(tiny_net, book, EXACT, engine="auto")
+    polished = lg.solve(tiny_net, book, exact, engine="auto")
     assert (auto.engine, polished.engine) == ("highs", "highs+cp-sat")
     for result in (auto, polished):
         assert result.status is Status.OPTIMAL
         assert result.objective_value() == pytest.approx(alone.objective_value())
         assert result.bounds.dual is not None
         assert result.bounds.dual <= result.objective_value() + 1e-6
+
+
+def test_auto_engine_keeps_the_lp_made_whole_only_when_the_bound_proves_it():
+    """With pricing, `auto` first makes the last master LP whole (its integral part
+    kept, HiGHS on the rest). On the first 120 example orders that plan is returned
+    without a full MILP only when it is within the relative gap asked of the bound over
+    every schedule; it passes the checker and is no worse than the MILP's plan on the
+    grown candidates by more than that gap."""
+    net = lg.read_network()
+    full = lg.read_orders(None, net)
+    book = lg.OrderBook(orders=full.orders[:120], source=full.source)
+    params = dataclasses.replace(EXACT, relative_gap=0.005)
+    auto = lg.solve(net, book, params, engine="auto")
+    milp_plan = lg.solve(net, book, params, engine="highs")
+    assert auto.engine == "highs (LP made whole)"
+    assert auto.status is Status.OPTIMAL
+    assert lg.check(auto.plan, net, book) == []
+    gap = params.relative_gap * auto.objective_value()
+    assert auto.bounds.dual <= auto.objective_value() <= auto.bounds.dual + gap + 1e-6
+    assert auto.objective_value() <= milp_plan.objective_value() + gap + 1e-6
+    tight = lg.solve(net, book, dataclasses.replace(EXACT, relative_gap=0.0), engine="auto")
+    assert (
+        tight.engine != "highs (LP made whole)"
+        or tight.bounds.dual >= tight.objective_value() - 1e-6
+    )
 
 
 @settings(

@@ -1,18 +1,18 @@
 """Column generation: grow the candidate set until no schedule prices out.
 
-Round 0 prices every order at zero capacity prices: its least coefficient over every
-schedule (``floor``), and its best schedules join the candidates. Each later round
-solves the LP of the grown candidate model (:mod:`.master`), prices the orders that
-can still have a schedule of negative reduced cost (those whose ``floor`` less their
-penalty plus their own price is negative; the others provably cannot), and adds the
-schedules that do. It stops when none is left (pricing closed), when the bound is
-within the relative gap asked of the master LP, or at the round or time limit.
+Each round solves the LP of the candidate model (:mod:`.master`), prices every
+plannable order against its duals (:mod:`.price`), and adds the schedules of negative
+reduced cost. The first round prices against the LP of the candidates built from the
+earliest itineraries (their duals already say where capacity binds: a round at zero
+prices first would search for schedules the capacity prices soon rule out). It stops
+when no schedule prices out (pricing closed), when the bound is within the relative
+gap asked of the master LP, or at the round or time limit.
 
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
-counted as 0): an order not priced in the round counts with a lower bound of its
-reduced cost (its least coefficient, or 0, less its penalty plus its price). With
-pricing closed it is the LP optimum itself.
+counted as 0): an order the time left unpriced counts with a lower bound of its
+reduced cost (from its options' bounds, or its least coefficient, 0, less its penalty
+plus its price). With pricing closed it is the LP optimum itself, risk left out.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ GRACE_S = 2.0
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PricingStats:
-    """What column generation did: ``rounds`` (round 0, at zero prices, included),
+    """What column generation did: ``rounds`` (each priced against the duals of a master LP),
     ``added`` candidates, ``closed`` (no schedule of any order prices out: the LP
     bound holds over every schedule), ``stopped`` (why it stopped), ``lp_bound``
     (model units: the best Lagrangian bound of the rounds, valid over every schedule
@@ -97,41 +97,35 @@ def grow(
         else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
         for k, o in enumerate(cs.book.orders)
     }
-    floor: dict[int, float] = {}
     added, rounds, bound = 0, 0, -math.inf
-    mu: dict[int, float] = {}
-    pi: dict | None = None  # the capacity prices of the round (None: zero, round 0)
-    x = np.zeros(0)
-    master_value = float(sum(penalty.values()))  # every plannable order unserved
     stopped = "round limit"
     closed = False
     stop_at = t0 + time_limit_s
+    duals = solve_master(build_problem(cs, params, previous), params.workers, time_limit_s)
+    pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
     # centres: a centre's orders share their cached searches
     shard = _shards(cs, plannable, processes(params.workers))
 
-    def serve(q: tuple[dict | None, dict[int, float], list[int], float]) -> tuple:
-        if q[0] is not None:
-            pricer.set_prices(q[0])
+    def serve(q: tuple[dict, dict[int, float], list[int], float]) -> tuple:
+        pricer.set_prices(q[0])
         return _price(pricer, q[2], q[1], q[3], None)
 
     children = [Forked(serve) for _ in range(max(shard.values(), default=0))]
     try:
         while rounds < max_rounds:
-            if rounds and time.perf_counter() > stop_at:
+            if time.perf_counter() > stop_at:
                 stopped = "time limit"
                 break
-            todo = [
-                k for k in plannable if rounds == 0 or floor[k] - penalty[k] + mu.get(k, 0) < -1
-            ]
+            mu = duals.mu
             parts: list[list[int]] = [[] for _ in range(len(children) + 1)]
-            for k in todo:
+            for k in plannable:
                 parts[shard[k]].append(k)
             for child, part in zip(children, parts[1:], strict=True):
-                child.ask((pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
+                child.ask((duals.pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
             report = None
             if progress is not None:
-                report = functools.partial(_report, progress, rounds, len(todo), added)
+                report = functools.partial(_report, progress, rounds, len(plannable), added)
             least, found, complete = _price(pricer, parts[0], mu, stop_at, report)
             for child in children:
                 more, more_found, done = child.answer()
@@ -139,43 +133,33 @@ def grow(
                 found.update(more_found)
                 complete = complete and done
             new = 0
-            for k in todo:  # in the order of the orders: the same candidates however split
-                if rounds == 0 and complete:
-                    # the least coefficient over every schedule, or inf when it is no
-                    # less than the penalty (then no price can make serving pay)
-                    floor[k] = least[k] + penalty[k]
+            for k in plannable:  # in the order of the orders: the same candidates however split
                 for s in found.get(k, ()):
                     new += _add(cs, s, seen)
             rounds += 1
-            # An order not priced this round (skipped, or the time ran out) has no
-            # schedule below its least coefficient (0 before round 0 priced it), so its
-            # reduced cost is at least that less its penalty plus its price. (One the
-            # time ran out on may have a better bound in ``least``: see _price.)
-            lagrange = master_value + sum(
-                min(0.0, max(least.get(k, -math.inf), floor.get(k, 0) - penalty[k] + mu.get(k, 0)))
-                for k in plannable
+            # An order the time left unpriced: its coefficient is >= 0 (or see _price)
+            bound = max(
+                bound,
+                duals.value
+                + sum(min(0.0, least.get(k, mu.get(k, 0.0) - penalty[k])) for k in plannable),
             )
-            bound = max(bound, lagrange)
             added += new
             if not complete:
                 stopped = "time limit"
                 break
-            if rounds > 1 and new == 0:
+            if new == 0:
                 closed, stopped = True, "closed"
                 break
-            if rounds > 1 and master_value - bound <= params.relative_gap * max(1.0, master_value):
+            if duals.value - bound <= params.relative_gap * max(1.0, duals.value):
                 # the LP over the candidates is within the gap asked of every schedule's
                 stopped = "within the gap"
                 break
-            problem = build_problem(cs, params, previous)
             left = time_limit_s - (time.perf_counter() - t0)
             if left <= 0:
                 stopped = "time limit"
                 break
-            duals = solve_master(problem, params.workers, left)
-            mu, master_value, x = duals.mu, duals.value, duals.x
-            pi = duals.pi
-            pricer.set_prices(pi)
+            duals = solve_master(build_problem(cs, params, previous), params.workers, left)
+            pricer.set_prices(duals.pi)
     finally:
         for child in children:
             child.close()
@@ -187,16 +171,14 @@ def grow(
         lp_bound=bound,
         seconds=time.perf_counter() - t0,
     )
+    x = duals.x
     return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
 
 
 def _report(
     progress: Callable[[str, float], None], rounds: int, n: int, added: int, f: float
 ) -> None:
-    what = "least schedules" if rounds == 0 else "schedules against capacity"
-    progress(
-        f"pricing round {rounds}, {what}: {round(f * n)}/{n} orders, {added} schedules added", f
-    )
+    progress(f"pricing round {rounds + 1}: {round(f * n)}/{n} orders, {added} schedules added", f)
 
 
 def _price(
