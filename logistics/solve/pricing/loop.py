@@ -11,8 +11,9 @@ gap asked of the master LP, or at the round or time limit.
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
 counted as 0): an order the time left unpriced counts with a lower bound of its
-reduced cost (from its options' bounds, or its least coefficient, 0, less its penalty
-plus its price). With pricing closed it is the LP optimum itself, risk left out.
+reduced cost (from its options' bounds, or else 0, as no coefficient is negative,
+less its penalty plus its price). With pricing closed it is the LP optimum itself,
+risk left out.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ GRACE_S = 2.0
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PricingStats:
-    """What column generation did: ``rounds`` (each priced against the duals of a master LP),
+    """What column generation did: ``rounds`` (each against a master LP's duals),
     ``added`` candidates, ``closed`` (no schedule of any order prices out: the LP
     bound holds over every schedule), ``stopped`` (why it stopped), ``lp_bound``
     (model units: the best Lagrangian bound of the rounds, valid over every schedule
@@ -112,15 +113,15 @@ def grow(
         return _price(pricer, q[2], q[1], q[3], None)
 
     children = [Forked(serve) for _ in range(max(shard.values(), default=0))]
+    parts: list[list[int]] = [[] for _ in range(len(children) + 1)]
+    for k in plannable:
+        parts[shard[k]].append(k)
     try:
         while rounds < max_rounds:
             if time.perf_counter() > stop_at:
                 stopped = "time limit"
                 break
             mu = duals.mu
-            parts: list[list[int]] = [[] for _ in range(len(children) + 1)]
-            for k in plannable:
-                parts[shard[k]].append(k)
             for child, part in zip(children, parts[1:], strict=True):
                 child.ask((duals.pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
             report = None
