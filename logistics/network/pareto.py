@@ -85,8 +85,12 @@ def pareto(
     lower: list[float] | None = None,
     target: int | None = None,
     banned: Collection[int] = (),
+    value_cap: float = INF,
 ) -> list[list[Label]]:
-    """Per site, its non-dominated labels in increasing time (decreasing value).
+    """Per site, its non-dominated labels in increasing time (decreasing value), those
+    worth less than ``value_cap`` only (values only grow along an itinerary, and a
+    label beating another is worth no more, so these are exactly the front's labels
+    below the cap).
 
     ``limited`` are the compiled lane ids with a shipper limit; ``price`` gives the
     price of a shipper on one of their departures (inf: none may be booked);
@@ -135,7 +139,7 @@ def pareto(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
                 y = base + extra
-                if y >= best[w] or _beaten(out_at, van_at, hand + ahead[w], y):
+                if y >= value_cap or y >= best[w] or _beaten(out_at, van_at, hand + ahead[w], y):
                     continue
                 if w < n and _cover(kept[w + n], hand, y):
                     continue

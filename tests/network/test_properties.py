@@ -510,3 +510,33 @@ def test_cheapest_equals_brute_force(data, case, q) -> None:
     assert it is not None
     assert (it.cost_eur, it.arrival) == min(options)
     verify(net, it, q)
+
+
+@SETTINGS
+@given(data=st.data(), case=networks(), q=quantiles)
+def test_pareto_under_a_value_cap_is_the_front_below_it(data, case, q) -> None:
+    """(g) pareto() with ``value_cap`` returns exactly the labels of the uncapped front
+    worth less than the cap, at the target and at every other site than the origin
+    (pricing prunes its inbound searches this way)."""
+    from logistics.network.pareto import lower_bounds, pareto
+
+    net, window = case
+    ready = data.draw(ready_in(window))
+    router = Router(net, q)
+    cn = router.compiled(ready)
+    o, d = cn.index["S0"], cn.index[f"S{len(net.sites) - 1}"]
+    r, deadline = float(to_s(ready)), float(to_s(ready)) + 240 * 3600
+    lower = lower_bounds(cn, (d,), TEMP)
+    full = pareto(cn, o, r, TEMP, deadline, lower=lower, target=d)[d]
+    values = [*sorted({lab.value for lab in full}), 0.0, 1e9]
+    cap = data.draw(st.sampled_from(values))
+    capped = pareto(cn, o, r, TEMP, deadline, lower=lower, target=d, value_cap=cap)[d]
+    assert [(x.time, x.value) for x in capped] == [(x.time, x.value) for x in full if x.value < cap]
+    every = pareto(cn, o, r, TEMP, deadline)
+    every_capped = pareto(cn, o, r, TEMP, deadline, value_cap=cap)
+    for site, front in enumerate(every):
+        if site == o:
+            continue
+        assert [(x.time, x.value) for x in every_capped[site]] == [
+            (x.time, x.value) for x in front if x.value < cap
+        ]

@@ -98,7 +98,7 @@ class Pricer:
         }
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
-        self._inbound: dict[tuple, list[Label]] = {}
+        self._inbound: dict[tuple, tuple[list[Label], float]] = {}
         self._outbound: dict[tuple, tuple[Label | None, float]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
@@ -207,6 +207,8 @@ class Pricer:
         t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
         tw = w.priority_weight(order.priority) * w.v2v_per_h / 3600
         centre = cn.index[order.treatment_centre]
+        plants = tuple(sorted(cn.index[s] for s in therapy.sites))
+        cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
         to_centre = self._bounds(((centre,), t_out, False), outbound=True)
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
@@ -221,7 +223,10 @@ class Pricer:
                 break
             v = cn.index[site]
             fresh = ready + therapy.inbound_max_h * 3600
-            for lab in self._inbound_labels(centre, ready, t_in, fresh, v):
+            # a label worth this much or more cannot beat ``least``: the option's
+            # bound less its inbound lane costs is what follows the handover at least
+            cap = least - floor + w.cost_per_eur * cost_in[centre]
+            for lab in self._inbound_labels(centre, ready, t_in, fresh, v, cap):
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
                     home = self._home_at(v, release, t_out, centre)
@@ -300,14 +305,16 @@ class Pricer:
         return self._first[key]
 
     def _inbound_labels(
-        self, centre: int, ready: int, temp: str, fresh: float, plant: int
+        self, centre: int, ready: int, temp: str, fresh: float, plant: int, cap: float = INF
     ) -> list[Label]:
         """Pareto labels at ``plant`` from the centre at ``ready``, handed over by
-        ``fresh``, cached."""
+        ``fresh``, worth less than ``cap``; cached with the cap searched (a search
+        under a higher cap serves every lower one)."""
         key = (centre, ready, temp, fresh, plant)
-        if key not in self._inbound:
+        found = self._inbound.get(key)
+        if found is None or found[1] < cap:
             self._seen = set()
-            self._inbound[key] = pareto(
+            labels = pareto(
                 self.cs.cn,
                 centre,
                 float(ready),
@@ -318,9 +325,11 @@ class Pricer:
                 limited=self.limited,
                 lower=self._bounds(((plant,), temp, False)),
                 target=plant,
+                value_cap=cap,
             )[plant]
+            found = self._inbound[key] = (labels, cap)
             self._touched[key] = frozenset(self._seen)
-        return self._inbound[key]
+        return [lab for lab in found[0] if lab.value < cap]
 
     def _finish(self, centre: int, therapy) -> Callable[[float], float]:
         """The infusion time of a delivery at ``centre`` (non-decreasing)."""
