@@ -21,6 +21,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from logistics.errors import InputError, Issue
+from logistics.io.design import DESIGN_OUT_COLUMNS
 from logistics.report.html import Card, Chart, cards, chart_div, page, section, table
 from logistics.report.map import SITE_TRACE, add_countries, map_layout
 from logistics.report.plan import REPORT_FILE
@@ -403,16 +404,7 @@ def design_report(folder: str | Path, title: str = "Network design") -> str:
         Chart(div_id="map", figure=design_map(geo)),
         Chart(div_id="utilisation", figure=utilisation_chart(sites)),
     ]
-    site_columns = (
-        "site_id",
-        "status",
-        "open",
-        "lines",
-        "batches",
-        "utilisation",
-        "fixed_cost_eur",
-        "variable_cost_eur",
-    )
+    site_columns = DESIGN_OUT_COLUMNS
     body = [
         cards(_cards(summary)),
         section("Sites and allocation", chart_div(charts[0]), "map-section"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,3 +68,26 @@ def chromium() -> Iterator[object]:
     finally:
         browser.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+WAIT_S = 20.0
+DRAWN = """
+return Array.from(document.querySelectorAll('div.chart')).map(d => [d.id,
+  d.querySelectorAll('.main-svg').length,
+  d.querySelectorAll('.scatterlayer path.point, .barlayer .point path, '
+                     + '.scatterlayer path.js-line').length]);
+"""
+
+
+def open_drawn(browser, path: Path) -> list[list]:
+    """Load ``path``, wait until every chart is drawn, return per chart (id, plotly
+    SVG layers, marks drawn)."""
+    browser.get_log("browser")  # drop what an earlier page logged
+    browser.set_window_size(1400, 1000)
+    browser.get(path.as_uri())
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        charts = browser.execute_script(DRAWN)
+        if (charts and all(svg > 0 for _, svg, _ in charts)) or time.monotonic() > deadline:
+            return charts
+        time.sleep(0.2)

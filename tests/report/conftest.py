@@ -10,11 +10,13 @@ report.html, under plans/baseline/.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from chromium_driver import chromedriver_path, chromium, chromium_path
 
 import logistics as lg
 from logistics.scenarios import Disruption, Scenario
@@ -61,3 +63,14 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
     out = tmp_path_factory.mktemp("report-sweep")
     sweep = run_sweep(SCENARIOS, net, book, PARAMS, samples=100, workers=2, out_dir=out)
     return Swept(network=net, book=book, sweep=sweep, folder=out)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module."""
+    if chromium_path() is None or chromedriver_path() is None:
+        if os.environ.get("LOGISTICS_CI"):
+            pytest.fail("LOGISTICS_CI is set but Chromium or chromedriver is missing")
+        pytest.skip("no Chromium/chromedriver installed (CI installs them and sets LOGISTICS_CI)")
+    with chromium() as driver:
+        yield driver

@@ -9,23 +9,14 @@ is installed; with LOGISTICS_CI=1 a missing Chromium fails.
 from __future__ import annotations
 
 import io
-import os
-import time
 from pathlib import Path
 
 import pytest
-from chromium_driver import chromedriver_path, chromium, chromium_path
+from chromium_driver import open_drawn
 
 from logistics.io.plan import read_plan
 from logistics.report import REPORT_FILE
 
-WAIT_S = 20.0
-DRAWN = """
-return Array.from(document.querySelectorAll('div.chart')).map(d => [d.id,
-  d.querySelectorAll('.main-svg').length,
-  d.querySelectorAll('.scatterlayer path.point, .barlayer .point path, '
-                     + '.scatterlayer path.js-line').length]);
-"""
 SITE_MARKERS = """
 const gd = document.getElementById('map');
 const scatters = gd._fullData.filter(t => t.type === 'scatter');
@@ -36,30 +27,6 @@ scatters.forEach((t, i) => {
 });
 return [n, scatters.length, groups.length];
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    if chromium_path() is None or chromedriver_path() is None:
-        if os.environ.get("LOGISTICS_CI"):
-            pytest.fail("LOGISTICS_CI is set but Chromium or chromedriver is missing")
-        pytest.skip("no Chromium/chromedriver installed (CI installs them and sets LOGISTICS_CI)")
-    with chromium() as driver:
-        yield driver
-
-
-def _open(browser, path) -> list[list]:
-    """Load ``path``, wait until every chart is drawn, return the charts' mark counts."""
-    browser.get_log("browser")  # drop what an earlier page logged
-    browser.set_window_size(1400, 1000)
-    browser.get(path.as_uri())
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        charts = browser.execute_script(DRAWN)
-        if (charts and all(svg > 0 for _, svg, _ in charts)) or time.monotonic() > deadline:
-            return charts
-        time.sleep(0.2)
 
 
 def _errors(browser) -> list[str]:
@@ -92,7 +59,7 @@ def test_plan_report_in_chromium(browser, swept) -> None:
     marks, the map shows one site marker per site of the plan, the unserved ids and
     reasons are visible, and the screenshot is not blank."""
     plan, _ = read_plan(swept.plan_dir)
-    charts = _open(browser, swept.plan_dir / REPORT_FILE)
+    charts = open_drawn(browser, swept.plan_dir / REPORT_FILE)
     assert [c[0] for c in charts] == ["map", "gantt", "timeline"]
     for name, svg, marks in charts:
         assert svg > 0 and marks > 0, f"chart {name} drew nothing"
@@ -113,7 +80,7 @@ def test_sweep_report_in_chromium(browser, swept) -> None:
     """The sweep report: no console error, one chart per KPI and each draws marks, every
     scenario's name and the reason an unchanged scenario changes nothing are visible,
     and the screenshot is not blank."""
-    charts = _open(browser, swept.folder / REPORT_FILE)
+    charts = open_drawn(browser, swept.folder / REPORT_FILE)
     assert len(charts) >= 8
     for name, svg, marks in charts:
         assert svg > 0 and marks > 0, f"chart {name} drew nothing"
@@ -158,7 +125,7 @@ def test_example_plan_report_in_chromium(browser, example_plan) -> None:
     draws marks with no console error, the map has one marker per site of the plan,
     and the unserved patients' ids and reasons are visible."""
     plan, _ = read_plan(example_plan)
-    charts = _open(browser, example_plan / REPORT_FILE)
+    charts = open_drawn(browser, example_plan / REPORT_FILE)
     for name, svg, marks in charts:
         assert svg > 0 and marks > 0, f"chart {name} drew nothing"
     assert _errors(browser) == []

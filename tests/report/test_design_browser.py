@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import time
 from pathlib import Path
 
 import pytest
-from chromium_driver import chromedriver_path, chromium, chromium_path
+from chromium_driver import open_drawn
 from typer.testing import CliRunner
 
 from logistics.cli import app
 from logistics.design.ishipment import write_instance
 from logistics.report.design import PARETO_TRACE
 
-WAIT_S = 20.0
 POINTS = 3
-DRAWN = """
-return Array.from(document.querySelectorAll('div.chart')).map(d => [d.id,
-  d.querySelectorAll('.main-svg').length,
-  d.querySelectorAll('.scatterlayer path.point, .barlayer .point path, '
-                     + '.scatterlayer path.js-line').length]);
-"""
 TRACE_POINTS = """
 const gd = document.getElementById(arguments[0]);
 const scatters = gd._fullData.filter(t => t.type === 'scatter');
@@ -37,17 +28,6 @@ scatters.forEach((t, i) => {
 });
 return [n, scatters.length, groups.length];
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    if chromium_path() is None or chromedriver_path() is None:
-        if os.environ.get("LOGISTICS_CI"):
-            pytest.fail("LOGISTICS_CI is set but Chromium or chromedriver is missing")
-        pytest.skip("no Chromium/chromedriver installed (CI installs them and sets LOGISTICS_CI)")
-    with chromium() as driver:
-        yield driver
 
 
 @pytest.fixture(scope="module")
@@ -96,24 +76,12 @@ def design_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _open(browser, path: Path) -> list[list]:
-    browser.get_log("browser")
-    browser.set_window_size(1400, 1000)
-    browser.get(path.as_uri())
-    deadline = time.monotonic() + WAIT_S
-    while True:
-        charts = browser.execute_script(DRAWN)
-        if (charts and all(svg > 0 for _, svg, _ in charts)) or time.monotonic() > deadline:
-            return charts
-        time.sleep(0.2)
-
-
 def test_design_report_in_chromium(browser, design_dir: Path) -> None:
     """The design report: no console error, every chart (map, utilisation, pareto,
     scenarios, robust) draws marks, the map has one site marker per Point of
     design.geojson, the pareto chart one point per row of pareto.csv, and the robust
     choice is visible."""
-    charts = _open(browser, design_dir / "report.html")
+    charts = open_drawn(browser, design_dir / "report.html")
     ids = [c[0] for c in charts]
     assert ids[:3] == ["map", "utilisation", "pareto"]
     assert {"scenario-unserved", "robust-objective", "robust-unserved"} <= set(ids)
