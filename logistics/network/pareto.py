@@ -252,21 +252,20 @@ def cheapest(
     lower: list[float] | None = None,
     cutoff: float = INF,
     finish: Callable[[float], float] | None = None,
-    finish_gap: float = 0.0,
 ) -> Label | None:
     """The label at ``target`` least in ``time_weight x finish(handover) + value``
     (None when the target cannot be reached by ``deadline``, or not below
     ``cutoff``); ``finish`` is a non-decreasing map of the handover (the infusion it
-    allows, say) never less than the handover plus ``finish_gap``, the handover
-    itself when not given.
+    allows, say), the handover itself when not given.
 
-    A* on that key with ``lower`` (the :func:`lower_bounds` to the target, zero when
-    not given) as the estimate, ``finish`` taken as the handover plus ``finish_gap``
-    until the target (its exact value there): the key never decreases along an
-    itinerary, so the first label popped at the target is the least.
+    A* on that key, a label's estimate being ``finish`` of its time plus ``lower``
+    (the :func:`lower_bounds` to the target, zero when not given): no handover at the
+    target comes earlier, ``finish`` never decreases, so the key never decreases
+    along an itinerary and the first label popped at the target is the least. Where
+    ``finish`` has steps (a weekend, an infusion day) labels bound for the same step
+    pop cheapest first.
     """
     done = finish if finish is not None else _same
-    gap = finish_gap if finish is not None else 0.0
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     ahead = lower if lower is not None else [0.0] * (2 * n)
@@ -275,7 +274,7 @@ def cheapest(
     adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
-    heap: list[tuple[float, int, Label]] = [(time_weight * (ready + ahead[origin] + gap), 0, start)]
+    heap: list[tuple[float, int, Label]] = [(time_weight * done(ready + ahead[origin]), 0, start)]
     seq = 1
     while heap:
         key, _, label = pop(heap)
@@ -301,8 +300,7 @@ def cheapest(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, deadline - ahead[w], price, cl.cid in limited):
                 nxt = Label(hand, base + extra, label.paid + extra, cl.v, w >= n, cl, hold, label)
-                at = done(hand) if cl.v == target else hand + ahead[w] + gap
-                key = time_weight * at + base + extra
+                key = time_weight * done(hand + ahead[w]) + base + extra
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1

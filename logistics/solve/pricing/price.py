@@ -357,7 +357,6 @@ class Pricer:
         if found is not None or cutoff <= tried:
             return found
         self._seen = set()
-        prep, early = prep_s(therapy)
         found = cheapest(
             self.cs.cn_out,
             self.cs.cn.index[site],
@@ -372,7 +371,6 @@ class Pricer:
             lower=lower,
             cutoff=cutoff,
             finish=finish,
-            finish_gap=prep - early,
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
