@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from logistics.model.calendar import OpeningHours, SiteCalendar
 from logistics.network.compiled import _open_times
-from logistics.network.infusion import infusion, infusion_at
+from logistics.network.infusion import infusion, infusion_at, infusion_time
 from logistics.network.timebase import INF, from_s, to_s
 from logistics.network.traversal import TimeTable
 
@@ -95,7 +95,7 @@ def test_no_opening_in_the_horizon_is_inf() -> None:
 )
 def test_properties(a: int, b: int, prep: int, early_h: int) -> None:
     """Non-decreasing in the delivery; every answer is open, prep days apart at least,
-    after the allowed start; the vectorised form agrees with the scalar one."""
+    after the allowed start; the vectorised form and infusion_time agree with it."""
     early_h = min(early_h, 24 * prep)
     lo, hi = sorted((to_s(START) + a, to_s(START) + b))
     prep_s, early = prep * DAY, early_h * 3600
@@ -111,6 +111,7 @@ def test_properties(a: int, b: int, prep: int, early_h: int) -> None:
         assert HOURS.next_open(first + prep_s) == infuse
     many = infusion_at(TABLE, 0, np.array([lo, hi], dtype=float), prep_s, early)
     assert list(many) == [i_lo, i_hi]
+    assert [infusion_time(HOURS, d, prep_s, early) for d in (lo, hi, INF)] == [i_lo, i_hi, INF]
 
 
 def test_vectorised_inf_stays_inf() -> None:

@@ -82,6 +82,7 @@ def build_candidates(
     options = cs.options = phases.apheresis_options(cs)
     say("routing inbound shipments", 0.1)
     inbound = phases.route_inbound(cs, engine, options)
+    cs.first = {key: labels for key, (labels, _pred) in inbound.items()}
     pending = phases.manufacturing_starts(cs, options, inbound)
     say("routing outbound shipments", 0.4)
     releases, outbound = phases.route_outbound(cs, BatchEngine(cs.cn_out), pending)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from logistics.model.constants import Material
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
@@ -64,6 +66,9 @@ class CandidateSet:
     # (for starting material; its for_material view for the product)
     # per open order, its allowed (local apheresis day, ready time in UTC seconds)
     options: dict[int, list[tuple[date, int]]] = field(default_factory=dict)
+    # (centre, ready, temperature) -> earliest handover at each site, inf beyond the
+    # longest fresh window (the inbound routing of candidate building, kept for pricing)
+    first: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
 
     @property
     def cn_out(self) -> CompiledNetwork:

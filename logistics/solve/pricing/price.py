@@ -16,6 +16,7 @@ the order's centre, both in :mod:`logistics.network.pareto`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.orders import OrderStatus
 from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import search
-from logistics.network.infusion import infusion, prep_s
+from logistics.network.infusion import infusion_time, prep_s
 from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF
 from logistics.solve.candidates import CandidateSet
@@ -177,7 +178,8 @@ class Pricer:
             if p_day == INF:
                 continue
             wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
-            first = self._earliest(cn, centre, ready, t_in, plants)
+            known = cs.first.get((order.treatment_centre, ready, t_in))
+            first = self._earliest(cn, centre, ready, t_in, plants) if known is None else known
             for site in therapy.sites:
                 v = cn.index[site]
                 if first[v] - ready > therapy.inbound_max_h * 3600:
@@ -335,7 +337,7 @@ class Pricer:
         """The infusion time of a delivery at ``centre`` (non-decreasing)."""
         hours = self.cs.cn.open[centre]
         prep, early = prep_s(therapy)
-        return lambda t: infusion(hours, t, prep, early)[1]
+        return functools.partial(infusion_time, hours, prep=prep, early=early)
 
     def _delivery(
         self,
