@@ -159,3 +159,21 @@ def test_pricing_split_over_two_processes_adds_the_same_columns_and_bound():
         grown.append((stats.rounds, stats.added, stats.lp_bound, cs.candidates))
     assert grown[0][1] > 0
     assert grown[0] == grown[1]
+
+
+def test_pricing_out_of_time_in_its_first_lp_still_bounds_every_plan():
+    """When pricing's budget is spent before any round (here: a budget of 1 ns), the
+    prices of the first master LP still give a finite bound over every schedule, no
+    higher than the plan, and the result says pricing stopped at its time limit."""
+    import math
+
+    net = lg.read_network()
+    full = lg.read_orders(None, net)
+    book = lg.OrderBook(orders=full.orders[:60], source=full.source)
+    params = dataclasses.replace(PARAMS, pricing_time_s=1e-9)
+    result = solve(net, book, params)
+    assert result.plan is not None and lg.check(result.plan, net, book) == []
+    assert result.stats.pricing["stopped"] == "time limit"
+    assert result.stats.pricing["rounds"] == 0
+    assert math.isfinite(result.bounds.dual)
+    assert result.bounds.dual <= result.objective_value() + 1e-6

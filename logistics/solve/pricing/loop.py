@@ -34,7 +34,7 @@ from logistics.model.plan import Plan
 from logistics.solve.candidates import CandidateSet
 from logistics.solve.candidates.chains import make_candidate
 from logistics.solve.params import SolveParams
-from logistics.solve.pricing.master import solve_master
+from logistics.solve.pricing.master import Duals, solve_master
 from logistics.solve.pricing.price import Pricer, Schedule
 from logistics.solve.problem import SCALE, _previous_choices, build_problem
 
@@ -138,12 +138,7 @@ def grow(
                 for s in found.get(k, ()):
                     new += _add(cs, s, seen)
             rounds += 1
-            # An order the time left unpriced: its coefficient is >= 0 (or see _price)
-            bound = max(
-                bound,
-                duals.value
-                + sum(min(0.0, least.get(k, mu.get(k, 0.0) - penalty[k])) for k in plannable),
-            )
+            bound = max(bound, _lagrange(duals, least, penalty, plannable))
             added += new
             if not complete:
                 stopped = "time limit"
@@ -164,6 +159,8 @@ def grow(
     finally:
         for child in children:
             child.close()
+    if rounds == 0:  # the time ran out in the first LP: its prices still bound every plan
+        bound = _lagrange(duals, {}, penalty, plannable)
     stats = PricingStats(
         rounds=rounds,
         added=added,
@@ -174,6 +171,16 @@ def grow(
     )
     x = duals.x
     return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
+
+
+def _lagrange(
+    duals: Duals, least: dict[int, float], penalty: dict[int, int], plannable: list[int]
+) -> float:
+    """The Lagrangian bound of one round: the master's dual value plus each order's
+    least reduced cost when negative; an order the time left unpriced counts with
+    its price less its penalty (no coefficient is negative), or see :func:`_price`."""
+    mu = duals.mu
+    return duals.value + sum(min(0.0, least.get(k, mu.get(k, 0.0) - penalty[k])) for k in plannable)
 
 
 def _report(
