@@ -29,12 +29,16 @@ def search(
     targets: Collection[int] = (),
     banned: Collection[int] = (),
     deadline: float = INF,
+    lower: Sequence[float] | None = None,
 ) -> tuple[list[float], list[Step | None]]:
     """Earliest handover time at every site reachable from ``origin``.
 
     Returns labels (UTC seconds, inf when unreachable) and how each was reached. Stops
     once every site in ``targets`` is settled; ignores ``banned`` lanes (indices) and
-    labels later than ``deadline``.
+    labels later than ``deadline``. With ``lower`` (per node, the least time any
+    itinerary needs to reach a target: ``pareto.lower_bounds``) the search is A*:
+    nodes settle in order of handover plus that bound, so only the targets' labels
+    (and those of the nodes settled before them) are final.
 
     The search runs over nodes ``site + n x in_van`` (see
     :mod:`logistics.network.compiled`: an on-demand road lane taken by material still
@@ -62,7 +66,8 @@ def search(
     came = [-1] * (2 * n)  # the node each label's lane leaves from
     label[origin] = ready
     cost[origin] = 0.0
-    heap = [(ready, 0.0, origin)]
+    ahead = lower if lower is not None else [0.0] * (2 * n)
+    heap = [(ready + ahead[origin], 0.0, origin)]
     remaining = set(targets)
     done = [False] * (2 * n)
     adjacency, own = cn.adjacency(), cn.own_adjacency()
@@ -70,10 +75,11 @@ def search(
     end_point = cn.end_point
     push, pop = heapq.heappush, heapq.heappop
     while heap:
-        t, _, u = pop(heap)
+        _, _, u = pop(heap)
         if done[u]:
             continue
         done[u] = True
+        t = label[u]
         c = cost[u]
         site = u - n if u >= n else u
         if remaining:
@@ -86,7 +92,7 @@ def search(
         # lane but those of own_adjacency as well; out of a van early enough to pay
         # the site's longest dispatch, every lane but the ferries and tunnels
         other = u - n if u >= n else u + n
-        if done[other] and cost[other] <= c:
+        if done[other] and cost[other] <= c and label[other] <= t:
             lanes = own[u]
             if (
                 u >= n
@@ -137,7 +143,7 @@ def search(
                     cost[v] = y
                     pred[v] = cl
                     came[v] = u
-                    push(heap, (x, y, v))
+                    push(heap, (x + ahead[v], y, v))
                 elif y < cost[v] and not done[v]:
                     # as early for less: its heap entry at x stands and the cost is
                     # read when it pops, after every node handed over before x; only

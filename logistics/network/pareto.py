@@ -354,7 +354,10 @@ def earliest_at(
 ) -> float:
     """The earliest handover at ``target`` (inf when unreachable), without the
     cost tie-break of :func:`earliest_cheapest`."""
-    return search(cn, origin, ready, temperature, targets=(target,), banned=banned)[0][target]
+    lower = lower_bounds(cn, (target,), temperature)
+    return search(cn, origin, ready, temperature, targets=(target,), banned=banned, lower=lower)[0][
+        target
+    ]
 
 
 def lower_bounds(

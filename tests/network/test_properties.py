@@ -35,7 +35,7 @@ from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
 from logistics.network.batch import BatchEngine, chain
-from logistics.network.earliest import search
+from logistics.network.earliest import chain_to, search
 from logistics.network.graph import build_graph
 from logistics.network.router import Router
 from logistics.network.timebase import INF, from_s, to_s
@@ -540,3 +540,27 @@ def test_pareto_under_a_value_cap_is_the_front_below_it(data, case, q) -> None:
         assert [(x.time, x.value) for x in every_capped[site]] == [
             (x.time, x.value) for x in front if x.value < cap
         ]
+
+
+@SETTINGS
+@given(data=st.data(), case=networks(), q=quantiles)
+def test_a_star_search_settles_the_targets_as_the_plain_search(data, case, q) -> None:
+    """(h) search() with ``lower`` (A* towards the targets) gives each target the same
+    handover and the same lane cost (its tie-break) as the plain search."""
+    from logistics.network.pareto import lower_bounds
+
+    net, window = case
+    ready = data.draw(ready_in(window))
+    cn = Router(net, q).compiled(ready)
+    o = cn.index["S0"]
+    others = [v for v in range(len(cn.site_ids)) if v != o]
+    targets = tuple(sorted(data.draw(st.sets(st.sampled_from(others), min_size=1, max_size=2))))
+    r = float(to_s(ready))
+    plain, plain_pred = search(cn, o, r, TEMP, targets=targets)
+    fast, fast_pred = search(cn, o, r, TEMP, targets=targets, lower=lower_bounds(cn, targets, TEMP))
+
+    for v in targets:
+        assert fast[v] == plain[v]
+        if plain[v] < INF:
+            costs = [sum(cl.cost for cl in chain_to(p, o, v)) for p in (plain_pred, fast_pred)]
+            assert costs[0] == pytest.approx(costs[1])

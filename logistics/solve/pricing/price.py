@@ -303,7 +303,8 @@ class Pricer:
         deadline (a lower bound on every itinerary's handover there), cached."""
         key = (cn.material, origin, t, temp, targets)
         if key not in self._first:
-            self._first[key] = search(cn, origin, float(t), temp, targets=targets)[0]
+            lower = lower_bounds(cn, targets, temp)
+            self._first[key] = search(cn, origin, float(t), temp, targets=targets, lower=lower)[0]
         return self._first[key]
 
     def _inbound_labels(
