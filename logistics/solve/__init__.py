@@ -285,12 +285,14 @@ def _fix_lp(
 
     sub, fixed, keep = residual(problem, x)
     left = params.time_limit_s - (time.perf_counter() - t0)
-    if left < 1.0:
-        return None
+    if left < 1.0 or 2 * len(fixed) < sum(1 for cands in problem.by_order if cands):
+        return None  # no time, or the LP is far from whole: the engine's problem
     sol = solve_highs(sub, replace(params, time_limit_s=left))
     if not sol.termination.has_plan:
         return None
     chosen = fixed + [keep[i] for i in sol.chosen]
+    if not problem.feasible(chosen):  # (an LP stopped by its limit is not whole)
+        return None
     objective = problem.objective(chosen)
     bound = None if pricing is None else pricing.lp_bound
     if bound is not None and proven(objective, bound):

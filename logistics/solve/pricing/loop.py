@@ -102,7 +102,11 @@ def grow(
     stopped = "round limit"
     closed = False
     stop_at = t0 + time_limit_s
+    t_master = time.perf_counter()
     duals = solve_master(build_problem(cs, params, previous), params.workers, time_limit_s)
+    t_master = time.perf_counter() - t_master
+    # the LP solution of the last master solved to optimality: it rounds to a first plan
+    x = duals.x if duals.optimal else np.zeros(len(duals.x))
     pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
     # centres: a centre's orders share their cached searches
@@ -151,10 +155,14 @@ def grow(
                 stopped = "within the gap"
                 break
             left = time_limit_s - (time.perf_counter() - t0)
-            if left <= 0:
+            if left < 1.5 * t_master:  # no time for the LP and a round after it
                 stopped = "time limit"
                 break
+            t_master = time.perf_counter()
             duals = solve_master(build_problem(cs, params, previous), params.workers, left)
+            t_master = time.perf_counter() - t_master
+            if duals.optimal:
+                x = duals.x
             pricer.set_prices(duals.pi)
     finally:
         for child in children:
@@ -169,7 +177,6 @@ def grow(
         lp_bound=bound,
         seconds=time.perf_counter() - t0,
     )
-    x = duals.x
     return stats, np.concatenate([x, np.zeros(len(cs.candidates) - len(x))])
 
 

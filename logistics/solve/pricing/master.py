@@ -28,6 +28,7 @@ class Duals:
     mu: dict[int, float]
     pi: dict[Key, float]
     x: np.ndarray  # the LP's value of each candidate
+    optimal: bool = True  # False when a limit stopped the simplex (x may be poor)
 
 
 def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.inf) -> Duals:
@@ -107,4 +108,5 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
         mu={k: float(d) for k, d in zip(order_rows, dual[:m], strict=True)},
         pi={key: float(d) for key, d in zip(keys, dual[m:], strict=True) if d > 0.0},
         x=np.asarray(solution.col_value, dtype=float),
+        optimal=h.getModelStatus() == highspy.HighsModelStatus.kOptimal,
     )
