@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from logistics.errors import InputError, Issue
 from logistics.io.design import DESIGN_OUT_COLUMNS
 from logistics.report.html import Card, Chart, cards, chart_div, page, section, table
-from logistics.report.map import SITE_TRACE, add_countries, map_layout
+from logistics.report.map import SITE_TRACE, add_countries, add_hover_points, map_layout
 from logistics.report.plan import REPORT_FILE
 
 __all__ = [
@@ -162,17 +162,7 @@ def design_map(geo: Mapping[str, Any]) -> go.Figure:
             f"{p['treatment_centre']} → {p['site_id']}<br>{n} orders, mean vein to vein "
             f"{_hours(p.get('v2v_mean_h'))}"
         )
-    if mid_x:
-        fig.add_scatter(
-            name="allocation details",
-            x=mid_x,
-            y=mid_y,
-            mode="markers",
-            marker={"size": 8, "color": "rgba(0,0,0,0)"},
-            hovertext=mid_text,
-            hoverinfo="text",
-            showlegend=False,
-        )
+    add_hover_points(fig, "allocation details", mid_x, mid_y, mid_text, size=8)
     groups: dict[tuple[str, str, bool], list[dict[str, Any]]] = {k: [] for k in _SITE_STYLE}
     for f in features:
         p = f["properties"]

@@ -116,17 +116,7 @@ def plan_map(plan: Plan, network: Network, high_breach: float) -> go.Figure:
             line={"color": "#d64545", "width": 2.6, "dash": "dot"},
             hoverinfo="skip",
         )
-    if mids_x:
-        fig.add_scatter(
-            name="route details",
-            x=mids_x,
-            y=mids_y,
-            mode="markers",
-            marker={"size": 6, "color": "rgba(0,0,0,0)"},
-            hovertext=mids_text,
-            hoverinfo="text",
-            showlegend=False,
-        )
+    add_hover_points(fig, "route details", mids_x, mids_y, mids_text, size=6)
     used = plan_sites(plan)
     unserved = defaultdict(list)
     for p in plan.unserved:
@@ -216,3 +206,21 @@ def map_layout(fig: go.Figure, lons: list[float], lats: list[float]) -> None:
         },
         hovermode="closest",
     )
+
+
+def add_hover_points(
+    fig: go.Figure, name: str, x: list[float], y: list[float], text: list[str], size: int
+) -> None:
+    """Invisible markers (at the middle of lines, say) that show ``text`` on hover;
+    nothing when there are none."""
+    if x:
+        fig.add_scatter(
+            name=name,
+            x=x,
+            y=y,
+            mode="markers",
+            marker={"size": size, "color": "rgba(0,0,0,0)"},
+            hovertext=text,
+            hoverinfo="text",
+            showlegend=False,
+        )
