@@ -79,7 +79,10 @@ SolverSeedOption = Annotated[
 SolverWorkersOption = Annotated[
     int | None,
     typer.Option(
-        "--workers", min=1, help="Solver threads (default: solver.toml workers; packaged: 2)."
+        "--workers",
+        min=1,
+        help="Solver threads, and processes for pricing and Plan B on Linux "
+        "(default: solver.toml workers; packaged: 2).",
     ),
 ]
 # a sweep's tasks (scenarios run, critical)
