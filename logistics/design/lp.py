@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -135,27 +136,18 @@ def solve_rows(
         row([n + j, col_l[j]], [float(lo), -1.0], 0, ("size", j))
     if d.max_open is not None and m:
         row(range(n, n + m), np.ones(m), d.max_open, ("open", None))
-    starts = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
-    lp = highspy.HighsLp()
-    lp.num_col_ = ncol
-    lp.num_row_ = len(rhs)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.full(len(rhs), -highspy.kHighsInf)
-    lp.row_upper_ = np.asarray(rhs)
-    lp.offset_ = float(sum(d.penalty))
-    lp.sense_ = highspy.ObjSense.kMinimize
-    if integer:
-        cont, intg = highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger
-        lp.integrality_ = [intg] * ncol if ncol else []
-        del cont
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = ncol
-    lp.a_matrix_.num_row_ = len(rhs)
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = (np.concatenate(index) if index else np.zeros(0)).astype(np.int32)
-    lp.a_matrix_.value_ = np.concatenate(value) if value else np.zeros(0)
+    intg = highspy.HighsVarType.kInteger
+    lp = _rowwise(
+        highspy,
+        cost,
+        lower,
+        upper,
+        rhs,
+        index,
+        value,
+        offset=float(sum(d.penalty)),
+        integrality=[intg] * ncol if integer else None,
+    )
     h = _new_solver(highspy)
     _set(h, "output_flag", False)
     _set(h, "log_to_console", False)
@@ -257,23 +249,17 @@ def ufl_bound(
                 index.append([*cols, site])
                 value.append([1.0] * len(cols) + [-float(batch_room[site])])
                 rhs.append(0.0)
-    starts = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
-    lp = highspy.HighsLp()
-    lp.num_col_ = ncol
-    lp.num_row_ = len(rhs)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.full(len(rhs), -highspy.kHighsInf)
-    lp.row_upper_ = np.asarray(rhs)
-    lp.sense_ = highspy.ObjSense.kMinimize
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * m + [highspy.HighsVarType.kContinuous] * nz
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = ncol
-    lp.a_matrix_.num_row_ = len(rhs)
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = np.asarray([i for r in index for i in r], dtype=np.int32)
-    lp.a_matrix_.value_ = np.asarray([v for r in value for v in r], dtype=float)
+    kinds = highspy.HighsVarType
+    lp = _rowwise(
+        highspy,
+        cost,
+        lower,
+        upper,
+        rhs,
+        index,
+        value,
+        integrality=[kinds.kInteger] * m + [kinds.kContinuous] * nz,
+    )
     h = _new_solver(highspy)
     _set(h, "output_flag", False)
     _set(h, "log_to_console", False)
@@ -289,3 +275,42 @@ def ufl_bound(
     trivial += sum(min(v * lo, v * hi) for v, (lo, hi) in zip(open_value, y_bounds, strict=True))
     b = float(info.mip_dual_bound)
     return max(trivial, b) if math.isfinite(b) else trivial
+
+
+def _rowwise(
+    highspy: Any,
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    rhs: Sequence[float],
+    index: Sequence[Any],
+    value: Sequence[Any],
+    *,
+    offset: float = 0.0,
+    integrality: list | None = None,
+) -> Any:
+    """A HighsLp minimising ``cost`` (plus ``offset``) over ``lower <= x <= upper``
+    with one row ``sum(value x over index) <= rhs`` per entry."""
+    ncol = len(cost)
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = len(rhs)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.full(len(rhs), -highspy.kHighsInf)
+    lp.row_upper_ = np.asarray(rhs, dtype=float)
+    lp.offset_ = offset
+    lp.sense_ = highspy.ObjSense.kMinimize
+    if integrality is not None:
+        lp.integrality_ = integrality
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = ncol
+    lp.a_matrix_.num_row_ = len(rhs)
+    lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum([len(i) for i in index])]).astype(np.int32)
+    flat = [np.asarray(r, dtype=float) for r in value]
+    lp.a_matrix_.index_ = (
+        np.concatenate([np.asarray(r, dtype=np.int64) for r in index]) if index else np.zeros(0)
+    ).astype(np.int32)
+    lp.a_matrix_.value_ = np.concatenate(flat) if flat else np.zeros(0)
+    return lp

@@ -121,20 +121,29 @@ def plant_gantt(plan: Plan, network: Network, high_breach: float) -> go.Figure:
     colours = {"scheduled": "#2f80ed", "frozen": "#9aa5b1", "at risk": "#d64545"}
     fig = go.Figure()
     for status, g in groups.items():
-        if not g["y"]:
-            continue
-        fig.add_bar(
-            name=status,
-            orientation="h",
-            y=g["y"],
-            base=g["base"],
-            x=g["x"],
-            hovertext=g["text"],
-            hoverinfo="text",
-            marker={"color": colours[status], "line": {"width": 0.5, "color": "#fff"}},
-        )
+        if g["y"]:
+            _bars(
+                fig, status, g, {"color": colours[status], "line": {"width": 0.5, "color": "#fff"}}
+            )
     _layout(fig, sorted(rows, key=_slot_key), row_px=13)
     return fig
+
+
+def _bars(
+    fig: go.Figure, name: str, g: dict[str, list], marker: dict, width: float | None = None
+) -> None:
+    """One horizontal bar trace of a Gantt chart from ``g``'s y, base, x and text."""
+    fig.add_bar(
+        name=name,
+        orientation="h",
+        y=g["y"],
+        base=g["base"],
+        x=g["x"],
+        hovertext=g["text"],
+        hoverinfo="text",
+        width=width,
+        marker=marker,
+    )
 
 
 _EVENTS = {  # step -> (label, marker symbol, colour)
@@ -207,18 +216,8 @@ def patient_timeline(orders: Sequence[PlannedOrder], network: Network) -> go.Fig
     colours |= {"customs": "#f2994a", "manufacturing": "#56ccf2", "QC and release": "#bdbdbd"}
     fig = go.Figure()
     for name, b in bars.items():
-        thin = name == "customs"
-        fig.add_bar(
-            name=name,
-            orientation="h",
-            y=b["y"],
-            base=b["base"],
-            x=b["x"],
-            hovertext=b["text"],
-            hoverinfo="text",
-            width=0.35 if thin else 0.7,
-            marker={"color": colours.get(name, "#6c757d")},
-        )
+        width = 0.35 if name == "customs" else 0.7
+        _bars(fig, name, b, {"color": colours.get(name, "#6c757d")}, width=width)
     for step, m in marks.items():
         label, symbol, colour = _EVENTS[step]
         fig.add_scatter(
