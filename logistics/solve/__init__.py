@@ -295,16 +295,9 @@ def _fix_lp(
         return None
     objective = problem.objective(chosen)
     bound = None if pricing is None else pricing.lp_bound
-    if bound is not None and proven(objective, bound):
-        termination = Termination(reason=TerminationReason.OPTIMAL, detail="LP made whole")
-    elif bound is not None and objective - bound <= params.relative_gap * max(1.0, objective):
-        termination = Termination(
-            reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP, detail="LP made whole"
-        )
-    else:
-        termination = Termination(reason=TerminationReason.FEASIBLE, detail="LP made whole")
+    feasible = Termination(reason=TerminationReason.FEASIBLE, detail="LP made whole")
     return Solution(
-        termination,
+        _proof(objective, bound, params) or feasible,
         chosen,
         objective,
         bound,
@@ -324,16 +317,24 @@ def _over_every_schedule(
 ) -> Termination:
     """An engine's proof covers the candidates; the plan is optimal over every
     schedule only when pricing's bound proves it too."""
-    if termination.status is not Status.OPTIMAL or objective is None or bound is None:
+    if termination.status is not Status.OPTIMAL or objective is None:
         return termination
+    return _proof(objective, bound, params) or Termination(
+        reason=TerminationReason.CANDIDATES_OPTIMAL,
+        detail="" if pricing.closed else f"pricing stopped: {pricing.stopped}",
+    )
+
+
+def _proof(objective: int, bound: float | None, params: SolveParams) -> Termination | None:
+    """OPTIMAL when pricing's ``bound`` over every schedule proves ``objective``,
+    GAP_LIMIT when it is within the relative gap asked, else None."""
+    if bound is None:
+        return None
     if proven(objective, bound):
         return Termination(reason=TerminationReason.OPTIMAL)
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:
         return Termination(reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP)
-    return Termination(
-        reason=TerminationReason.CANDIDATES_OPTIMAL,
-        detail="" if pricing.closed else f"pricing stopped: {pricing.stopped}",
-    )
+    return None
 
 
 def _versions() -> dict[str, str]:
