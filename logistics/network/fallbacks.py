@@ -21,22 +21,30 @@ def fallbacks(
     in turn (then the lanes of the fallbacks found), as :meth:`Router.alternatives`.
     ``workers`` processes share the shipments (see :mod:`logistics.forked`)."""
     router = Router(network, quantile)
-    shipments = [
-        (p.order_id, direction, it)
-        for p in plan.served
-        for direction, it in (("inbound", p.inbound), ("outbound", p.outbound))
-        if it is not None and it.legs
-    ]
-    if shipments:  # one compilation for every question, before any fork
-        router.compiled(min(s[2].ready for s in shipments), max(s[2].ready for s in shipments))
+    # shipments asking the same question (same route from the same place and time,
+    # as orders of one centre and day often do) are answered once
+    shipments: list[tuple[str, str, tuple]] = []
+    asked: dict[tuple, tuple[str, Itinerary]] = {}
+    for p in plan.served:
+        for direction, it in (("inbound", p.inbound), ("outbound", p.outbound)):
+            if it is None or not it.legs:
+                continue
+            lanes = tuple(leg.lane_id for leg in it.legs)
+            key = (direction, it.origin, it.destination, it.ready, it.temperature, lanes)
+            shipments.append((p.order_id, direction, key))
+            asked.setdefault(key, (direction, it))
+    if asked:  # one compilation for every question, before any fork
+        readies = [it.ready for _, it in asked.values()]
+        router.compiled(min(readies), max(readies))
     routers = {
         "inbound": router.with_material(Material.STARTING),
         "outbound": router.with_material(Material.FINISHED),
     }
 
-    def find(part: Sequence[tuple[str, str, Itinerary]]) -> dict[tuple[str, str], list[Itinerary]]:
+    def find(part: Sequence[tuple]) -> dict[tuple, list[Itinerary]]:
         out = {}
-        for order_id, direction, it in part:
+        for key in part:
+            direction, it = asked[key]
             router = routers[direction]
             found = router.alternatives(
                 it.origin, it.destination, it.ready, it.temperature, n, first=it
@@ -44,9 +52,9 @@ def fallbacks(
             planned = router.signature(it)
             others = [alt for alt in found if router.signature(alt) != planned][:n]
             if others:
-                out[(order_id, direction)] = others
+                out[key] = others
         return out
 
-    parts = fork_map(find, deal(shipments, processes(workers)))
+    parts = fork_map(find, deal(list(asked), processes(workers)))
     merged = {k: v for part in parts for k, v in part.items()}
-    return {(o, d): merged[(o, d)] for o, d, _ in shipments if (o, d) in merged}
+    return {(o, d): merged[key] for o, d, key in shipments if key in merged}
