@@ -333,51 +333,14 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
 
 def _floors(pricer: DesignPricer, k: int) -> dict[str, float]:
     """Per licensed site of order ``k``, a lower bound (model units, zero prices) on
-    the reduced cost of its schedules there: the pricer's own per-(day, site) bound
-    (earliest arrivals, least lane costs, least batch price) less the penalty; inf
-    where no schedule reaches the site, or none keeps the vein-to-vein cap."""
-    cs, w = pricer.cs, pricer.w
-    order = cs.book.orders[k]
+    the reduced cost of its schedules there: the least of the pricer's own per-(day,
+    site) bounds (earliest arrivals, least lane costs, batch prices and the infusion
+    of the earliest delivery per start day); none where no schedule reaches the site,
+    or none keeps the vein-to-vein cap."""
+    options, shift = pricer._options(k, 0.0)
     out: dict[str, float] = {}
-    if k not in pricer.options:
-        return out
-    cn = cs.cn
-    therapy = cs.network.therapies[order.therapy]
-    t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
-    prio = w.priority_weight(order.priority)
-    tw = prio * w.v2v_per_h / 3600
-    shift = round(w.unserved_penalty * prio * SCALE)
-    centre = cn.index[order.treatment_centre]
-    plants = tuple(sorted(cn.index[s] for s in therapy.sites))
-    cost_in = pricer._bounds((plants, t_in, True))
-    cost_out = pricer._bounds(((centre,), t_out, True))
-    making = (therapy.manufacturing_days + therapy.release_days) * 86400
-    finish = pricer._finish(centre, therapy)
-    fresh_s = therapy.inbound_max_h * 3600
-    for day, ready in pricer.options[k]:
-        del day
-        wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
-        first = pricer._earliest(cn, centre, ready, t_in, plants)
-        for site in therapy.sites:
-            v = cn.index[site]
-            if first[v] - ready > fresh_s:
-                continue
-            home = pricer._home_at(v, int(first[v]) + making, t_out, centre)
-            if home == math.inf:
-                continue
-            if pricer.v2v_cap_s is not None and finish(home) - ready > pricer.v2v_cap_s:
-                continue
-            slots = pricer._least_batch_price(site, first[v], ready + fresh_s, therapy)
-            if slots == math.inf:
-                continue
-            value = (
-                prio * w.wait_per_h * wait_h
-                + w.cost_per_eur * (cost_in[centre] + cost_out[v])
-                + slots
-                + tw * (finish(home) - ready)
-            )
-            rc = value * SCALE - 0.5 - shift
-            out[site] = min(out.get(site, math.inf), rc)
+    for floor, _day, _ready, site, *_ in options:
+        out[site] = min(out.get(site, math.inf), floor * SCALE - 0.5 - shift)
     return out
 
 

@@ -168,7 +168,6 @@ class Pricer:
         plants = tuple(sorted(cn.index[s] for s in therapy.sites))
         cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
-        making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
         finish = self._finish(centre, therapy)
         fresh_s = therapy.inbound_max_h * 3600
         was = self.previous.get(order.order_id)
@@ -180,20 +179,17 @@ class Pricer:
             wait_h = max(0.0, ready - order.apheresis_earliest.timestamp()) / 3600
             known = cs.first.get((order.treatment_centre, ready, t_in))
             first = self._earliest(cn, centre, ready, t_in, plants) if known is None else known
+            latest = self._last_delivery(centre, therapy, ready, finish)
             for site in therapy.sites:
                 v = cn.index[site]
-                if first[v] - ready > therapy.inbound_max_h * 3600:
+                if first[v] - ready > fresh_s:
                     continue  # no itinerary reaches the site in the fresh window
                 stay = w.stability if was is not None and was != (site, day) else 0.0
                 base = prio * w.wait_per_h * wait_h + p_day + stay - tw * ready
-                home = self._home_at(v, int(first[v]) + making, t_out, centre)
-                if home == INF:
+                after = self._after(site, first[v], ready + fresh_s, therapy, centre, tw, latest)
+                if after == INF:
                     continue
-                cheap = w.cost_per_eur * (cost_in[centre] + cost_out[v])
-                slots = self._least_batch_price(site, first[v], ready + fresh_s, therapy)
-                if slots == INF:
-                    continue
-                floor = base + cheap + slots + tw * finish(home)
+                floor = base + w.cost_per_eur * (cost_in[centre] + cost_out[v]) + after
                 options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
         return options, shift
@@ -400,17 +396,32 @@ class Pricer:
             found = self._latest[key] = lo if finish(lo) <= limit else -INF
         return found
 
-    def _least_batch_price(self, site: str, first: float, last: float, therapy) -> float:
-        """The least price of a batch at ``site`` starting between ``first`` and
-        ``last`` (on any local date in between)."""
+    def _after(
+        self, site: str, first: float, last: float, therapy, centre: int, tw: float, latest: float
+    ) -> float:
+        """A lower bound on ``batch price + tw x infusion`` of material handed over at
+        ``site`` between ``first`` and ``last``: per local date a batch may start on,
+        its batch price plus the infusion of the earliest delivery (by ``latest``) of
+        a batch started that day at the earliest (no earlier than ``first``, nor than
+        the day's first opening, as every handover waits for it); inf when none
+        fits."""
+        cn = self.cs.cn
+        v = cn.index[site]
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
+        making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+        finish = self._finish(centre, therapy)
         day = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
         end = datetime.fromtimestamp(last, UTC).astimezone(zone).date()
-        least = INF
-        while day <= end:
-            noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone).timestamp()
-            least = min(least, self._batch_price(site, int(noon), therapy.manufacturing_days))
+        start, least = int(first), INF
+        while day <= end and start <= last:
+            price = self._batch_price(site, start, therapy.manufacturing_days)
+            if price < least:
+                home = self._home_at(v, start + making, therapy.outbound_temperature, centre)
+                if home <= latest:
+                    least = min(least, price + tw * finish(home))
             day += timedelta(days=1)
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
+            start = max(int(first), int(cn.open[v].next_open(midnight)))
         return least
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
