@@ -106,7 +106,7 @@ def grow(
     duals = solve_master(build_problem(cs, params, previous), params.workers, time_limit_s)
     t_master = time.perf_counter() - t_master
     # the LP solution of the last master solved to optimality: it rounds to a first plan
-    x = duals.x if duals.optimal else np.zeros(len(duals.x))
+    x = duals.x if duals.solved else np.zeros(len(duals.x))
     pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
     # centres: a centre's orders share their cached searches
@@ -144,7 +144,7 @@ def grow(
             rounds += 1
             bound = max(bound, _lagrange(duals, least, penalty, plannable))
             added += new
-            if not complete:
+            if not complete or not duals.complete:  # (a sifted master cut short)
                 stopped = "time limit"
                 break
             if new == 0:
@@ -159,9 +159,13 @@ def grow(
                 stopped = "time limit"
                 break
             t_master = time.perf_counter()
-            duals = solve_master(build_problem(cs, params, previous), params.workers, left)
+            # the simplex starts from the last one's columns and those just added
+            working = np.concatenate([duals.working, np.arange(len(duals.x), len(cs.candidates))])
+            duals = solve_master(
+                build_problem(cs, params, previous), params.workers, left, start_with=working
+            )
             t_master = time.perf_counter() - t_master
-            if duals.optimal:
+            if duals.solved:
                 x = duals.x
             pricer.set_prices(duals.pi)
     finally:

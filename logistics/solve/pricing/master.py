@@ -4,11 +4,18 @@ One column per candidate, ``0 <= x <= 1``; one row per order with a candidate (a
 one of them) and one per capacity the candidates hold (at most its free room). HiGHS
 solves it by simplex; the row duals become prices: ``mu`` per order, ``pi`` per
 capacity, both >= 0 and in the model's integer units.
+
+Sifting: the simplex starts on a working set (each order's cheapest candidates), and
+the candidates outside it whose reduced cost under the duals is negative join it,
+the most negative first, until none is left: then the working set's LP optimum is
+the LP optimum over every candidate. The matrix is the same; only the columns the
+simplex sees change, and it keeps its basis between joins.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +23,11 @@ import numpy as np
 from logistics.model.ledger import Key
 from logistics.solve.milp import _check, _highspy, _new_solver, _set, _threads
 from logistics.solve.problem import Problem
+
+#: candidates per order in the first working set (the cheapest ones)
+FIRST = 4
+#: a reduced cost below this (model units) prices a candidate into the working set
+TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,24 +40,126 @@ class Duals:
     mu: dict[int, float]
     pi: dict[Key, float]
     x: np.ndarray  # the LP's value of each candidate
-    optimal: bool = True  # False when a limit stopped the simplex (x may be poor)
+    # the simplex finished, so ``x`` is optimal over the candidates it saw (False when
+    # a limit stopped it: x may be poor); every candidate unless ``complete`` is False
+    solved: bool = True
+    complete: bool = True  # no candidate left out prices below 0
+    working: np.ndarray | None = None  # the candidates the simplex saw last
 
 
-def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.inf) -> Duals:
+def solve_master(
+    problem: Problem,
+    workers: int = 1,
+    time_limit_s: float = math.inf,
+    *,
+    sift: bool = True,
+    start_with: np.ndarray | None = None,
+) -> Duals:
     """Solve the LP relaxation of ``problem`` (every capacity a row, binding or not)
-    within ``time_limit_s``. Any non-negative prices give a valid Lagrangian bound
-    with exact pricing, so prices of an LP stopped by the limit are still usable."""
+    within ``time_limit_s``, by sifting from the working set ``start_with`` (default:
+    each order's cheapest candidates; e.g. the last master's working set and the
+    candidates added since) or, ``sift`` False, over every candidate at once. Any
+    non-negative prices give a valid Lagrangian bound with exact pricing, so prices
+    of an LP stopped by the limit are still usable."""
     highspy = _highspy()
+    t0 = time.perf_counter()
     n = len(problem.coef)
     offset = float(sum(problem.penalty))
     if n == 0:
-        return Duals(offset, {}, {}, np.zeros(0))
+        return Duals(offset, {}, {}, np.zeros(0), working=np.zeros(0, dtype=np.int64))
     orders = np.asarray(problem.orders, dtype=np.int64)
     weights = (
         np.asarray(problem.coef, dtype=float) - np.asarray(problem.penalty, dtype=float)[orders]
     )
     order_rows = [k for k, cands in enumerate(problem.by_order) if cands]
+    start, index, value, upper = _rows(problem, order_rows)
+    rows = np.repeat(np.arange(len(upper)), np.diff(start))
+    columns = _Columns(n, index, rows, value)
+    working = _first_working(orders, weights, start_with) if sift else np.arange(n)
+    inside = np.zeros(n, dtype=bool)
+    inside[working] = True
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(working)
+    lp.num_row_ = len(upper)
+    lp.col_cost_ = weights[working]
+    lp.col_lower_ = np.zeros(len(working))
+    # x <= 1 is implied by the order rows, but stating it makes the simplex about ten
+    # times faster (5,000-order tight book: 98 s -> 9 s); its duals then sit partly on
+    # the column bounds, which the Lagrangian bound's min(0, reduced cost) terms cover.
+    lp.col_upper_ = np.ones(len(working))
+    lp.row_lower_ = np.full(len(upper), -highspy.kHighsInf)
+    lp.row_upper_ = upper
+    lp.offset_ = offset
+    lp.sense_ = highspy.ObjSense.kMinimize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = len(working)
+    lp.a_matrix_.num_row_ = len(upper)
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = columns.of(working)
+    h = _new_solver(highspy)
+    _set(h, "output_flag", False)
+    _set(h, "log_to_console", False)
+    _threads(h, highspy, max(1, workers))
+    _check(h.passModel(lp), highspy, "passModel")
+    while True:
+        left = time_limit_s - (time.perf_counter() - t0)
+        if math.isfinite(left):
+            _set(h, "time_limit", max(1.0, left))
+        _check(h.run(), highspy, "run")
+        dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual))
+        rc = weights + np.bincount(index, weights=dual[rows] * value, minlength=n)
+        solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        join = np.flatnonzero((rc < -TOLERANCE) & ~inside)
+        if not solved or len(join) == 0 or time.perf_counter() - t0 > time_limit_s:
+            break
+        # the most negative first, as many as the rows: the simplex's next basis
+        join = join[np.argsort(rc[join], kind="stable")[: max(len(upper), 1000)]]
+        inside[join] = True
+        working = np.concatenate([working, join])
+        col_start, col_index, col_value = columns.of(join)
+        _check(
+            h.addCols(
+                len(join),
+                weights[join],
+                np.zeros(len(join)),
+                np.ones(len(join)),
+                len(col_index),
+                col_start[:-1],
+                col_index,
+                col_value,
+            ),
+            highspy,
+            "addCols",
+        )
+    x = np.zeros(n)
+    x[working] = np.asarray(h.getSolution().col_value, dtype=float)
+    # The simplex leaves part of the duals on the column bounds (x <= 1), so a chosen
+    # column can price below 0 (and, outside the working set, one the time left
+    # out). Its order's price takes that part back (the order row holds at most one
+    # unit), which gives prices of the LP without column bounds under which every
+    # candidate has rc >= 0.
+    least = np.full(len(problem.by_order), np.inf)
+    np.minimum.at(least, orders, rc)
+    m = len(order_rows)
+    dual[:m] += np.maximum(0.0, -least[order_rows])
     keys = [key for key, _, _ in problem.rows]
+    return Duals(
+        # the dual objective of these (non-negative) prices: with the least reduced
+        # costs it makes the Lagrangian bound, valid whatever the LP's accuracy
+        value=offset - float(np.dot(dual, upper)),
+        mu={k: float(d) for k, d in zip(order_rows, dual[:m], strict=True)},
+        pi={key: float(d) for key, d in zip(keys, dual[m:], strict=True) if d > 0.0},
+        x=x,
+        solved=solved,
+        complete=len(join) == 0,
+        working=working,
+    )
+
+
+def _rows(
+    problem: Problem, order_rows: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows in compressed row form ``(start, index, value, upper)``: one per
+    order of ``order_rows``, then one per capacity row of ``problem``."""
     start: list[int] = [0]
     index: list[np.ndarray] = []
     value: list[np.ndarray] = []
@@ -61,52 +175,42 @@ def solve_master(problem: Problem, workers: int = 1, time_limit_s: float = math.
         value.append(counts.astype(float))
         upper.append(float(cap))
         start.append(start[-1] + len(members))
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = len(upper)
-    lp.col_cost_ = weights
-    lp.col_lower_ = np.zeros(n)
-    # x <= 1 is implied by the order rows, but stating it makes the simplex about ten
-    # times faster (5,000-order tight book: 98 s -> 9 s); its duals then sit partly on
-    # the column bounds, which the Lagrangian bound's min(0, reduced cost) terms cover.
-    lp.col_upper_ = np.ones(n)
-    lp.row_lower_ = np.full(len(upper), -highspy.kHighsInf)
-    lp.row_upper_ = np.asarray(upper)
-    lp.offset_ = offset
-    lp.sense_ = highspy.ObjSense.kMinimize
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = len(upper)
-    lp.a_matrix_.start_ = np.asarray(start, dtype=np.int32)
-    lp.a_matrix_.index_ = np.concatenate(index).astype(np.int32)
-    lp.a_matrix_.value_ = np.concatenate(value)
-    h = _new_solver(highspy)
-    _set(h, "output_flag", False)
-    _set(h, "log_to_console", False)
-    _threads(h, highspy, max(1, workers))
-    if math.isfinite(time_limit_s):
-        _set(h, "time_limit", max(1.0, float(time_limit_s)))
-    _check(h.passModel(lp), highspy, "passModel")
-    _check(h.run(), highspy, "run")
-    solution = h.getSolution()
-    dual = np.maximum(0.0, -np.asarray(solution.row_dual))
-    # Reduced costs under these prices; the simplex leaves part of the duals on the
-    # column bounds (x <= 1), so a chosen column can price below 0. Its order's price
-    # takes that part back (the order row holds at most one unit), which gives the
-    # prices of the LP without column bounds and keeps every column at rc >= 0.
-    idx = np.concatenate(index).astype(np.int64)
-    rows = np.repeat(np.arange(len(upper)), np.diff(np.asarray(start)))
-    rc = weights.copy()
-    np.add.at(rc, idx, dual[rows] * np.concatenate(value))
-    m = len(order_rows)
-    for i, k in enumerate(order_rows):
-        dual[i] += max(0.0, -float(rc[problem.by_order[k]].min()))
-    return Duals(
-        # the dual objective of these (non-negative) prices: with the least reduced
-        # costs it makes the Lagrangian bound, valid whatever the LP's accuracy
-        value=offset - float(np.dot(dual, np.asarray(upper))),
-        mu={k: float(d) for k, d in zip(order_rows, dual[:m], strict=True)},
-        pi={key: float(d) for key, d in zip(keys, dual[m:], strict=True) if d > 0.0},
-        x=np.asarray(solution.col_value, dtype=float),
-        optimal=h.getModelStatus() == highspy.HighsModelStatus.kOptimal,
+    return (
+        np.asarray(start, dtype=np.int64),
+        np.concatenate(index).astype(np.int64),
+        np.concatenate(value),
+        np.asarray(upper),
     )
+
+
+def _first_working(
+    orders: np.ndarray, weights: np.ndarray, start_with: np.ndarray | None
+) -> np.ndarray:
+    """``start_with`` (its distinct candidates) or else the :data:`FIRST` cheapest
+    candidates of each order."""
+    if start_with is not None:
+        return np.unique(start_with)
+    by = np.lexsort((weights, orders))
+    first = np.ones(len(by), dtype=bool)
+    first[1:] = orders[by][1:] != orders[by][:-1]
+    group = np.cumsum(first) - 1
+    rank = np.arange(len(by)) - np.flatnonzero(first)[group]
+    return np.sort(by[rank < FIRST])
+
+
+class _Columns:
+    """The same matrix by column, to hand the simplex a subset of its columns."""
+
+    def __init__(self, n: int, index: np.ndarray, rows: np.ndarray, value: np.ndarray) -> None:
+        by = np.argsort(index, kind="stable")
+        self.start = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=n))])
+        self.rows = rows[by].astype(np.int32)
+        self.value = value[by]
+
+    def of(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(start, index, value)`` of ``cols`` in compressed column form (``start``
+        has one entry more than ``cols``)."""
+        lens = self.start[cols + 1] - self.start[cols]
+        start = np.concatenate([[0], np.cumsum(lens)])
+        pos = np.arange(start[-1]) - np.repeat(start[:-1] - self.start[cols], lens)
+        return start.astype(np.int32), self.rows[pos], self.value[pos]

@@ -166,7 +166,6 @@ class Pricer:
         shift = round(w.unserved_penalty * prio * SCALE) - mu
         centre = cn.index[order.treatment_centre]
         plants = tuple(sorted(cn.index[s] for s in therapy.sites))
-        cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
         finish = self._finish(centre, therapy)
         fresh_s = therapy.inbound_max_h * 3600
@@ -189,7 +188,8 @@ class Pricer:
                 after = self._after(site, first[v], ready + fresh_s, therapy, centre, tw, latest)
                 if after == INF:
                     continue
-                floor = base + w.cost_per_eur * (cost_in[centre] + cost_out[v]) + after
+                cost_in = self._bounds(((v,), t_in, True))[centre]
+                floor = base + w.cost_per_eur * (cost_in + cost_out[v]) + after
                 options.append((floor, day, ready, site, base, p_day))
         options.sort(key=lambda o: o[0])
         return options, shift
@@ -205,8 +205,6 @@ class Pricer:
         t_in, t_out = therapy.inbound_temperature, therapy.outbound_temperature
         tw = w.priority_weight(order.priority) * w.v2v_per_h / 3600
         centre = cn.index[order.treatment_centre]
-        plants = tuple(sorted(cn.index[s] for s in therapy.sites))
-        cost_in = self._bounds((plants, t_in, True))
         cost_out = self._bounds(((centre,), t_out, True))
         to_centre = self._bounds(((centre,), t_out, False), outbound=True)
         making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
@@ -223,7 +221,7 @@ class Pricer:
             fresh = ready + therapy.inbound_max_h * 3600
             # a label worth this much or more cannot beat ``least``: the option's
             # bound less its inbound lane costs is what follows the handover at least
-            cap = least - floor + w.cost_per_eur * cost_in[centre]
+            cap = least - floor + w.cost_per_eur * self._bounds(((v,), t_in, True))[centre]
             for lab in self._inbound_labels(centre, ready, t_in, fresh, v, cap):
                 for start in start_options(cn, site, int(lab.time), fresh):
                     release = start + making
