@@ -102,8 +102,8 @@ def solve_master(
     _check(h.passModel(lp), highspy, "passModel")
     while True:
         left = time_limit_s - (time.perf_counter() - t0)
-        if math.isfinite(left):
-            _set(h, "time_limit", max(1.0, left))
+        if math.isfinite(left):  # (HiGHS's run clock counts every run of the instance)
+            _set(h, "time_limit", h.getRunTime() + max(1.0, left))
         _check(h.run(), highspy, "run")
         dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual))
         rc = weights + np.bincount(index, weights=dual[rows] * value, minlength=n)
