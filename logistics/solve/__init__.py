@@ -160,10 +160,16 @@ def solve(
         again = rounded(problem, x)
         if problem.objective(again) <= problem.objective(first_plan):
             hint = again
-    left = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+    left = params.time_limit_s - (time.perf_counter() - t0)
     if engine is Engine.AUTO and fixed_lp is not None and fixed_lp.status is Status.OPTIMAL:
         sol = fixed_lp  # within the gap of the bound over every schedule: nothing to prove
+    elif left < 1.0 and params.deterministic_time_s is None and problem.feasible(hint):
+        # The limit is spent (candidates and pricing of a large book): an engine would
+        # start from the plan it is given and overrun the limit building its model.
+        spent = heuristic(Limit.TIME, "no time left for the engine")
+        sol = Solution(spent, hint, problem.objective(hint), None, engine=str(engine))
     else:
+        left = max(1.0, left)
         sol = _run_engine(
             engine, problem, replace(params, time_limit_s=left), start, hint, on_improve
         )

@@ -155,3 +155,28 @@ def test_conflicting_commitments_are_infeasible_for_both_engines(busy):
         assert sol.termination == Termination(reason=R.INFEASIBLE)
         assert sol.status is Status.INFEASIBLE
         assert (sol.chosen, sol.objective, sol.bound) == ([], None, None)
+
+
+def test_a_spent_time_limit_keeps_the_start_plan_without_an_engine(monkeypatch):
+    """When candidates and pricing have spent the wall-clock limit, no engine runs
+    (it would overrun the limit building its model): the plan it would have started
+    from is returned, feasible, as a heuristic stopped by the time limit."""
+    import importlib
+
+    import logistics as lg
+
+    solve_module = importlib.import_module("logistics.solve")
+
+    def no_engine(*_args, **_kw):
+        raise AssertionError("the engine ran with no time left")
+
+    monkeypatch.setattr(solve_module, "_run_engine", no_engine)
+    net, _ = bundle(TINY)
+    book = generate_orders(net, 12, START, 7, 3, committed_share=0)
+    params = dataclasses.replace(EXACT, time_limit_s=0.0, deterministic_time_s=None)
+    result = solve(net, book, params, engine=Engine.HIGHS)
+    assert result.termination == Termination(
+        reason=R.HEURISTIC, limit=Limit.TIME, detail="no time left for the engine"
+    )
+    assert result.plan is not None and lg.check(result.plan, net, book) == []
+    assert len(result.plan.served) > 0
