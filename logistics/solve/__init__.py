@@ -167,7 +167,7 @@ def solve(
         # The limit is spent (candidates and pricing of a large book): an engine would
         # start from the plan it is given and overrun the limit building its model.
         spent = heuristic(Limit.TIME, "no time left for the engine")
-        sol = Solution(spent, hint, problem.objective(hint), None, engine=str(engine))
+        sol = Solution(spent, hint, problem.objective(hint), None, engine="none")
     else:
         left = max(1.0, left)
         sol = _run_engine(
