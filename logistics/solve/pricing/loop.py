@@ -6,7 +6,9 @@ reduced cost. The first round prices against the LP of the candidates built from
 earliest itineraries (their duals already say where capacity binds: a round at zero
 prices first would search for schedules the capacity prices soon rule out). It stops
 when no schedule prices out (pricing closed), when the bound is within the relative
-gap asked of the master LP, or at the round or time limit.
+gap asked of the master LP, when two masters in a row gain less than that gap (the
+tail of column generation: the bound stays below the LP by the risk terms pricing
+leaves out, and late columns barely move the LP), or at the round or time limit.
 
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
@@ -98,7 +100,7 @@ def grow(
         else round(w.unserved_penalty * w.priority_weight(o.priority) * SCALE)
         for k, o in enumerate(cs.book.orders)
     }
-    added, rounds, bound = 0, 0, -math.inf
+    added, rounds, bound, stalls = 0, 0, -math.inf, 0
     stopped = "round limit"
     closed = False
     stop_at = t0 + time_limit_s
@@ -154,17 +156,22 @@ def grow(
                 # the LP over the candidates is within the gap asked of every schedule's
                 stopped = "within the gap"
                 break
+            if stalls >= 2:
+                stopped = "stalled"
+                break
             left = time_limit_s - (time.perf_counter() - t0)
             if left < 1.5 * t_master:  # no time for the LP and a round after it
                 stopped = "time limit"
                 break
-            t_master = time.perf_counter()
+            t_master, value = time.perf_counter(), duals.value
             # the simplex starts from the last one's columns and those just added
             working = np.concatenate([duals.working, np.arange(len(duals.x), len(cs.candidates))])
             duals = solve_master(
                 build_problem(cs, params, previous), params.workers, left, start_with=working
             )
             t_master = time.perf_counter() - t_master
+            gain = value - duals.value
+            stalls = 0 if gain > params.relative_gap * max(1.0, abs(duals.value)) else stalls + 1
             if duals.solved:
                 x = duals.x
             pricer.set_prices(duals.pi)
