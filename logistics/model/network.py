@@ -97,9 +97,13 @@ class Network:
     warnings: tuple[str, ...] = ()
     _lane_index: Mapping[str, Lane] = field(init=False, repr=False, compare=False)
     _subdivision_rules: bool = field(init=False, repr=False, compare=False)
+    # customs_rule's answers by (from territory, subdivision, to territory,
+    # subdivision, mode, material): every lane between two places asks the same
+    _rules: dict[tuple, CustomsRule | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lane_index", {lane.lane_id: lane for lane in self.lanes})
+        object.__setattr__(self, "_rules", {})
         territories = {s.territory for s in self.sites.values()}
         object.__setattr__(
             self,
@@ -125,6 +129,12 @@ class Network:
         of the EU, say), and none within one subdivision.
         """
         a, b = self.sites[from_site], self.sites[to_site]
+        key = (a.territory, a.subdivision, b.territory, b.subdivision, mode, material)
+        if key not in self._rules:
+            self._rules[key] = self._customs_rule(a, b, mode, material)
+        return self._rules[key]
+
+    def _customs_rule(self, a: Site, b: Site, mode: str, material: Material) -> CustomsRule | None:
         inside = a.territory == b.territory
         if inside and (not self._subdivision_rules or a.subdivision == b.subdivision):
             return None

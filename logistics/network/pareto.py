@@ -86,6 +86,7 @@ def pareto(
     target: int | None = None,
     banned: Collection[int] = (),
     value_cap: float = INF,
+    lower_cost: list[float] | None = None,
 ) -> list[list[Label]]:
     """Per site, its non-dominated labels in increasing time (decreasing value), those
     worth less than ``value_cap`` only (values only grow along an itinerary, and a
@@ -96,13 +97,15 @@ def pareto(
     price of a shipper on one of their departures (inf: none may be booked);
     ``lower`` (see :func:`lower_bounds`) drops labels that cannot reach a target by
     the deadline. With a ``target`` only its labels are sought: a label that a
-    label already at the target beats on value, and on time even with the least
-    time still to go, is dropped. ``banned`` lanes (network lane indices) are not
-    taken.
+    label already at the target beats on value and time, even with the least time
+    and (``lower_cost``, the least lane costs to the target) the least value still
+    to go, is dropped, as is one whose value with the least still to go reaches the
+    cap. ``banned`` lanes (network lane indices) are not taken.
     """
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     ahead = lower if lower is not None else [0.0] * (2 * n)
+    still = [cost_weight * c for c in lower_cost] if lower_cost is not None else [0.0] * (2 * n)
     kept: list[list[Label]] = [[] for _ in range(2 * n)]  # per node
     best = [INF] * (2 * n)  # least value among the kept labels of each node
     end_point = cn.end_point
@@ -123,7 +126,7 @@ def pareto(
             continue  # an earlier (or as early) label is at least as cheap
         if not label.van and _cover(kept[node + n], t, value):
             continue  # so is one in a van
-        if u != target and _beaten(out_at, van_at, t + ahead[node], value):
+        if u != target and _beaten(out_at, van_at, t + ahead[node], value + still[node]):
             continue
         best[node] = value
         kept[node].append(label)
@@ -139,7 +142,10 @@ def pareto(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, slack, price, cl.cid in limited):
                 y = base + extra
-                if y >= value_cap or y >= best[w] or _beaten(out_at, van_at, hand + ahead[w], y):
+                least = y + still[w]  # the least value at the target from here
+                if least >= value_cap or y >= best[w]:
+                    continue
+                if _beaten(out_at, van_at, hand + ahead[w], least):
                     continue
                 if w < n and _cover(kept[w + n], hand, y):
                     continue
@@ -252,6 +258,7 @@ def cheapest(
     lower: list[float] | None = None,
     cutoff: float = INF,
     finish: Callable[[float], float] | None = None,
+    lower_cost: list[float] | None = None,
 ) -> Label | None:
     """The label at ``target`` least in ``time_weight x finish(handover) + value``
     (None when the target cannot be reached by ``deadline``, or not below
@@ -259,22 +266,26 @@ def cheapest(
     allows, say), the handover itself when not given.
 
     A* on that key, a label's estimate being ``finish`` of its time plus ``lower``
-    (the :func:`lower_bounds` to the target, zero when not given): no handover at the
-    target comes earlier, ``finish`` never decreases, so the key never decreases
-    along an itinerary and the first label popped at the target is the least. Where
-    ``finish`` has steps (a weekend, an infusion day) labels bound for the same step
-    pop cheapest first.
+    (the :func:`lower_bounds` to the target, zero when not given), and its value plus
+    ``cost_weight x lower_cost`` (the least lane costs to the target, zero when not
+    given): no handover at the target comes earlier and no itinerary there is
+    cheaper, ``finish`` never decreases and both bounds are consistent, so the key
+    never decreases along an itinerary and the first label popped at the target is
+    the least. Where ``finish`` has steps (a weekend, an infusion day) the cost
+    estimate keeps the search from spreading over every cheap way into one step.
     """
     done = finish if finish is not None else _same
     bit = TEMP_BIT[temperature]
     n = len(cn.site_ids)
     ahead = lower if lower is not None else [0.0] * (2 * n)
+    still = [cost_weight * c for c in lower_cost] if lower_cost is not None else [0.0] * (2 * n)
     kept: list[list[tuple[float, float]]] = [[] for _ in range(2 * n)]  # per node
     end_point = cn.end_point
     adjacency, own = cn.adjacency(), cn.own_adjacency()
     push, pop = heapq.heappush, heapq.heappop
     start = Label(ready, 0.0, 0.0, origin, False, None, ready, None)
-    heap: list[tuple[float, int, Label]] = [(time_weight * done(ready + ahead[origin]), 0, start)]
+    first = time_weight * done(ready + ahead[origin]) + still[origin]
+    heap: list[tuple[float, int, Label]] = [(first, 0, start)]
     seq = 1
     while heap:
         key, _, label = pop(heap)
@@ -300,7 +311,7 @@ def cheapest(
             base = value + cost_weight * cl.cost
             for hand, hold, extra in _moves(lane, t, deadline - ahead[w], price, cl.cid in limited):
                 nxt = Label(hand, base + extra, label.paid + extra, cl.v, w >= n, cl, hold, label)
-                key = time_weight * done(hand + ahead[w]) + base + extra
+                key = time_weight * done(hand + ahead[w]) + base + extra + still[w]
                 if key < cutoff:
                     push(heap, (key, seq, nxt))
                 seq += 1

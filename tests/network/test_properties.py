@@ -564,3 +564,46 @@ def test_a_star_search_settles_the_targets_as_the_plain_search(data, case, q) ->
         if plain[v] < INF:
             costs = [sum(cl.cost for cl in chain_to(p, o, v)) for p in (plain_pred, fast_pred)]
             assert costs[0] == pytest.approx(costs[1])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), case=networks(), q=quantiles)
+def test_least_cost_estimates_keep_the_same_answers(data, case, q) -> None:
+    """(i) pareto() and cheapest() with ``lower_cost`` (the least lane costs to the
+    target, as pricing passes) give the same target front below a cap, and the same
+    least time-weighted value under a cutoff, as without it."""
+    from logistics.network.pareto import cheapest, lower_bounds, pareto
+
+    net, window = case
+    ready = data.draw(ready_in(window))
+    cn = Router(net, q).compiled(ready)
+    o, d = cn.index["S0"], cn.index[f"S{len(net.sites) - 1}"]
+    r, deadline = float(to_s(ready)), float(to_s(ready)) + 240 * 3600
+    lower = lower_bounds(cn, (d,), TEMP)
+    costs = lower_bounds(cn, (d,), TEMP, cost=True)
+    weight = data.draw(st.sampled_from([0.1, 1.0]))
+    full = pareto(cn, o, r, TEMP, deadline, lower=lower, target=d, cost_weight=weight)[d]
+    cap = data.draw(st.sampled_from([*sorted({lab.value for lab in full}), 1e9]))
+
+    def front(lower_cost):
+        labels = pareto(
+            cn, o, r, TEMP, deadline, lower=lower, target=d, cost_weight=weight,
+            value_cap=cap, lower_cost=lower_cost,
+        )[d]  # fmt: skip
+        return [(x.time, x.value) for x in labels]
+
+    assert front(costs) == front(None)
+    time_weight = data.draw(st.sampled_from([0.0, 1e-4, 1e-2]))
+    cutoff = data.draw(st.sampled_from([INF, *(time_weight * x.time + x.value for x in full)]))
+
+    def least(lower_cost):
+        best = cheapest(
+            cn, o, r, TEMP, deadline, d, time_weight=time_weight, cost_weight=weight,
+            lower=lower, cutoff=cutoff, lower_cost=lower_cost,
+        )  # fmt: skip
+        return None if best is None else time_weight * best.time + best.value
+
+    plain, estimated = least(None), least(costs)
+    assert (plain is None) == (estimated is None)
+    if plain is not None:
+        assert estimated == pytest.approx(plain)

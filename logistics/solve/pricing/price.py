@@ -323,6 +323,7 @@ class Pricer:
                 lower=self._bounds(((plant,), temp, False)),
                 target=plant,
                 value_cap=cap,
+                lower_cost=self._bounds(((plant,), temp, True)),
             )[plant]
             found = self._inbound[key] = (labels, cap)
             self._touched[key] = frozenset(self._seen)
@@ -368,6 +369,7 @@ class Pricer:
             lower=lower,
             cutoff=cutoff,
             finish=finish,
+            lower_cost=self._bounds(((centre,), therapy.outbound_temperature, True)),
         )
         self._outbound[key] = (found, cutoff)
         self._touched[key] = frozenset(self._seen)
