@@ -180,6 +180,9 @@ def grow(
             child.close()
     if rounds == 0:  # the time ran out in the first LP: its prices still bound every plan
         bound = _lagrange(duals, {}, penalty, plannable)
+    # no coefficient or penalty is negative, so no plan is below 0 (the prices of a
+    # master cut short far from its optimum can bound below that)
+    bound = max(bound, 0.0)
     stats = PricingStats(
         rounds=rounds,
         added=added,
