@@ -107,7 +107,7 @@ def grow(
     t_master = time.perf_counter()
     duals = solve_master(build_problem(cs, params, previous), params.workers, time_limit_s)
     t_master = time.perf_counter() - t_master
-    # the LP solution of the last master solved to optimality: it rounds to a first plan
+    # the LP solution of the last master the simplex finished: it rounds to a first plan
     x = duals.x if duals.solved else np.zeros(len(duals.x))
     pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
@@ -170,8 +170,9 @@ def grow(
                 build_problem(cs, params, previous), params.workers, left, start_with=working
             )
             t_master = time.perf_counter() - t_master
-            gain = value - duals.value
-            stalls = 0 if gain > params.relative_gap * max(1.0, abs(duals.value)) else stalls + 1
+            gain = value - duals.value  # (a gap of 0 asks for closed pricing: no stall)
+            stalled = params.relative_gap > 0 and gain <= params.relative_gap * abs(duals.value)
+            stalls = stalls + 1 if stalled else 0
             if duals.solved:
                 x = duals.x
             pricer.set_prices(duals.pi)
