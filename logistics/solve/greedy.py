@@ -74,13 +74,7 @@ def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], 
 
 
 def _capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:
-    free: dict[tuple, int] = {}
-    rows_of: dict[int, list[tuple]] = defaultdict(list)
-    for key, cap, cands in problem.rows:
-        free[key] = cap
-        for c in cands:
-            rows_of[c].append(key)
-    return free, rows_of
+    return {key: cap for key, cap, _ in problem.rows}, problem.rows_of()
 
 
 def greedy(problem: Problem) -> list[int]:

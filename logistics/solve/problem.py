@@ -32,6 +32,20 @@ class Problem:
     rows: list[tuple[Key, int, list[int]]]  # (capacity, room left, candidates holding it)
     by_order: list[list[int]]
     overbooked: list[Key] = field(default_factory=list)  # frozen use above capacity
+    _rows_of: dict[int, list[Key]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def rows_of(self) -> dict[int, list[Key]]:
+        """The capacity rows each candidate holds (candidates holding none left out),
+        computed once: the greedy plans and the LP roundings all ask."""
+        if self._rows_of is None:
+            out: dict[int, list[Key]] = defaultdict(list)
+            for key, _cap, cands in self.rows:
+                for c in cands:
+                    out[c].append(key)
+            self._rows_of = out
+        return self._rows_of
 
     def objective(self, chosen: list[int]) -> int:
         """Objective of a selection (candidate indices): chosen coefficients plus the
