@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
-from logistics.network.earliest import search
+from logistics.network.earliest import chain_to, search
 from logistics.network.timebase import INF
 
 # (lane id, departure in UTC seconds) -> price of one shipper on it (inf: no room)
@@ -331,26 +331,30 @@ def earliest_cheapest(
     target: int,
     *,
     banned: Iterable[int] = (),
-    first: float | None = None,
+    first: tuple[float, float] | None = None,
 ) -> Label | None:
     """The label of the itinerary handing over at ``target`` first, the cheapest of
-    those that hand over then (None when unreachable): the earliest handover from the
-    scalar search (or ``first``, when the caller has it from :func:`earliest_at`), then
-    every itinerary reaching the target by then."""
+    those that hand over then (None when unreachable): the earliest handover and the
+    cost of one itinerary handing over then from the scalar search (or ``first``,
+    when the caller has them from :func:`earliest_at`), then every itinerary reaching
+    the target by then for no more than that cost."""
     bans = set(banned)
     if first is None:
         first = earliest_at(cn, origin, ready, temperature, target, banned=bans)
-    if first == INF:
+    at, cost = first
+    if at == INF:
         return None
     return pareto(
         cn,
         origin,
         ready,
         temperature,
-        first,
+        at,
         lower=lower_bounds(cn, (target,), temperature),
         target=target,
         banned=bans,
+        value_cap=cost + 1e-6 * max(1.0, cost),  # (the same sum, added in another order)
+        lower_cost=lower_bounds(cn, (target,), temperature, cost=True),
     )[target][0]
 
 
@@ -362,13 +366,17 @@ def earliest_at(
     target: int,
     *,
     banned: Collection[int] = (),
-) -> float:
-    """The earliest handover at ``target`` (inf when unreachable), without the
-    cost tie-break of :func:`earliest_cheapest`."""
+) -> tuple[float, float]:
+    """The earliest handover at ``target`` and the lane cost of the scalar search's
+    itinerary handing over then (no less than the cheapest such: see
+    :func:`earliest_cheapest`); both inf when unreachable."""
     lower = lower_bounds(cn, (target,), temperature)
-    return search(cn, origin, ready, temperature, targets=(target,), banned=banned, lower=lower)[0][
-        target
-    ]
+    labels, pred = search(
+        cn, origin, ready, temperature, targets=(target,), banned=banned, lower=lower
+    )
+    if labels[target] == INF:
+        return INF, INF
+    return labels[target], sum(cl.cost for cl in chain_to(pred, origin, target))
 
 
 def lower_bounds(

@@ -131,9 +131,10 @@ class Router:
         accepted = [best]
         seen = {self.signature(best)}
         tried: set[frozenset[int]] = set()
-        # (earliest handover, order found, bans): the cheapest itinerary handing over
-        # then is built only when its bans come first (most never do)
-        queue: list[tuple[float, int, frozenset[int]]] = []
+        # (earliest handover, order found, bans, cost of one itinerary handing over
+        # then): the cheapest itinerary handing over then is built only when its bans
+        # come first (most never do)
+        queue: list[tuple[float, int, frozenset[int], float]] = []
         bans_of: dict[int, frozenset[int]] = {id(best): frozenset()}
         frontier = [best]
         while frontier and len(accepted) <= n:
@@ -144,13 +145,13 @@ class Router:
                     if bans in tried:
                         continue
                     tried.add(bans)
-                    at = earliest_at(cn, o, r, temperature, d, banned=bans)
+                    at, cost = earliest_at(cn, o, r, temperature, d, banned=bans)
                     if at < INF:
-                        heapq.heappush(queue, (at, len(tried), bans))
+                        heapq.heappush(queue, (at, len(tried), bans, cost))
             frontier = []
             while queue and len(accepted) <= n:
-                at, _, bans = heapq.heappop(queue)
-                alt = _earliest(cn, o, d, ready, temperature, bans, at)
+                at, _, bans, cost = heapq.heappop(queue)
+                alt = _earliest(cn, o, d, ready, temperature, bans, (at, cost))
                 if alt is None or self.signature(alt) in seen:
                     continue
                 seen.add(self.signature(alt))
@@ -231,7 +232,7 @@ def _earliest(
     ready: datetime,
     temperature: str,
     banned: Iterable[int] = (),
-    first: float | None = None,
+    first: tuple[float, float] | None = None,
 ) -> Itinerary | None:
     """The itinerary of :func:`earliest_cheapest` from node ``o`` to ``d``."""
     r = float(to_s(ready))

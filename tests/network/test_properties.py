@@ -607,3 +607,27 @@ def test_least_cost_estimates_keep_the_same_answers(data, case, q) -> None:
     assert (plain is None) == (estimated is None)
     if plain is not None:
         assert estimated == pytest.approx(plain)
+
+
+@SETTINGS
+@given(data=st.data(), case=networks(), q=quantiles)
+def test_earliest_cheapest_under_the_search_cost_cap(data, case, q) -> None:
+    """(j) earliest_cheapest() (a Pareto search capped at the cost of the scalar
+    search's own itinerary) hands over when the plain search does, for the least
+    lane cost of every itinerary handing over then (the uncapped front)."""
+    from logistics.network.pareto import earliest_at, earliest_cheapest, pareto
+
+    net, window = case
+    ready = data.draw(ready_in(window))
+    cn = Router(net, q).compiled(ready)
+    o, d = cn.index["S0"], cn.index[f"S{len(net.sites) - 1}"]
+    r = float(to_s(ready))
+    at, cost = earliest_at(cn, o, r, TEMP, d)
+    best = earliest_cheapest(cn, o, r, TEMP, d)
+    if at == INF:
+        assert best is None
+        return
+    front = pareto(cn, o, r, TEMP, at)[d]
+    assert best is not None and best.time == at == front[0].time
+    assert best.value == pytest.approx(front[0].value)
+    assert best.value <= cost + 1e-6
