@@ -134,7 +134,7 @@ def design(
     specs = read_scenarios(scenarios or (), network)  # bad files before any work too
     result = solve_design(network, book, found, params, objective=objective)
     table = Table(title=f"design: {result.status}, gap {_pct(result.gap)}")
-    for column in ("site", "status", "open", "lines", "batches"):
+    for column in ("site", "status", "open", "lines", "batches", "booked"):
         table.add_column(column)
     for d in found.sites:
         lines = result.lines.get(d.site_id)
@@ -144,6 +144,7 @@ def design(
             "yes" if lines is not None else "no",
             str(lines or 0),
             str(result.batches.get(d.site_id, 0)),
+            str(result.booked.get(d.site_id, 0)),
         )
     wide().print(table)
     costs = result.costs_eur

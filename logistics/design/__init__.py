@@ -1,8 +1,21 @@
 """Network design: which sites to open, how many lines each, which centres each serves."""
 
-from logistics.design.model import Design, DesignSettings, DesignSite, design_network
+from logistics.design.model import (
+    Design,
+    DesignSettings,
+    DesignSite,
+    design_network,
+    keep_bookings,
+)
 
-__all__ = ["Design", "DesignSettings", "DesignSite", "design_network", "solve_design"]
+__all__ = [
+    "Design",
+    "DesignSettings",
+    "DesignSite",
+    "design_network",
+    "keep_bookings",
+    "solve_design",
+]
 
 
 def __getattr__(name: str):  # the solver loads on first use

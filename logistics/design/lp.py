@@ -7,8 +7,14 @@ Columns: one ``x`` per candidate (``0..1``), one ``y`` per design site that may 
 - per order with candidates: ``sum x <= 1``;
 - per capacity row of a site outside the design (apheresis, shippers, plants that
   always stay open): ``sum x <= room``;
-- per manufacturing day of a design site: ``sum x - lines y <= -booked`` (``- L``
-  with sizing): the site serves only when open, within its lines;
+- per manufacturing day of a design site: ``sum x - (lines - taken) y <= 0``, with
+  sizing ``sum x - L + taken y <= 0``: the site takes new orders only when open,
+  within its lines less the slots ``taken`` that day by booked orders (and, for a
+  fixed design under a scenario, the lines the scenario removes), at most its
+  (most) lines. A booking finishes at its site whatever the design: it never forces
+  the site open. With sizing an open site therefore has at least the lines its
+  bookings take on their busiest day (up to its most lines): ``lines`` carries that
+  least;
 - per candidate at a design site: ``x - y <= 0`` (strengthens the relaxation; its
   prices are not needed by pricing, which prices the capacity rows);
 - sizing: ``L - max_lines y <= 0``, ``min_lines y - L <= 0``; ``sum y <= max_open``.
@@ -39,11 +45,14 @@ class DesignRows:
     penalty: list[int]  # per order
     by_order: list[list[int]]
     rows: list[tuple[Key, int, list[int]]]  # capacity rows outside the design
-    site_rows: list[tuple[Key, int, int, list[int]]]  # (key, site index, -booked, cands)
+    # (key, site index, slots taken before the model (at most the most lines), cands)
+    site_rows: list[tuple[Key, int, int, list[int]]]
     cand_site: list[int]  # design site index per candidate, -1 when outside the design
     open_cost: list[int]  # per design site (fixed + lines x line cost without sizing)
     line_cost: list[int]  # per design site, per line (sizing only)
-    lines: list[tuple[int, int]]  # (min, max) lines per design site
+    # (min, max) lines per design site when open (sizing: min raised to what its
+    # bookings take on their busiest day)
+    lines: list[tuple[int, int]]
     sizing: list[bool]
     y_bounds: list[tuple[float, float]]
     max_open: int | None
@@ -116,12 +125,17 @@ def solve_rows(
     for key, room, cands in d.rows:
         members, counts = np.unique(np.asarray(cands, dtype=np.int64), return_counts=True)
         row(members, counts, room, ("cap", key))
-    for key, j, b, cands in d.site_rows:
+    for key, j, taken, cands in d.site_rows:
         members, counts = np.unique(np.asarray(cands, dtype=np.int64), return_counts=True)
+        cols, coefs = [*members], [*counts]
         if d.sizing[j]:
-            row([*members, col_l[j]], [*counts, -1.0], b, ("cap", key))
-        else:
-            row([*members, n + j], [*counts, -float(d.lines[j][1])], b, ("cap", key))
+            cols.append(col_l[j])
+            coefs.append(-1.0)
+        y = float(taken) if d.sizing[j] else float(taken - d.lines[j][1])
+        if y:
+            cols.append(n + j)
+            coefs.append(y)
+        row(cols, coefs, 0, ("cap", key))
     for i, j in enumerate(d.cand_site):
         if j < 0:
             continue

@@ -6,17 +6,22 @@ local day, replacing its capacity.csv rows), costs ``fixed_cost_eur`` for the ho
 and ``batch_cost_eur`` per batch; with sizing (``min_lines``/``max_lines``) the lines
 are chosen too, each costing ``line_cost_eur``. Sites not in design.csv stay as
 capacity.csv has them, always open and free of fixed cost.
+
+A booked order finishes where it is booked whatever the design (a closed site winds
+down: its batches already committed run to completion): it never opens a site nor
+pays its fixed cost, and at an open site its slots come out of the lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from logistics.model.capacity import Capacity
 from logistics.model.network import Network
 
-__all__ = ["Design", "DesignSettings", "DesignSite", "design_network"]
+__all__ = ["Design", "DesignSettings", "DesignSite", "design_network", "keep_bookings"]
 
 STATUSES = ("existing", "candidate")
 
@@ -111,3 +116,20 @@ def design_network(network: Network, design: Design, lines: Mapping[str, int]) -
             if d.site_id not in t.sites:
                 therapies[tid] = replace(t, sites=(*t.sites, d.site_id))
     return replace(network, capacity=Capacity(weekly=weekly, dated=dated), therapies=therapies)
+
+
+def keep_bookings(network: Network, booked: Mapping[tuple[str, date], int]) -> Network:
+    """``network`` with each site's manufacturing slots on a local day raised to the
+    batches booked there that day (``booked[(site, day)]``): a closed design site
+    keeps exactly the slots its bookings hold while it winds down, an open one its
+    lines (or its bookings, when they overfill them)."""
+    cap = network.capacity
+    raised = {
+        (site, "manufacturing", day): int(n)
+        for (site, day), n in booked.items()
+        if n > cap.slots(site, "manufacturing", day)
+    }
+    if not raised:
+        return network
+    dated = {**cap.dated, **raised}
+    return replace(network, capacity=Capacity(weekly=cap.weekly, dated=dated))

@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
-from logistics.design.model import Design, design_network
+from logistics.design.model import Design, design_network, keep_bookings
 from logistics.io.order_checks import validate_orders
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.network import Network
@@ -78,8 +78,14 @@ class DesignResult:
     schedule and design), ``FEASIBLE`` or ``INFEASIBLE``/``UNKNOWN`` (no plan).
     ``objective``, ``bound`` (over every schedule within the cap and every design)
     and ``candidate_bound`` (the MILP's, over the priced candidates) are in weight
-    units. ``lines`` maps every open design site to its lines; ``network`` is the
-    bundle with that design's capacity (what the checker audits the plan against).
+    units; the objective leaves out the costs of booked orders (the same whatever
+    the design). ``lines`` maps every open design site to its lines; ``network`` is
+    the bundle with that design's capacity (what the checker audits the plan
+    against): an open site's lines, a closed one's slots only where its bookings
+    run (a wind-down). ``batches`` counts every batch per site, ``booked`` those of
+    booked orders (a closed design site may have some); ``costs_eur`` counts every
+    served order's batch and transport cost, booked ones included, and the fixed
+    and line cost of the open sites only.
     """
 
     status: str
@@ -94,6 +100,7 @@ class DesignResult:
     batches: Mapping[str, int]
     weights: Weights
     objective_kind: str
+    booked: Mapping[str, int] = field(default_factory=dict)
     stats: Mapping[str, Any] = field(default_factory=dict)
     wall_s: float = 0.0
 
@@ -284,9 +291,10 @@ def solve_design(
     lines = {names[j]: round(mip.lines[j]) for j in range(len(names)) if mip.y[j] > 0.5}
     chosen = [int(i) for i in np.flatnonzero(mip.x > 0.5)]
     onet = network if as_is else design_network(network, design, lines)
+    onet = keep_bookings(onet, rows_of.booked_days())
     ocs = replace(cs, network=onet)
     plan = assemble(build_problem(ocs, params), chosen)
-    costs, batches = _costs(cs, chosen, design, lines)
+    costs, batches, booked = _costs(cs, chosen, design, lines)
     best = bound
     gap = (value - best) / max(1.0, abs(value)) if math.isfinite(best) else math.inf
     status = "OPTIMAL" if gap <= params.relative_gap + 1e-12 else "FEASIBLE"
@@ -301,6 +309,7 @@ def solve_design(
         candidate_bound=None if mip.bound is None else mip.bound / SCALE,
         costs_eur=costs,
         batches=batches,
+        booked=booked,
         weights=w,
         objective_kind=objective,
         stats=stats,
@@ -504,6 +513,33 @@ class _Rows:
         have = self.cs.network.capacity.slots(key[1], Kind.MANUFACTURING.value, day)
         return used + max(0, lines - have)
 
+    def booked_days(self) -> dict[tuple[str, date], int]:
+        """Batches booked orders run at each design site on each local day."""
+        out: dict[tuple[str, date], int] = {}
+        for key, n in self.booked.used.items():
+            if key[0] is Kind.MANUFACTURING and key[1] in self.design.by_id and n > 0:
+                assert isinstance(key[2], date)
+                out[(key[1], key[2])] = n
+        return out
+
+    def _line_range(self, name: str) -> tuple[int, int]:
+        """A design site's least and most lines when open; with sizing the least is
+        raised to the slots its bookings take on their busiest day (at most its most
+        lines), as its day rows require once open."""
+        site = self.design.by_id[name]
+        low, high = site.line_range
+        if not site.sizing:
+            return low, high
+        busiest = max(
+            (
+                self._taken(key)
+                for key in self.booked.used
+                if key[0] is Kind.MANUFACTURING and key[1] == name
+            ),
+            default=0,
+        )
+        return max(low, min(busiest, high)), high
+
     def __call__(self) -> DesignRows:
         """The model of every candidate of the set now."""
         cs, j_of = self.cs, self.j_of
@@ -518,15 +554,16 @@ class _Rows:
                 self.orders.append(c.order)
                 for key in held(cs, c):
                     self.members[key].append(i)
+        by = self.design.by_id
         rows, site_rows = [], []
         for key, cands in self.members.items():
             if key[0] is Kind.MANUFACTURING and key[1] in j_of:
-                site_rows.append((key, j_of[key[1]], -self._taken(key), list(cands)))
+                most = by[key[1]].line_range[1]
+                site_rows.append((key, j_of[key[1]], min(self._taken(key), most), list(cands)))
                 continue
             free = max(self.booked.free(key), 0)
             if len(cands) > free:
                 rows.append((key, free, list(cands)))
-        by = self.design.by_id
         w = self.params.weights
         s = self.design.settings
         names = self.names
@@ -550,7 +587,7 @@ class _Rows:
                 for n in names
             ],
             line_cost=[round(w.cost_per_eur * SCALE * by[n].line_cost_eur) for n in names],
-            lines=[by[n].line_range for n in names],
+            lines=[self._line_range(n) for n in names],
             sizing=[by[n].sizing for n in names],
             y_bounds=[(1.0 if n in s.must_open else 0.0, 1.0) for n in names],
             max_open=s.max_open,
@@ -585,23 +622,29 @@ def _lagrange(
     d: DesignRows, pi: Mapping, least: np.ndarray, names: list[str], design: Design
 ) -> float:
     """The Lagrangian bound (model units) of prices ``pi`` with the least reduced
-    cost of every order at every group of sites (``least``)."""
+    cost of every order at every group of sites (``least``): a lower bound over
+    every plan of the model of ``d`` (every design its y bounds and ``max_open``
+    allow, bookings finishing where booked) whose schedules' reduced costs are at
+    least ``least``. Relaxing a site's day row ``sum x - L + taken y <= 0`` (``L =
+    lines y`` without sizing) moves ``p taken`` onto the site's open cost and ``-p``
+    onto each of its lines, taken at its least or most lines, whichever is less."""
     value = float(sum(d.penalty))
     for key, room, _ in d.rows:
         value -= pi.get(key, 0.0) * room
     per_site = np.zeros(len(names))
-    for key, j, b, _ in d.site_rows:
+    per_taken = np.zeros(len(names))
+    for key, j, taken, _ in d.site_rows:
         p = pi.get(key, 0.0)
-        value -= p * b
         per_site[j] += p
+        per_taken[j] += p * taken
     open_value = []
     for j in range(len(names)):
         lo, hi = d.lines[j]
         if d.sizing[j]:
             slope = d.line_cost[j] - per_site[j]
-            open_value.append(d.open_cost[j] + min(slope * lo, slope * hi))
+            open_value.append(d.open_cost[j] + per_taken[j] + min(slope * lo, slope * hi))
         else:
-            open_value.append(d.open_cost[j] - per_site[j] * hi)
+            open_value.append(d.open_cost[j] + per_taken[j] - per_site[j] * hi)
     finite = np.where(np.isfinite(least), least, 0.0)
     return value + ufl_bound(open_value, finite, d.y_bounds, d.max_open, batch_room=d.batch_room)
 
@@ -622,17 +665,22 @@ def _objective(d: DesignRows, mip, names: list[str]) -> float:
 
 def _costs(
     cs: CandidateSet, chosen: list[int], design: Design, lines: Mapping[str, int]
-) -> tuple[dict[str, float], dict[str, int]]:
-    """Euros by kind (fixed, lines, batch, transport) and batches per site."""
+) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
+    """Euros by kind (fixed and lines of the open sites; batch and transport of every
+    served order, booked ones included), batches per site and booked batches per
+    design site."""
     by = design.by_id
     fixed = sum(by[s].fixed_cost_eur for s in lines)
     line = sum(by[s].line_cost_eur * n for s, n in lines.items())
     batches: dict[str, int] = defaultdict(int)
+    booked: dict[str, int] = defaultdict(int)
     transport = 0.0
-    for i in chosen:
-        c = cs.candidates[i]
+    for c in (*cs.frozen.values(), *(cs.candidates[i] for i in chosen)):
         batches[c.site] += 1
         transport += c.cost
+    for c in cs.frozen.values():
+        if c.site in by:
+            booked[c.site] += 1
     batch = sum(by[s].batch_cost_eur * n for s, n in batches.items() if s in by)
     total = fixed + line + batch + transport
     return (
@@ -644,6 +692,7 @@ def _costs(
             "total": round(total, 2),
         },
         dict(batches),
+        dict(booked),
     )
 
 

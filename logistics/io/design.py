@@ -171,6 +171,7 @@ DESIGN_OUT_COLUMNS = (
     "open",
     "lines",
     "batches",
+    "booked",
     "utilisation",
     "fixed_cost_eur",
     "variable_cost_eur",
@@ -239,6 +240,7 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
                 "open": lines is not None,
                 "lines": lines if lines is not None else 0,
                 "batches": batches,
+                "booked": result.booked.get(d.site_id, 0),
                 "utilisation": round(used["slot_days"] / (lines * span), 4)
                 if lines and span
                 else None,
@@ -274,6 +276,11 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
         "candidate_bound": result.candidate_bound,
         "gap": result.gap,
         "open_sites": {s: result.lines[s] for s in result.open_sites},
+        "winding_down": {
+            d.site_id: result.booked[d.site_id]
+            for d in design.sites
+            if d.site_id not in result.lines and result.booked.get(d.site_id)
+        },
         "costs_eur": costs,
         "cost_per_therapy_eur": round(costs["total"] / n, 2) if n and "total" in costs else None,
         "orders": len(plan.orders) if plan is not None else None,

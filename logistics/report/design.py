@@ -403,7 +403,7 @@ def design_report(folder: str | Path, title: str = "Network design") -> str:
             table(
                 site_columns,
                 [[r.get(c, "") for c in site_columns] for r in sites],
-                numeric=[False, False, False, True, True, True, True, True],
+                numeric=[c not in ("site_id", "status", "open") for c in site_columns],
                 table_id="sites-table",
             )
             + chart_div(charts[1]),
