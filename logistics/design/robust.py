@@ -10,7 +10,8 @@ sites and lines), the scenario applied to the network with those lines (so a
 under every scenario by the design solve itself, so every cost is in the design's
 objective (fixed, line, batch and transport cost, the solver's terms under
 ``weighted``) with the vein-to-vein cap hard: a patient the fixed design cannot
-infuse within the cap is unserved and counts the unserved penalty. The choice is the
+infuse within the cap is unserved and counts the unserved penalty; a booked order
+finishes at its booked site in every candidate, closed or open. The choice is the
 candidate with the least worst-case (``worst``) or mean (``mean``) objective over the
 baseline and the scenarios; ties keep the earlier candidate (the nominal one first).
 It is optimal over those candidates only.

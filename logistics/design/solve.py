@@ -10,18 +10,26 @@ over schedules within the vein-to-vein cap only, so the cheapest schedule at eve
 site (a slower, cheaper mode where the cap allows) is a candidate. The MILP over
 the candidates (HiGHS) gives the design and the plan.
 
+Bookings. A booked order finishes where it is booked whatever the design (a closed
+site winds down): it is fixed before the model, never opens its site nor pays its
+fixed cost, and at an open site its slots come out of the lines (the site rows of
+:mod:`logistics.design.lp`); its costs are the same in every design, so the
+objective leaves them out and the outputs count them.
+
 The bound. For any prices ``pi >= 0`` of the capacity rows, relaxing them leaves a
 facility-location problem: choose the open sites, each order takes its least
-reduced cost among the open ones (or stays unserved). Its optimum (a small MILP,
+reduced cost among the open ones (or stays unserved); the booked slots of a site's
+day move onto its open cost at that day's price. Its optimum (a small MILP,
 :func:`~logistics.design.lp.ufl_bound`) less the priced room is a lower bound on
 every plan over every schedule the contract allows (within the cap) and every
-design. One set of prices serves every design poorly when lines bind, so when that
-bound leaves a gap every design the settings allow is bounded on its own
-(:func:`_enumerate`): first without pricing (fixed costs, each order at its least
-zero-price cost among the open sites, the orders the lines cannot hold over the
-horizon left unserved), then, for the designs this does not rule out, by column
-generation at the design's own capacity prices (its master LP, the Pricer, the
-Lagrangian bound); a design still not ruled out is solved (MILP, design fixed).
+design, bookings finishing where booked. One set of prices serves every design
+poorly when lines bind, so when that bound leaves a gap every design the settings
+allow is bounded on its own (:func:`_enumerate`): first without pricing (fixed
+costs, each order at its least zero-price cost among the open sites, the orders the
+lines cannot hold over the horizon left unserved), then, for the designs this does
+not rule out, by column generation at the design's own capacity prices (its master
+LP, the Pricer, the Lagrangian bound); a design still not ruled out is solved (MILP,
+design fixed).
 The least of the designs' bounds holds over every design. With more designs than
 :data:`MAX_DESIGNS` one MILP over every design is solved instead, against the
 first bound.
