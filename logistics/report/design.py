@@ -118,6 +118,16 @@ def _cards(summary: Mapping[str, Any]) -> list[Card]:
             f"over {summary.get('bound_over', '-')}",
         ),
     ]
+    winding = summary.get("winding_down") or {}
+    if winding:
+        out.append(
+            Card(
+                label="Winding down",
+                value=f"{len(winding)} closed site(s)",
+                note="booked batches finishing there: "
+                + ", ".join(f"{s} ({n})" for s, n in winding.items()),
+            )
+        )
     robust = summary.get("robust")
     if robust:
         opened = ", ".join(f"{s} ({n})" for s, n in (robust.get("open_sites") or {}).items())

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from design_helpers import PARAMS, Instance, booked_instance
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_design_brute_force import _subset_bundle
 
 from logistics.check import check
@@ -198,3 +200,69 @@ def test_one_milp_over_every_design_agrees_with_bookings(which: str, request, mo
     assert dict(joint.lines) == dict(by_design.lines)
     assert joint.bound is not None and joint.bound <= joint.objective + 1e-6
     assert check(joint.plan, joint.network, inst.book) == []
+
+
+def test_design_folder_says_the_closed_site_winds_down(idle: Instance, tmp_path: Path) -> None:
+    """`logistics design` on the idle instance writes design.csv with the closed
+    plant's booked batch, allocation.csv with the booked order's centre at that
+    plant, summary.json's winding_down and a report card naming it."""
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+
+    from logistics.cli import app
+
+    out = tmp_path / "out"
+    args = ["design", "--network", str(idle.bundle), "--orders", str(idle.orders)]
+    res = CliRunner().invoke(app, [*args, "--out", str(out), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    rows = {r["site_id"]: r for r in csv.DictReader((out / "design.csv").open())}
+    assert (rows[SITE]["open"], rows[SITE]["booked"], rows[SITE]["batches"]) == (
+        "false",
+        "1",
+        "1",
+    )
+    centre = next(o.treatment_centre for o in idle.book.orders if o.order_id == ORDER)
+    allocation = list(csv.DictReader((out / "allocation.csv").open()))
+    assert any((a["treatment_centre"], a["site_id"]) == (centre, SITE) for a in allocation)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["winding_down"] == {SITE: 1}
+    html = (out / "report.html").read_text()
+    assert "Winding down" in html and f"{SITE} (1)" in html
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fixed_eur=st.floats(0, 2_000_000), booked_site=st.sampled_from(["PL-1", "PL-2", "PL-3"]))
+def test_free_choice_is_the_better_of_open_and_closed(
+    busy: Instance, fixed_eur: float, booked_site: str
+) -> None:
+    """Whatever the booked plant's fixed cost, the free design's objective is the
+    lesser of the designs forcing that plant open and closed, the plant is open
+    exactly when opening is strictly better, and in all three the booking finishes at
+    its plant and the plan passes the checker."""
+    sites = tuple(
+        replace(d, fixed_cost_eur=fixed_eur) if d.site_id == booked_site else d
+        for d in busy.design.sites
+    )
+    design = replace(busy.design, sites=sites)
+    orders = tuple(
+        replace(o, committed_site=booked_site) if o.order_id == ORDER else o
+        for o in busy.book.orders
+    )
+    book = replace(busy.book, orders=orders)
+    only = frozenset({booked_site})
+    free = solve_design(busy.network, book, design, PARAMS)
+    shut = solve_design(busy.network, book, design.with_settings(must_close=only), PARAMS)
+    opened = solve_design(busy.network, book, design.with_settings(must_open=only), PARAMS)
+    for r in (free, shut, opened):
+        assert r.status == "OPTIMAL"
+        assert r.plan.by_id()[ORDER].manufacturing_site == booked_site
+        assert check(r.plan, r.network, book) == []
+    assert free.objective == pytest.approx(min(shut.objective, opened.objective), abs=1e-6)
+    if opened.objective < shut.objective - 1e-6:
+        assert booked_site in free.lines
+    if shut.objective < opened.objective - 1e-6:
+        assert booked_site not in free.lines
