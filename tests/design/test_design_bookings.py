@@ -96,6 +96,7 @@ def test_booking_at_a_site_not_worth_opening_finishes_there_closed(
     assert _all_overlap(idle)
     result = solve_design(idle.network, idle.book, idle.design, PARAMS)
     assert result.status == "OPTIMAL"
+    assert result.bound is not None and result.bound <= result.objective + 1e-6
     assert SITE not in result.lines
     kept = result.plan.by_id()[ORDER]
     assert (kept.status, kept.manufacturing_site) == ("frozen", SITE)
@@ -130,6 +131,7 @@ def test_booked_site_opens_when_it_pays_with_lines_less_booked_free(
     assert _all_overlap(busy)
     result = solve_design(busy.network, busy.book, busy.design, PARAMS)
     assert result.status == "OPTIMAL"
+    assert result.bound is not None and result.bound <= result.objective + 1e-6
     assert result.lines.get(SITE) == 2
     kept = result.plan.by_id()[ORDER]
     assert (kept.status, kept.manufacturing_site) == ("frozen", SITE)
