@@ -635,7 +635,8 @@ def _lagrange(
     allow, bookings finishing where booked) whose schedules' reduced costs are at
     least ``least``. Relaxing a site's day row ``sum x - L + taken y <= 0`` (``L =
     lines y`` without sizing) moves ``p taken`` onto the site's open cost and ``-p``
-    onto each of its lines, taken at its least or most lines, whichever is less."""
+    onto each of its lines (with sizing, its least or most lines, whichever costs
+    less)."""
     value = float(sum(d.penalty))
     for key, room, _ in d.rows:
         value -= pi.get(key, 0.0) * room
