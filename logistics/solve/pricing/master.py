@@ -28,6 +28,10 @@ from logistics.solve.problem import Problem
 FIRST = 4
 #: a reduced cost below this (model units) prices a candidate into the working set
 TOLERANCE = 1e-3
+#: the simplex sees costs scaled so that the largest is this (model units run to 1e7
+#: and more, far beyond HiGHS's tolerances: unscaled, each re-solve after a join
+#: perturbs the costs anew and cleans up with thousands of primal iterations)
+COST_SCALE = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +79,17 @@ def solve_master(
     start, index, value, upper = _rows(problem, order_rows)
     rows = np.repeat(np.arange(len(upper)), np.diff(start))
     columns = _Columns(n, index, rows, value)
+    # the simplex works in scaled costs; duals and reduced costs come back in model
+    # units; a reduced cost joins below the tolerance the scaled simplex can tell
+    scale = COST_SCALE / max(COST_SCALE, float(np.abs(weights).max()))
+    tolerance = max(TOLERANCE, 1e-6 / scale)
     working = _first_working(orders, weights, start_with) if sift else np.arange(n)
     inside = np.zeros(n, dtype=bool)
     inside[working] = True
     lp = highspy.HighsLp()
     lp.num_col_ = len(working)
     lp.num_row_ = len(upper)
-    lp.col_cost_ = weights[working]
+    lp.col_cost_ = weights[working] * scale
     lp.col_lower_ = np.zeros(len(working))
     # x <= 1 is implied by the order rows, but stating it makes the simplex about ten
     # times faster (5,000-order tight book: 98 s -> 9 s); its duals then sit partly on
@@ -89,7 +97,7 @@ def solve_master(
     lp.col_upper_ = np.ones(len(working))
     lp.row_lower_ = np.full(len(upper), -highspy.kHighsInf)
     lp.row_upper_ = upper
-    lp.offset_ = offset
+    lp.offset_ = offset * scale
     lp.sense_ = highspy.ObjSense.kMinimize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = len(working)
@@ -105,10 +113,10 @@ def solve_master(
         if math.isfinite(left):  # (HiGHS's run clock counts every run of the instance)
             _set(h, "time_limit", h.getRunTime() + max(1.0, left))
         _check(h.run(), highspy, "run")
-        dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual))
+        dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual)) / scale
         rc = weights + np.bincount(index, weights=dual[rows] * value, minlength=n)
         solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        join = np.flatnonzero((rc < -TOLERANCE) & ~inside)
+        join = np.flatnonzero((rc < -tolerance) & ~inside)
         if not solved or len(join) == 0 or time.perf_counter() - t0 > time_limit_s:
             break
         # the most negative first, as many as the rows: the simplex's next basis
@@ -119,7 +127,7 @@ def solve_master(
         _check(
             h.addCols(
                 len(join),
-                weights[join],
+                weights[join] * scale,
                 np.zeros(len(join)),
                 np.ones(len(join)),
                 len(col_index),
