@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +25,21 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _STOP = "stop"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for work that makes many long-lived objects
+    at once (candidates, answers unpickled), which would otherwise set off full
+    collections over the whole heap again and again (5,000-order candidate building:
+    about 15 % of its time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def processes(workers: int) -> int:
@@ -67,7 +83,8 @@ class Forked(Generic[T, R]):
     def answer(self) -> R:
         """The answer to the question asked last."""
         try:
-            ok, out = self._conn.recv()
+            with gc_paused():
+                ok, out = self._conn.recv()
         except EOFError:
             raise RuntimeError("a worker process died (out of memory?)") from None
         if not ok:
@@ -97,7 +114,9 @@ def _serve(conn: Connection, serve: Callable[[Any], Any]) -> None:
         if isinstance(question, str) and question == _STOP:
             return
         try:
-            conn.send((True, serve(question)))
+            answer = serve(question)
+            with gc_paused():
+                conn.send((True, answer))
         except Exception:
             conn.send((False, traceback.format_exc()))
 

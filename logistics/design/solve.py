@@ -178,7 +178,7 @@ def solve_design(
     if as_is and any(n not in s.must_open for n in names):
         raise ValueError("as_is needs a fixed design (every site must_open or must_close)")
     dnet = network if as_is else design_network(network, design, widest)
-    cs = build_candidates(dnet, book, params.quantile)
+    cs = build_candidates(dnet, book, params.quantile, workers=params.workers)
     seconds = {"candidates": time.perf_counter() - t0}
     cap_s = None if s.v2v_cap_days is None else s.v2v_cap_days * 86400
     beyond = _apply_cap(cs, cap_s)

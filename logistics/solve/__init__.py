@@ -105,7 +105,7 @@ def solve(
     t0 = time.perf_counter()
     if commitments is None and previous is not None:
         commitments = commitments_from(previous, book)
-    cs = build_candidates(network, book, params.quantile, progress, commitments)
+    cs = build_candidates(network, book, params.quantile, progress, commitments, params.workers)
     samples = params.risk_samples or (64 if params.max_breach is not None else 0)
     if samples:
         if progress:

@@ -74,3 +74,27 @@ def test_limit_before_first_solution_keeps_greedy_plan(example):
     assert result.objective_value() == pytest.approx(result.stats.greedy_objective)
     assert result.termination.reason is TerminationReason.HEURISTIC
     assert result.termination.limit is Limit.DETERMINISTIC_TIME
+
+
+def test_candidates_are_the_same_built_by_one_or_two_processes(example, monkeypatch):
+    """Candidate building split by treatment centre over two forked processes gives the
+    same candidate set, in the same order, as one process: candidates, their order
+    index lists, the reasons of orders without any, the booked schedules and their
+    notes, and the inbound labels kept for pricing."""
+    from logistics.solve.candidates import build
+
+    net, book = example
+    monkeypatch.setattr(build, "processes", lambda workers: workers)  # even on one core
+    one = build.build_candidates(net, book, workers=1)
+    two = build.build_candidates(net, book, workers=2)
+    shards = build._shards(one, 2)
+    assert len(shards) == 2 and all(shards)  # the split really happened
+    assert any(book.orders[k].booked for k in shards[1])  # booked ones in the child too
+    assert len(one.candidates) > 1000
+    assert one.candidates == two.candidates
+    assert one.by_order == two.by_order
+    assert list(one.reasons.items()) == list(two.reasons.items())
+    assert list(one.frozen.items()) == list(two.frozen.items()) and one.frozen
+    assert one.frozen_notes == two.frozen_notes
+    assert one.first.keys() == two.first.keys()
+    assert all((one.first[key] == two.first[key]).all() for key in one.first)

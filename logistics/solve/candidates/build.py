@@ -11,9 +11,14 @@ temperature class.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+
+from logistics.forked import fork_map, gc_paused, processes
 from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
 from logistics.model.network import Network
@@ -22,7 +27,7 @@ from logistics.network.batch import BatchEngine
 from logistics.network.compiled import CompiledNetwork
 from logistics.solve.candidates import phases
 from logistics.solve.candidates.booked import freeze
-from logistics.solve.candidates.candidate import CandidateSet
+from logistics.solve.candidates.candidate import Candidate, CandidateSet
 
 Progress = Callable[[str, float], None]
 
@@ -60,13 +65,16 @@ def build_candidates(
     quantile: float | None = None,
     progress: Progress | None = None,
     commitments: Mapping[str, Commitment] | None = None,
+    workers: int = 1,
 ) -> CandidateSet:
     """Every candidate of every order of ``book`` (booked orders as booked).
 
     ``quantile`` plans lane durations at that quantile (None: nominal); ``progress``
     is called with (message, fraction done); ``commitments`` (order id -> booking) keeps
     booked orders to the leg where their booking still runs. Orders with no candidate
-    get a reason in ``CandidateSet.reasons``.
+    get a reason in ``CandidateSet.reasons``. With ``workers`` > 1 forked processes
+    build the candidates of other treatment centres at once; the set is the same
+    (each query of the routing batches is answered on its own row).
     """
     start, end = horizon(book, network)
     say = progress or (lambda _msg, _frac: None)
@@ -75,24 +83,99 @@ def build_candidates(
     stress = (
         CompiledNetwork(network, start, end, 0.9, Material.STARTING) if quantile != 0.9 else None
     )
-    engine = BatchEngine(cn)
     cs = CandidateSet(
         network=network, book=book, cn=cn, by_order=[[] for _ in book.orders], stress=stress
     )
-    options = cs.options = phases.apheresis_options(cs)
+    cs.options = phases.apheresis_options(cs)
+    shards = _shards(cs, processes(workers))
+    with gc_paused():
+        parts = fork_map(
+            functools.partial(_part, cs, say, commitments or {}),
+            [(i, ks) for i, ks in enumerate(shards)],
+        )
+    for part in parts:
+        cs.reasons.update(part.reasons)
+        cs.first.update(part.first)
+    by_k = {k: cands for part in parts for k, cands in part.candidates.items()}
+    for k in sorted(by_k):  # in the order of the book, however the work was split
+        for cand in by_k[k]:
+            cs.by_order[k].append(len(cs.candidates))
+            cs.candidates.append(cand)
+    frozen = {k: c for part in parts for k, c in part.frozen.items()}
+    notes = {k: n for part in parts for k, n in part.frozen_notes.items()}
+    cs.frozen.update((k, frozen[k]) for k in sorted(frozen))
+    cs.frozen_notes.update((k, notes[k]) for k in sorted(notes))
+    say("candidates ready", 1.0)
+    return cs
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """The candidates (per order), reasons, booked schedules and inbound labels of
+    one shard of the orders."""
+
+    candidates: dict[int, list[Candidate]]
+    reasons: dict[int, str]
+    frozen: dict[int, Candidate]
+    frozen_notes: dict[int, str]
+    first: dict[tuple[str, int, str], np.ndarray]
+
+
+def _shards(cs: CandidateSet, n: int) -> list[list[int]]:
+    """The orders (index in the book) in ``n`` shards by treatment centre (a centre's
+    orders share their inbound routing), the centres dealt largest first to the shard
+    with the fewest orders so far."""
+    by_centre: dict[str, list[int]] = {}
+    for k, order in enumerate(cs.book.orders):
+        by_centre.setdefault(order.treatment_centre, []).append(k)
+    shards: list[list[int]] = [[] for _ in range(n)]
+    for _centre, ks in sorted(by_centre.items(), key=lambda c: (-len(c[1]), c[0])):
+        min(shards, key=len).extend(ks)
+    return [sorted(ks) for ks in shards if ks] or [[]]
+
+
+def _part(
+    template: CandidateSet,
+    say: Progress,
+    commitments: Mapping[str, Commitment],
+    shard: tuple[int, list[int]],
+) -> _Part:
+    """Build the candidates of one shard's orders (the first shard reports progress)."""
+    i, ks = shard
+    book = template.book
+    if i > 0:
+        say = lambda _msg, _frac: None  # noqa: E731
+    cs = replace(
+        template,
+        candidates=[],
+        by_order=[[] for _ in book.orders],
+        reasons={k: r for k, r in template.reasons.items() if k in set(ks)},
+        frozen={},
+        frozen_notes={},
+        first={},
+    )
+    mine = set(ks)
+    options = {k: days for k, days in template.options.items() if k in mine}
     say("routing inbound shipments", 0.1)
-    inbound = phases.route_inbound(cs, engine, options)
-    cs.first = {key: labels for key, (labels, _pred) in inbound.items()}
+    inbound = phases.route_inbound(cs, BatchEngine(cs.cn), options)
+    first = {key: labels for key, (labels, _pred) in inbound.items()}
     pending = phases.manufacturing_starts(cs, options, inbound)
+    del inbound
     say("routing outbound shipments", 0.4)
     releases, outbound = phases.route_outbound(cs, BatchEngine(cs.cn_out), pending)
     say("assembling candidates", 0.8)
-    phases.assemble(cs, stress, pending, releases, outbound)
+    phases.assemble(cs, cs.stress, pending, releases, outbound)
     for k in options:
         if not cs.by_order[k] and k not in cs.reasons:
             cs.reasons[k] = "no feasible schedule"
-    for k, order in enumerate(book.orders):
+    for k in ks:
+        order = book.orders[k]
         if order.booked:
-            freeze(cs, stress, k, order, (commitments or {}).get(order.order_id))
-    say("candidates ready", 1.0)
-    return cs
+            freeze(cs, cs.stress, k, order, commitments.get(order.order_id))
+    return _Part(
+        candidates={k: [cs.candidates[c] for c in cs.by_order[k]] for k in ks if cs.by_order[k]},
+        reasons=cs.reasons,
+        frozen=cs.frozen,
+        frozen_notes=cs.frozen_notes,
+        first=first,
+    )
