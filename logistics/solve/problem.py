@@ -7,15 +7,16 @@ units (``SCALE``).
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
 from logistics.model import ledger
 from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
 from logistics.solve.candidates import Candidate, CandidateSet
-from logistics.solve.params import SolveParams
+from logistics.solve.params import SolveParams, Weights
 
 SCALE = 100
 
@@ -82,27 +83,42 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     to candidates that move its orders to another site or day, and the smaller route
     term to those keeping site and day with another start or other lanes. Booked
     (frozen) orders' use comes off the capacity; a capacity they already overfill is
-    listed in ``overbooked``."""
+    listed in ``overbooked``.
+
+    What it works out per candidate is kept on ``cs`` (:class:`_Memo`): building
+    again after pricing appended candidates only works out the new ones."""
     w = params.weights
     book = cs.book
-    prev = _previous_choices(previous, cs)
-    detail = _previous_details(previous)
-    coef = []
-    for c in cs.candidates:
-        prio = w.priority_weight(book.orders[c.order].priority)
-        order = book.orders[c.order]
-        wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
-        value = (
-            prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
-            + w.cost_per_eur * c.cost
-            + w.risk * c.risk
-        )
-        was = prev.get(order.order_id)
-        if was is not None and was != (c.site, c.apheresis_day):
-            value += w.stability
-        elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
-            value += w.stability_route
-        coef.append(round(value * SCALE))
+    memo = cs.memo if isinstance(cs.memo, _Memo) else _Memo()
+    cs.memo = memo
+    memo.keep(cs.candidates)
+    coef = memo.coefs.setdefault((_key(w), id(previous)), [])
+    if previous is not None and all(p is not previous for p in memo.plans):
+        memo.plans.append(previous)  # its id names its coefficients while it lives
+    if len(coef) < len(cs.candidates):
+        prev = _previous_choices(previous, cs)
+        detail = _previous_details(previous)
+        for c in cs.candidates[len(coef) :]:
+            order = book.orders[c.order]
+            prio = w.priority_weight(order.priority)
+            wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
+            value = (
+                prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
+                + w.cost_per_eur * c.cost
+                + w.risk * c.risk
+            )
+            was = prev.get(order.order_id)
+            if was is not None and was != (c.site, c.apheresis_day):
+                value += w.stability
+            elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
+                value += w.stability_route
+            coef.append(round(value * SCALE))
+    members = memo.members
+    for i in range(len(memo.seen), len(cs.candidates)):
+        c = cs.candidates[i]
+        for key in held(cs, c):
+            members[key].append(i)
+        memo.seen.append(c)
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
     penalty = [
@@ -114,10 +130,6 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     booked = Ledger(cs.network)
     for c in cs.frozen.values():
         booked.take(held(cs, c))
-    members: dict[Key, list[int]] = defaultdict(list)
-    for i, c in enumerate(cs.candidates):
-        for key in held(cs, c):
-            members[key].append(i)
     rows = []
     overbooked = []
     for key, cands in members.items():
@@ -125,19 +137,57 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         if free < 0:
             overbooked.append(key)
         if len(cands) > max(free, 0):
-            rows.append((key, max(free, 0), cands))
+            rows.append((key, max(free, 0), list(cands)))
     for key in booked.used:
         if booked.free(key) < 0 and key not in overbooked:
             overbooked.append(key)
     return Problem(
         cs=cs,
-        coef=coef,
+        coef=list(coef),
         penalty=penalty,
         orders=[c.order for c in cs.candidates],
         rows=rows,
         by_order=cs.by_order,
         overbooked=overbooked,
     )
+
+
+def _key(w: Weights) -> tuple:
+    """The weights as a dict key (their priority map as sorted pairs)."""
+    return tuple(
+        tuple(sorted(v.items())) if isinstance(v, dict) else v
+        for v in (getattr(w, f.name) for f in fields(w))
+    )
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What :func:`build_problem` worked out per candidate of a candidate set: the
+    candidates it saw (in order), the candidates holding each capacity, and the
+    coefficients per (weights, previous plan)."""
+
+    seen: list[Candidate] = field(default_factory=list)
+    members: defaultdict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    coefs: dict[tuple, list[int]] = field(default_factory=dict)
+    plans: list[Plan] = field(default_factory=list)
+
+    def keep(self, candidates: list[Candidate]) -> None:
+        """Forget everything from the first candidate seen that is no longer the one
+        at its place in ``candidates`` (replaced, dropped or renumbered since)."""
+        n = min(len(self.seen), len(candidates))
+        i = next((j for j in range(n) if self.seen[j] is not candidates[j]), n)
+        if i == len(self.seen):
+            return
+        del self.seen[i:]
+        for key in list(self.members):
+            held_by = self.members[key]
+            cut = bisect.bisect_left(held_by, i)
+            if cut:
+                del held_by[cut:]
+            else:
+                del self.members[key]  # first held from i on: found again in order
+        for coef in self.coefs.values():
+            del coef[i:]
 
 
 def _previous_choices(previous: Plan | None, cs: CandidateSet) -> dict[str, tuple]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,8 @@ class CandidateSet:
     # (centre, ready, temperature) -> earliest handover at each site, inf beyond the
     # longest fresh window (the inbound routing of candidate building, kept for pricing)
     first: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
+    # what building the model worked out per candidate (see solve.problem.build_problem)
+    memo: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def cn_out(self) -> CompiledNetwork:
