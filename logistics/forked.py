@@ -11,35 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import multiprocessing
 import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
+
+from logistics.heap import gc_paused
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _STOP = "stop"
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for work that makes many long-lived objects
-    at once (candidates, answers unpickled), which would otherwise set off full
-    collections over the whole heap again and again (5,000-order candidate building:
-    about 15 % of its time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def processes(workers: int) -> int:

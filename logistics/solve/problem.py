@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
+from logistics.heap import gc_paused
 from logistics.model import ledger
 from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
@@ -42,9 +43,10 @@ class Problem:
         computed once: the greedy plans and the LP roundings all ask."""
         if self._rows_of is None:
             out: dict[int, list[Key]] = defaultdict(list)
-            for key, _cap, cands in self.rows:
-                for c in cands:
-                    out[c].append(key)
+            with gc_paused():
+                for key, _cap, cands in self.rows:
+                    for c in cands:
+                        out[c].append(key)
             self._rows_of = out
         return self._rows_of
 
@@ -95,30 +97,31 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     coef = memo.coefs.setdefault((_key(w), id(previous)), [])
     if previous is not None and all(p is not previous for p in memo.plans):
         memo.plans.append(previous)  # its id names its coefficients while it lives
-    if len(coef) < len(cs.candidates):
-        prev = _previous_choices(previous, cs)
-        detail = _previous_details(previous)
-        for c in cs.candidates[len(coef) :]:
-            order = book.orders[c.order]
-            prio = w.priority_weight(order.priority)
-            wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
-            value = (
-                prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
-                + w.cost_per_eur * c.cost
-                + w.risk * c.risk
-            )
-            was = prev.get(order.order_id)
-            if was is not None and was != (c.site, c.apheresis_day):
-                value += w.stability
-            elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
-                value += w.stability_route
-            coef.append(round(value * SCALE))
-    members = memo.members
-    for i in range(len(memo.seen), len(cs.candidates)):
-        c = cs.candidates[i]
-        for key in held(cs, c):
-            members[key].append(i)
-        memo.seen.append(c)
+    with gc_paused():  # (millions of rows entries at 10,000 orders)
+        if len(coef) < len(cs.candidates):
+            prev = _previous_choices(previous, cs)
+            detail = _previous_details(previous)
+            for c in cs.candidates[len(coef) :]:
+                order = book.orders[c.order]
+                prio = w.priority_weight(order.priority)
+                wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
+                value = (
+                    prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
+                    + w.cost_per_eur * c.cost
+                    + w.risk * c.risk
+                )
+                was = prev.get(order.order_id)
+                if was is not None and was != (c.site, c.apheresis_day):
+                    value += w.stability
+                elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
+                    value += w.stability_route
+                coef.append(round(value * SCALE))
+        members = memo.members
+        for i in range(len(memo.seen), len(cs.candidates)):
+            c = cs.candidates[i]
+            for key in held(cs, c):
+                members[key].append(i)
+            memo.seen.append(c)
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
     penalty = [

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from logistics.forked import fork_map, gc_paused, processes
+from logistics.forked import fork_map, processes
+from logistics.heap import gc_paused
 from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
 from logistics.model.network import Network
