@@ -16,7 +16,7 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -128,6 +128,19 @@ def fork_map(fn: Callable[[Sequence[T]], R], shards: Sequence[Sequence[T]]) -> l
 
 def _apply(fn: Callable[[Sequence[T]], R], shard: Sequence[T], _question: None) -> R:
     return fn(shard)
+
+
+def deal_groups(groups: Mapping[str, Sequence[T]], n: int) -> dict[T, int]:
+    """The shard (0 .. n-1) of each item of ``groups``, whole groups kept together (a
+    treatment centre's orders share their cached searches): the largest group first
+    to the shard with the fewest items so far (ties: the group's name)."""
+    load = [0] * n
+    shard: dict[T, int] = {}
+    for _name, items in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        j = load.index(min(load))
+        load[j] += len(items)
+        shard.update(dict.fromkeys(items, j))
+    return shard
 
 
 def deal(items: Sequence[T], n: int) -> list[list[T]]:

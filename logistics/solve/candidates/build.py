@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from logistics.forked import fork_map, processes
+from logistics.forked import deal_groups, fork_map, processes
 from logistics.heap import gc_paused
 from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
@@ -123,16 +123,16 @@ class _Part:
 
 
 def _shards(cs: CandidateSet, n: int) -> list[list[int]]:
-    """The orders (index in the book) in ``n`` shards by treatment centre (a centre's
-    orders share their inbound routing), the centres dealt largest first to the shard
-    with the fewest orders so far."""
+    """The orders (index in the book) in up to ``n`` shards, a treatment centre's in
+    one (they share their inbound routing): see :func:`~logistics.forked.deal_groups`."""
     by_centre: dict[str, list[int]] = {}
     for k, order in enumerate(cs.book.orders):
         by_centre.setdefault(order.treatment_centre, []).append(k)
+    shard = deal_groups(by_centre, n)
     shards: list[list[int]] = [[] for _ in range(n)]
-    for _centre, ks in sorted(by_centre.items(), key=lambda c: (-len(c[1]), c[0])):
-        min(shards, key=len).extend(ks)
-    return [sorted(ks) for ks in shards if ks] or [[]]
+    for k in range(len(cs.book.orders)):
+        shards[shard[k]].append(k)
+    return [ks for ks in shards if ks] or [[]]
 
 
 def _part(
@@ -146,16 +146,16 @@ def _part(
     book = template.book
     if i > 0:
         say = lambda _msg, _frac: None  # noqa: E731
+    mine = set(ks)
     cs = replace(
         template,
         candidates=[],
         by_order=[[] for _ in book.orders],
-        reasons={k: r for k, r in template.reasons.items() if k in set(ks)},
+        reasons={k: r for k, r in template.reasons.items() if k in mine},
         frozen={},
         frozen_notes={},
         first={},
     )
-    mine = set(ks)
     options = {k: days for k, days in template.options.items() if k in mine}
     say("routing inbound shipments", 0.1)
     inbound = phases.route_inbound(cs, BatchEngine(cs.cn), options)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from logistics.forked import Forked, processes
+from logistics.forked import Forked, deal_groups, processes
 from logistics.model.orders import OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.candidates import CandidateSet
@@ -112,7 +112,10 @@ def grow(
     pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
     # centres: a centre's orders share their cached searches
-    shard = _shards(cs, plannable, processes(params.workers))
+    by_centre: dict[str, list[int]] = {}
+    for k in plannable:
+        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
+    shard = deal_groups(by_centre, processes(params.workers))
 
     def serve(q: tuple[dict, dict[int, float], list[int], float]) -> tuple:
         pricer.set_prices(q[0])
@@ -237,21 +240,6 @@ def _price(
         if schedules:
             found[k] = schedules
     return least, found, True
-
-
-def _shards(cs: CandidateSet, orders: list[int], n: int) -> dict[int, int]:
-    """Shard (0 .. n-1) of each order: its treatment centre's, the centres dealt
-    largest first to the shard with the fewest orders so far."""
-    by_centre: dict[str, list[int]] = {}
-    for k in orders:
-        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
-    load = [0] * n
-    shard: dict[int, int] = {}
-    for _centre, ks in sorted(by_centre.items(), key=lambda c: (-len(c[1]), c[0])):
-        j = load.index(min(load))
-        load[j] += len(ks)
-        shard.update(dict.fromkeys(ks, j))
-    return shard
 
 
 def _add(cs: CandidateSet, s: Schedule, seen: set) -> int:
