@@ -42,7 +42,7 @@ import math
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -52,6 +52,7 @@ import numpy as np
 
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network, keep_bookings
+from logistics.forked import deal_groups, fork_map, processes
 from logistics.io.order_checks import validate_orders
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.network import Network
@@ -203,7 +204,9 @@ def solve_design(
     if many:
         # Too many designs to bound one by one: price each order once over every
         # site (as the nightly solve does) and bound each site from below.
-        least_zero = _price_once(cs, network, w, cap_s, batch, plannable, seen, j_of, len(groups))
+        least_zero = _price_once(
+            cs, network, w, cap_s, batch, plannable, seen, j_of, len(groups), params.workers
+        )
         rounds, max_rounds = 1, 0
         added = len(cs.candidates) - len(d.coef)
         bound = _lagrange(d, {}, least_zero, names, design)
@@ -371,22 +374,38 @@ def _price_once(
     seen: set,
     j_of: Mapping[str, int],
     n_groups: int,
+    workers: int = 1,
 ) -> np.ndarray:
     """Zero-price pricing of every order over all its sites at once (its best
     schedules join the candidates) and, per group of sites, a lower bound on the
     order's least reduced cost there: the larger of the order's least over all sites
-    and the group's per-site bounds (:func:`_floors`)."""
+    and the group's per-site bounds (:func:`_floors`). With ``workers`` > 1 forked
+    processes price the orders of other treatment centres at once; the schedules join
+    in the order of ``plannable`` however the orders were split."""
     m = n_groups - 1
     ((pricer, _),) = _pricers(cs, [], network, w, cap_s, batch)
     pricer.batch_extra = {s: v / SCALE for s, v in batch.items()}
+
+    def price(ks: Sequence[int]) -> list[tuple[int, float, list[Schedule], dict[str, float]]]:
+        out = []
+        for k in ks:
+            rc, found = pricer.price(k, 0.0, keep=3)
+            out.append((k, rc, found, {} if rc == math.inf else _floors(pricer, k)))
+        return out
+
+    by_centre: dict[str, list[int]] = {}
+    for k in plannable:
+        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
+    n = processes(workers)
+    shard = deal_groups(by_centre, n)
+    shards = [[k for k in plannable if shard[k] == i] for i in range(n)]
+    priced = {k: rest for part in fork_map(price, shards) for k, *rest in part}
     least = np.full((len(cs.book.orders), n_groups), math.inf)
     for k in plannable:
-        rc, found = pricer.price(k, 0.0, keep=3)
+        rc, found, floors = priced[k]
         for sched in found:
             _add_capped(cs, sched, seen, cap_s)
-        if rc == math.inf:
-            continue
-        for site, low in _floors(pricer, k).items():
+        for site, low in floors.items():
             g = j_of.get(site, m)
             least[k, g] = min(least[k, g], max(rc, low))
     return least

@@ -89,3 +89,23 @@ def test_one_milp_over_every_design_agrees(tiny: Instance, monkeypatch) -> None:
     assert joint.objective == pytest.approx(by_design.objective, abs=1e-6)
     assert joint.bound is not None and joint.bound <= joint.objective + 1e-6
     assert check(joint.plan, joint.network, tiny.book) == []
+
+
+def test_one_milp_two_processes_same_as_one(capped: Instance, monkeypatch) -> None:
+    """The zero-price pricing of the one MILP, split over two forked processes,
+    adds the same candidates and reaches the same design and bound as one process."""
+    import dataclasses
+
+    import logistics.design.solve as design_solve
+
+    monkeypatch.setattr(design_solve, "MAX_DESIGNS", 0)
+    one = solve_design(capped.network, capped.book, capped.design, PARAMS)
+    two = solve_design(
+        capped.network, capped.book, capped.design, dataclasses.replace(PARAMS, workers=2)
+    )
+    assert one.stats["candidates"] == two.stats["candidates"]
+    assert one.stats["pricing"]["added"] == two.stats["pricing"]["added"]
+    assert one.lines == two.lines
+    assert two.objective == pytest.approx(one.objective, abs=1e-6)
+    assert two.bound == pytest.approx(one.bound, abs=1e-6)
+    assert check(two.plan, two.network, capped.book) == []
