@@ -399,10 +399,10 @@ def _price_once(
     n = processes(workers)
     shard = deal_groups(by_centre, n)
     shards = [[k for k in plannable if shard[k] == i] for i in range(n)]
-    priced = {k: rest for part in fork_map(price, shards) for k, *rest in part}
+    priced = {row[0]: row for part in fork_map(price, shards) for row in part}
     least = np.full((len(cs.book.orders), n_groups), math.inf)
     for k in plannable:
-        rc, found, floors = priced[k]
+        _, rc, found, floors = priced[k]
         for sched in found:
             _add_capped(cs, sched, seen, cap_s)
         for site, low in floors.items():
