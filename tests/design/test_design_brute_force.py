@@ -109,3 +109,17 @@ def test_one_milp_two_processes_same_as_one(capped: Instance, monkeypatch) -> No
     assert two.objective == pytest.approx(one.objective, abs=1e-6)
     assert two.bound == pytest.approx(one.bound, abs=1e-6)
     assert check(two.plan, two.network, capped.book) == []
+
+
+def test_one_milp_without_presolve_agrees(tiny: Instance, monkeypatch) -> None:
+    """The one MILP started unpresolved (as a large one is) finds the same optimum."""
+    import logistics.design.lp as design_lp
+    import logistics.design.solve as design_solve
+
+    by_design = solve_design(tiny.network, tiny.book, tiny.design, PARAMS)
+    monkeypatch.setattr(design_solve, "MAX_DESIGNS", 0)
+    monkeypatch.setattr(design_lp, "PRESOLVE_MAX_NONZEROS", 0)
+    joint = solve_design(tiny.network, tiny.book, tiny.design, PARAMS)
+    assert joint.objective == pytest.approx(by_design.objective, abs=1e-6)
+    assert joint.bound is not None and joint.bound <= joint.objective + 1e-6
+    assert check(joint.plan, joint.network, tiny.book) == []
