@@ -50,6 +50,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from logistics.design.drop import drop_sites
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network, keep_bookings
 from logistics.forked import deal_groups, fork_map, processes
@@ -413,9 +414,10 @@ def _price_once(
 
 def _greedy_start(cs: CandidateSet, params: SolveParams, d: DesignRows) -> list[float] | None:
     """A start for the MILP: the first-come greedy plan on the sites at their most
-    lines, with the design sites it uses open (None when that opens more than
-    ``max_open``)."""
-    chosen = greedy(build_problem(cs, params))
+    lines, after closing the sites whose closing pays (:func:`drop_sites`), with
+    the design sites it uses open (None when that opens more than ``max_open``)."""
+    problem = build_problem(cs, params)
+    chosen = drop_sites(d, problem, greedy(problem))
     m = len(d.open_cost)
     sized = [j for j in range(m) if d.sizing[j]]
     x = np.zeros(len(d.coef) + m + len(sized))

@@ -1,0 +1,80 @@
+"""A better first design: close sites of the greedy plan while that pays (the drop
+heuristic of facility location, with the plan repaired under its capacities)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from logistics.design.lp import DesignRows
+from logistics.model.ledger import Key
+from logistics.solve.problem import Problem
+
+
+def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
+    """``chosen`` (candidates of ``problem``, each design site it uses open at its
+    most lines) after closing used design sites one at a time: each time the one
+    whose closing lowers the design objective (``d``) the most, while one does, or
+    while more sites are open than ``max_open`` allows. A closed site's orders move,
+    most urgent first, to their cheapest candidate that fits at a site still open or
+    outside the design, or go unserved. Sites that must open stay open."""
+    rows_of = problem.rows_of()
+    free: dict[Key, int] = {key: room for key, room, _ in problem.rows}
+    for c in chosen:
+        for key in rows_of[c]:
+            free[key] -= 1
+    plan = {d.orders[c]: c for c in chosen}
+    forced = {j for j, (lo, _) in enumerate(d.y_bounds) if lo > 0.5}
+    open_ = {d.cand_site[c] for c in chosen if d.cand_site[c] >= 0} | forced
+    cost = [
+        d.open_cost[j] + (d.line_cost[j] * d.lines[j][1] if d.sizing[j] else 0)
+        for j in range(len(d.open_cost))
+    ]
+    cheapest = {
+        k: sorted(cands, key=lambda c: (d.coef[c], c)) for k, cands in enumerate(d.by_order)
+    }
+    orders = problem.cs.book.orders
+    urgency = {
+        k: (orders[k].apheresis_earliest, -orders[k].priority, orders[k].order_id) for k in plan
+    }
+
+    def close(j: int) -> tuple[int, dict[int, int | None], dict[Key, int]]:
+        moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=urgency.__getitem__)
+        change: dict[Key, int] = defaultdict(int)
+        for k in moved:
+            for key in rows_of[plan[k]]:
+                change[key] += 1
+        delta = -cost[j]
+        to: dict[int, int | None] = {}
+        for k in moved:
+            delta -= d.coef[plan[k]]
+            to[k] = None
+            for c in cheapest[k]:
+                s = d.cand_site[c]
+                if s == j or (s >= 0 and s not in open_):
+                    continue
+                if all(free[key] + change[key] > 0 for key in rows_of[c]):
+                    for key in rows_of[c]:
+                        change[key] -= 1
+                    to[k], delta = c, delta + d.coef[c]
+                    break
+            else:
+                delta += d.penalty[k]
+        return delta, to, change
+
+    while True:
+        trials = [(close(j), j) for j in sorted(open_ - forced)]
+        if not trials:
+            break
+        (delta, to, change), j = min(trials, key=lambda t: (t[0][0], t[1]))
+        over = d.max_open is not None and len(open_) > d.max_open
+        if delta >= 0 and not over:
+            break
+        open_.discard(j)
+        for key, n in change.items():
+            free[key] += n
+        for k, new in to.items():
+            if new is None:
+                del plan[k]
+            else:
+                plan[k] = new
+    return sorted(plan.values())
