@@ -4,6 +4,7 @@ heuristic of facility location, with the plan repaired under its capacities)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 
 from logistics.design.lp import DesignRows
 from logistics.model.ledger import Key
@@ -33,12 +34,10 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
         k: sorted(cands, key=lambda c: (d.coef[c], c)) for k, cands in enumerate(d.by_order)
     }
     orders = problem.cs.book.orders
-    urgency = {
-        k: (orders[k].apheresis_earliest, -orders[k].priority, orders[k].order_id) for k in plan
-    }
+    urgency = urgency_of(orders)
 
     def close(j: int) -> tuple[int, dict[int, int | None], dict[Key, int]]:
-        moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=urgency.__getitem__)
+        moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=urgency)
         change: dict[Key, int] = defaultdict(int)
         for k in moved:
             for key in rows_of[plan[k]]:
@@ -77,4 +76,79 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
                 del plan[k]
             else:
                 plan[k] = new
+    _serve_left(d, rows_of, free, plan, open_, cheapest, urgency_of(orders))
     return sorted(plan.values())
+
+
+def urgency_of(orders) -> Callable[[int], tuple]:
+    """Most urgent first: earliest apheresis, then highest priority, then id."""
+    return lambda k: (orders[k].apheresis_earliest, -orders[k].priority, orders[k].order_id)
+
+
+def _serve_left(
+    d: DesignRows,
+    rows_of: Mapping[int, list[Key]],
+    free: dict[Key, int],
+    plan: dict[int, int],
+    open_: set[int],
+    cheapest: Mapping[int, list[int]],
+    urgency: Callable[[int], tuple],
+) -> None:
+    """Serve, most urgent first, the orders left out: at their cheapest candidate
+    that fits at an open site (or outside the design), or that fits once one served
+    order holding every full row it needs moves to another candidate that fits
+    (when that costs less than the order's penalty)."""
+    usable = [c for c in range(len(d.coef)) if d.cand_site[c] < 0 or d.cand_site[c] in open_]
+    ok = set(usable)
+    holders: dict[Key, set[int]] = defaultdict(set)
+    for k, c in plan.items():
+        for key in rows_of[c]:
+            holders[key].add(k)
+
+    def fits(c: int, spare: Mapping[Key, int]) -> bool:
+        return all(free[key] + spare.get(key, 0) > 0 for key in rows_of[c])
+
+    def move(k: int, c: int) -> None:
+        if k in plan:
+            for key in rows_of[plan[k]]:
+                free[key] += 1
+                holders[key].discard(k)
+        for key in rows_of[c]:
+            free[key] -= 1
+            holders[key].add(k)
+        plan[k] = c
+
+    left = sorted((k for k, cs in cheapest.items() if cs and k not in plan), key=urgency)
+    for k in left:
+        options = [c for c in cheapest[k] if c in ok]
+        direct = next((c for c in options if fits(c, {}) and d.coef[c] < d.penalty[k]), None)
+        if direct is not None:
+            move(k, direct)
+            continue
+        best: tuple[int, int, int, int] | None = None  # (delta, c, other, its new c)
+        for c in options:
+            full = [key for key in rows_of[c] if free[key] <= 0]
+            if not full:
+                continue
+            for other in sorted(set.intersection(*(holders[key] for key in full))):
+                mine = plan[other]
+                spare: dict[Key, int] = defaultdict(int)
+                for key in rows_of[mine]:
+                    spare[key] += 1
+                for key in rows_of[c]:
+                    spare[key] -= 1
+                alt = next(
+                    (a for a in cheapest[other] if a != mine and a in ok and fits(a, spare)),
+                    None,
+                )
+                if alt is None:
+                    continue
+                delta = d.coef[c] + d.coef[alt] - d.coef[mine] - d.penalty[k]
+                if delta < 0 and (best is None or delta < best[0]):
+                    best = (delta, c, other, alt)
+            if best is not None:
+                break  # the cheapest candidate that can be made to fit
+        if best is not None:
+            _, c, other, alt = best
+            move(other, alt)
+            move(k, c)

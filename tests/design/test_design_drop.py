@@ -86,7 +86,7 @@ def _objective(d: DesignRows, chosen: list[int]) -> int:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(models())
 def test_drop_keeps_the_plan_feasible_and_never_costs_more(model) -> None:
     d, problem = model
@@ -101,3 +101,43 @@ def test_drop_keeps_the_plan_feasible_and_never_costs_more(model) -> None:
     if d.max_open is not None and len(forced) <= d.max_open:
         assert len(_open(d, after)) <= d.max_open
     assert _open(d, after) <= _open(d, first)
+
+
+def test_an_order_left_out_is_served_by_moving_the_one_in_its_way() -> None:
+    """A takes the only slot of site 0 first (it could use site 1 at a higher cost);
+    B has only site 0 and is left out by the first-come plan. The repair moves A
+    to site 1 and serves B, since that costs less than B's penalty."""
+    start = datetime(2027, 1, 4, tzinfo=UTC)
+    book = SimpleNamespace(
+        orders=[
+            SimpleNamespace(apheresis_earliest=start, priority=1, order_id="A"),
+            SimpleNamespace(apheresis_earliest=start + timedelta(days=1), priority=1, order_id="B"),
+        ]
+    )
+    coef, orders, by_order = [1, 5, 1], [0, 0, 1], [[0, 1], [2]]
+    rows = [(("site", 0), 1, [0, 2]), (("site", 1), 1, [1])]
+    d = DesignRows(
+        coef=coef,
+        orders=orders,
+        penalty=[100, 100],
+        by_order=by_order,
+        rows=[],
+        site_rows=[],
+        cand_site=[-1, -1, -1],
+        open_cost=[],
+        line_cost=[],
+        lines=[],
+        sizing=[],
+        y_bounds=[],
+        max_open=None,
+    )
+    problem = Problem(
+        cs=SimpleNamespace(book=book),  # type: ignore[arg-type]
+        coef=coef,
+        penalty=[100, 100],
+        orders=orders,
+        rows=rows,
+        by_order=by_order,
+    )
+    assert greedy(problem) == [0]
+    assert drop_sites(d, problem, [0]) == [1, 2]
