@@ -26,7 +26,6 @@ sum penalty``. HiGHS solves both; highspy is imported on the first solve.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,9 +141,6 @@ def solve_rows(
             cols.append(n + j)
             coefs.append(y)
         row(cols, coefs, 0, ("cap", key))
-    # an order may use a site only when it is open: one row per (order, site), which
-    # implies x <= y for each of its candidates there and is tighter than those
-    links: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, j in enumerate(d.cand_site):
         if j < 0:
             continue
@@ -152,9 +148,7 @@ def solve_rows(
         if lo == hi:  # a fixed design: the link is a bound
             upper[i] = min(upper[i], hi)
         else:
-            links[(d.orders[i], j)].append(i)
-    for (k, j), cands in links.items():
-        row([*cands, n + j], [*([1.0] * len(cands)), -1.0], 0, ("link", (k, j)))
+            row([i, n + j], [1.0, -1.0], 0, ("link", i))
     for j in sized:
         lo, hi = d.lines[j]
         row([col_l[j], n + j], [1.0, -float(hi)], 0, ("size", j))
