@@ -210,7 +210,10 @@ def solve_design(
         )
         rounds, max_rounds = 1, 0
         added = len(cs.candidates) - len(d.coef)
-        bound = _lagrange(d, {}, least_zero, names, design)
+        # the facility-location MILP's bound is valid wherever it stops: it gets what
+        # is left of pricing's share of the limit (30 s at most, 1 s at least)
+        left = min(30.0, max(1.0, budget - (time.perf_counter() - t0)))
+        bound = _lagrange(d, {}, least_zero, names, design, time_limit_s=left)
         d = rows_of()
     while rounds < max_rounds:
         least = np.full((len(cs.book.orders), len(groups)), math.inf)
@@ -648,7 +651,12 @@ def _batch_days(cs: CandidateSet) -> tuple[int, int]:
 
 
 def _lagrange(
-    d: DesignRows, pi: Mapping, least: np.ndarray, names: list[str], design: Design
+    d: DesignRows,
+    pi: Mapping,
+    least: np.ndarray,
+    names: list[str],
+    design: Design,
+    time_limit_s: float = 30.0,
 ) -> float:
     """The Lagrangian bound (model units) of prices ``pi`` with the least reduced
     cost of every order at every group of sites (``least``): a lower bound over
@@ -657,7 +665,7 @@ def _lagrange(
     least ``least``. Relaxing a site's day row ``sum x - L + taken y <= 0`` (``L =
     lines y`` without sizing) moves ``p taken`` onto the site's open cost and ``-p``
     onto each of its lines (with sizing, its least or most lines, whichever costs
-    less)."""
+    less). ``time_limit_s`` limits the facility-location MILP (:func:`ufl_bound`)."""
     value = float(sum(d.penalty))
     for key, room, _ in d.rows:
         value -= pi.get(key, 0.0) * room
@@ -676,7 +684,9 @@ def _lagrange(
         else:
             open_value.append(d.open_cost[j] + per_taken[j] - per_site[j] * hi)
     finite = np.where(np.isfinite(least), least, 0.0)
-    return value + ufl_bound(open_value, finite, d.y_bounds, d.max_open, batch_room=d.batch_room)
+    return value + ufl_bound(
+        open_value, finite, d.y_bounds, d.max_open, time_limit_s, batch_room=d.batch_room
+    )
 
 
 def _objective(d: DesignRows, mip, names: list[str]) -> float:
