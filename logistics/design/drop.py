@@ -10,6 +10,11 @@ from logistics.design.lp import DesignRows
 from logistics.model.ledger import Key
 from logistics.solve.problem import Problem
 
+# candidates the drops and the repair may try in all (a few seconds on the two-core
+# machine; a count, not a clock, so the start is the same on every machine): a
+# heavily overloaded design moves or leaves out thousands of orders
+CHECKS = 5_000_000
+
 
 def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
     """``chosen`` (candidates of ``problem``, each design site it uses open at its
@@ -17,7 +22,9 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
     whose closing lowers the design objective (``d``) the most, while one does, or
     while more sites are open than ``max_open`` allows. A closed site's orders move,
     most urgent first, to their cheapest candidate that fits at a site still open or
-    outside the design, or go unserved. Sites that must open stay open."""
+    outside the design, or go unserved. Sites that must open stay open. Then the
+    orders left out are served where they can be (:func:`_serve_left`). Both stop
+    once ``CHECKS`` candidates have been tried."""
     rows_of = problem.rows_of()
     free: dict[Key, int] = {key: room for key, room, _ in problem.rows}
     for c in chosen:
@@ -35,6 +42,7 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
     }
     orders = problem.cs.book.orders
     urgency = urgency_of(orders)
+    checks = [CHECKS]
 
     def close(j: int) -> tuple[int, dict[int, int | None], dict[Key, int]]:
         moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=urgency)
@@ -51,6 +59,7 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
                 s = d.cand_site[c]
                 if s == j or (s >= 0 and s not in open_):
                     continue
+                checks[0] -= 1
                 if all(free[key] + change[key] > 0 for key in rows_of[c]):
                     for key in rows_of[c]:
                         change[key] -= 1
@@ -60,7 +69,7 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
                 delta += d.penalty[k]
         return delta, to, change
 
-    while True:
+    while checks[0] > 0:
         trials = [(close(j), j) for j in sorted(open_ - forced)]
         if not trials:
             break
@@ -76,7 +85,7 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
                 del plan[k]
             else:
                 plan[k] = new
-    _serve_left(d, rows_of, free, plan, open_, cheapest, urgency_of(orders))
+    _serve_left(d, rows_of, free, plan, open_, cheapest, urgency, checks)
     return sorted(plan.values())
 
 
@@ -93,11 +102,13 @@ def _serve_left(
     open_: set[int],
     cheapest: Mapping[int, list[int]],
     urgency: Callable[[int], tuple],
+    checks: list[int],
 ) -> None:
     """Serve, most urgent first, the orders left out: at their cheapest candidate
     that fits at an open site (or outside the design), or that fits once one served
     order holding every full row it needs moves to another candidate that fits
-    (when that costs less than the order's penalty)."""
+    (when that costs less than the order's penalty); while ``checks[0]`` (candidates
+    still allowed to be tried) is positive."""
     usable = [c for c in range(len(d.coef)) if d.cand_site[c] < 0 or d.cand_site[c] in open_]
     ok = set(usable)
     holders: dict[Key, set[int]] = defaultdict(set)
@@ -106,6 +117,7 @@ def _serve_left(
             holders[key].add(k)
 
     def fits(c: int, spare: Mapping[Key, int]) -> bool:
+        checks[0] -= 1
         return all(free[key] + spare.get(key, 0) > 0 for key in rows_of[c])
 
     def move(k: int, c: int) -> None:
@@ -120,6 +132,8 @@ def _serve_left(
 
     left = sorted((k for k, cs in cheapest.items() if cs and k not in plan), key=urgency)
     for k in left:
+        if checks[0] <= 0:
+            return  # the work allowed is spent (a count, not a clock: the same plan anywhere)
         options = [c for c in cheapest[k] if c in ok]
         direct = next((c for c in options if fits(c, {}) and d.coef[c] < d.penalty[k]), None)
         if direct is not None:
