@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 from logistics.design.lp import DesignRows
 from logistics.model.ledger import Key
+from logistics.solve.greedy import urgency
 from logistics.solve.problem import Problem
 
 # candidates the drops and the repair may try in all (a few seconds on the two-core
@@ -40,12 +41,11 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
     cheapest = {
         k: sorted(cands, key=lambda c: (d.coef[c], c)) for k, cands in enumerate(d.by_order)
     }
-    orders = problem.cs.book.orders
-    urgency = urgency_of(orders)
+    most_urgent = urgency(problem.cs.book.orders)
     checks = [CHECKS]
 
     def close(j: int) -> tuple[int, dict[int, int | None], dict[Key, int]]:
-        moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=urgency)
+        moved = sorted((k for k, c in plan.items() if d.cand_site[c] == j), key=most_urgent)
         change: dict[Key, int] = defaultdict(int)
         for k in moved:
             for key in rows_of[plan[k]]:
@@ -85,13 +85,8 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
                 del plan[k]
             else:
                 plan[k] = new
-    _serve_left(d, rows_of, free, plan, open_, cheapest, urgency, checks)
+    _serve_left(d, rows_of, free, plan, open_, cheapest, most_urgent, checks)
     return sorted(plan.values())
-
-
-def urgency_of(orders) -> Callable[[int], tuple]:
-    """Most urgent first: earliest apheresis, then highest priority, then id."""
-    return lambda k: (orders[k].apheresis_earliest, -orders[k].priority, orders[k].order_id)
 
 
 def _serve_left(
@@ -101,7 +96,7 @@ def _serve_left(
     plan: dict[int, int],
     open_: set[int],
     cheapest: Mapping[int, list[int]],
-    urgency: Callable[[int], tuple],
+    most_urgent: Callable[[int], tuple],
     checks: list[int],
 ) -> None:
     """Serve, most urgent first, the orders left out: at their cheapest candidate
@@ -109,8 +104,7 @@ def _serve_left(
     order holding every full row it needs moves to another candidate that fits
     (when that costs less than the order's penalty); while ``checks[0]`` (candidates
     still allowed to be tried) is positive."""
-    usable = [c for c in range(len(d.coef)) if d.cand_site[c] < 0 or d.cand_site[c] in open_]
-    ok = set(usable)
+    ok = {c for c in range(len(d.coef)) if d.cand_site[c] < 0 or d.cand_site[c] in open_}
     holders: dict[Key, set[int]] = defaultdict(set)
     for k, c in plan.items():
         for key in rows_of[c]:
@@ -130,7 +124,7 @@ def _serve_left(
             holders[key].add(k)
         plan[k] = c
 
-    left = sorted((k for k, cs in cheapest.items() if cs and k not in plan), key=urgency)
+    left = sorted((k for k, cs in cheapest.items() if cs and k not in plan), key=most_urgent)
     for k in left:
         if checks[0] <= 0:
             return  # the work allowed is spent (a count, not a clock: the same plan anywhere)

@@ -4,8 +4,9 @@ LP solution into a first plan (by value, or by fixing its integral part)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from logistics.model.orders import Order
 from logistics.solve.problem import Problem
 
 
@@ -77,18 +78,19 @@ def _capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]
     return {key: cap for key, cap, _ in problem.rows}, problem.rows_of()
 
 
+def urgency(orders: Sequence[Order]) -> Callable[[int], tuple]:
+    """The sort key of order indices, most urgent first: earliest apheresis, then
+    highest priority, then id."""
+    return lambda k: (orders[k].apheresis_earliest, -orders[k].priority, orders[k].order_id)
+
+
 def greedy(problem: Problem) -> list[int]:
     """Orders by earliest apheresis date then priority (most urgent first); each takes
     its best remaining candidate (lowest objective coefficient) that fits."""
-    cs = problem.cs
     free, rows_of = _capacity(problem)
     order_ids = sorted(
         (k for k, cands in enumerate(problem.by_order) if cands),
-        key=lambda k: (
-            cs.book.orders[k].apheresis_earliest,
-            -cs.book.orders[k].priority,
-            cs.book.orders[k].order_id,
-        ),
+        key=urgency(problem.cs.book.orders),
     )
     chosen = []
     for k in order_ids:
