@@ -16,7 +16,7 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -130,17 +130,24 @@ def _apply(fn: Callable[[Sequence[T]], R], shard: Sequence[T], _question: None) 
     return fn(shard)
 
 
-def deal_groups(groups: Mapping[str, Sequence[T]], n: int) -> dict[T, int]:
-    """The shard (0 .. n-1) of each item of ``groups``, whole groups kept together (a
-    treatment centre's orders share their cached searches): the largest group first
-    to the shard with the fewest items so far (ties: the group's name)."""
+def shards_by(items: Sequence[T], group: Callable[[T], str], n: int) -> list[list[T]]:
+    """``items`` in up to ``n`` shards, the items of a group kept together (a treatment
+    centre's orders share their cached searches): the largest group first to the
+    shard with the fewest items so far (ties: the group's name). Each shard keeps the
+    order of ``items``; empty shards are left out (one empty shard when no item)."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(group(item), []).append(item)
     load = [0] * n
-    shard: dict[T, int] = {}
-    for _name, items in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+    shard: dict[str, int] = {}
+    for name, members in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
         j = load.index(min(load))
-        load[j] += len(items)
-        shard.update(dict.fromkeys(items, j))
-    return shard
+        load[j] += len(members)
+        shard[name] = j
+    out: list[list[T]] = [[] for _ in range(n)]
+    for item in items:
+        out[shard[group(item)]].append(item)
+    return [s for s in out if s] or [[]]
 
 
 def deal(items: Sequence[T], n: int) -> list[list[T]]:

@@ -53,7 +53,7 @@ import numpy as np
 from logistics.design.drop import drop_sites
 from logistics.design.lp import DesignRows, LpResult, solve_rows, ufl_bound
 from logistics.design.model import Design, design_network, keep_bookings
-from logistics.forked import deal_groups, fork_map, processes
+from logistics.forked import fork_map, processes, shards_by
 from logistics.io.order_checks import validate_orders
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.network import Network
@@ -397,12 +397,8 @@ def _price_once(
             out.append((k, rc, found, {} if rc == math.inf else _floors(pricer, k)))
         return out
 
-    by_centre: dict[str, list[int]] = {}
-    for k in plannable:
-        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
-    n = processes(workers)
-    shard = deal_groups(by_centre, n)
-    shards = [[k for k in plannable if shard[k] == i] for i in range(n)]
+    orders = cs.book.orders
+    shards = shards_by(plannable, lambda k: orders[k].treatment_centre, processes(workers))
     priced = {row[0]: row for part in fork_map(price, shards) for row in part}
     least = np.full((len(cs.book.orders), n_groups), math.inf)
     for k in plannable:

@@ -87,7 +87,8 @@ def test_candidates_are_the_same_built_by_one_or_two_processes(example, monkeypa
     monkeypatch.setattr(build, "processes", lambda workers: workers)  # even on one core
     one = build.build_candidates(net, book, workers=1)
     two = build.build_candidates(net, book, workers=2)
-    shards = build._shards(one, 2)
+    orders = book.orders
+    shards = build.shards_by(range(len(orders)), lambda k: orders[k].treatment_centre, 2)
     assert len(shards) == 2 and all(shards)  # the split really happened
     assert any(book.orders[k].booked for k in shards[1])  # booked ones in the child too
     assert len(one.candidates) > 1000

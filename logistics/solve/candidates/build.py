@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from logistics.forked import deal_groups, fork_map, processes
+from logistics.forked import fork_map, processes, shards_by
 from logistics.heap import gc_paused
 from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
@@ -88,7 +88,8 @@ def build_candidates(
         network=network, book=book, cn=cn, by_order=[[] for _ in book.orders], stress=stress
     )
     cs.options = phases.apheresis_options(cs)
-    shards = _shards(cs, processes(workers))
+    orders = book.orders
+    shards = shards_by(range(len(orders)), lambda k: orders[k].treatment_centre, processes(workers))
     with gc_paused():
         parts = fork_map(
             functools.partial(_part, cs, say, commitments or {}),
@@ -120,19 +121,6 @@ class _Part:
     frozen: dict[int, Candidate]
     frozen_notes: dict[int, str]
     first: dict[tuple[str, int, str], np.ndarray]
-
-
-def _shards(cs: CandidateSet, n: int) -> list[list[int]]:
-    """The orders (index in the book) in up to ``n`` shards, a treatment centre's in
-    one (they share their inbound routing): see :func:`~logistics.forked.deal_groups`."""
-    by_centre: dict[str, list[int]] = {}
-    for k, order in enumerate(cs.book.orders):
-        by_centre.setdefault(order.treatment_centre, []).append(k)
-    shard = deal_groups(by_centre, n)
-    shards: list[list[int]] = [[] for _ in range(n)]
-    for k in range(len(cs.book.orders)):
-        shards[shard[k]].append(k)
-    return [ks for ks in shards if ks] or [[]]
 
 
 def _part(

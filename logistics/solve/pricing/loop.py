@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from logistics.forked import Forked, deal_groups, processes
+from logistics.forked import Forked, processes, shards_by
 from logistics.model.orders import OrderStatus
 from logistics.model.plan import Plan
 from logistics.solve.candidates import CandidateSet
@@ -112,19 +112,14 @@ def grow(
     pricer.set_prices(duals.pi)
     # forked copies of this process (and of the pricer) price the orders of other
     # centres: a centre's orders share their cached searches
-    by_centre: dict[str, list[int]] = {}
-    for k in plannable:
-        by_centre.setdefault(cs.book.orders[k].treatment_centre, []).append(k)
-    shard = deal_groups(by_centre, processes(params.workers))
+    orders = cs.book.orders
+    parts = shards_by(plannable, lambda k: orders[k].treatment_centre, processes(params.workers))
 
     def serve(q: tuple[dict, dict[int, float], list[int], float]) -> tuple:
         pricer.set_prices(q[0])
         return _price(pricer, q[2], q[1], q[3], None)
 
-    children = [Forked(serve) for _ in range(max(shard.values(), default=0))]
-    parts: list[list[int]] = [[] for _ in range(len(children) + 1)]
-    for k in plannable:
-        parts[shard[k]].append(k)
+    children = [Forked(serve) for _ in parts[1:]]
     try:
         while rounds < max_rounds:
             if time.perf_counter() > stop_at:
