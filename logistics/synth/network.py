@@ -31,13 +31,15 @@ import io
 import math
 import random
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.resources import files
 from pathlib import Path
 
 from logistics.io.bundle import default_bundle, read_network
+from logistics.io.bundle_edit import csv_text, therapies_with_sites
+from logistics.model.calendar.hours import WEEKDAYS
 from logistics.model.network import Network
 
 __all__ = ["NetworkSpec", "generate_network", "max_centres", "write_network"]
@@ -61,7 +63,6 @@ BASE_PLANTS = (
 )
 #: relative daily slots of a new plant by scale class (base plants keep their own)
 SCALE_SLOTS = {"large": 40.0, "medium": 20.0, "academic": 6.0}
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 BASE_ORDERS = 1000  # the book data/europe's lanes are provisioned for
 _CENTRE_HOURS = "Mo-Fr 08:00-18:00"
 _PLANT_HOURS = "Mo-Fr 07:00-19:00; Sa 08:00-13:00"
@@ -136,16 +137,18 @@ def generate_network(spec: NetworkSpec, base: str | Path | None = None) -> dict[
     out: dict[str, str] = {}
     header = list(sites[0].keys())
     site_rows = [r for r in sites if r["kind"] not in ("treatment_centre", "manufacturing_site")]
-    out["sites.csv"] = _csv(header, [*plants, *centres, *site_rows])
+    out["sites.csv"] = csv_text(header, [*plants, *centres, *site_rows])
     out["capacity.csv"] = _capacity(folder, net, slots, aph, spec)
     out["lanes.csv"] = _lanes(folder, max(1.0, spec.book / BASE_ORDERS))
     holidays = [r for r in _rows(folder / "holidays.csv") if r.get("site_id", "") in ("", *kept)]
     if (folder / "holidays.csv").is_file():
-        out["holidays.csv"] = _csv(_header(folder / "holidays.csv"), holidays)
+        out["holidays.csv"] = csv_text(_header(folder / "holidays.csv"), holidays)
     for name in ("customs.csv", "territories.csv"):
         if (folder / name).is_file():
             out[name] = (folder / name).read_text(encoding="utf-8")
-    out["therapies.toml"] = _therapies_toml(folder / "therapies.toml", therapy_sites)
+    out["therapies.toml"] = therapies_with_sites(
+        (folder / "therapies.toml").read_text(encoding="utf-8"), therapy_sites
+    )
     if (folder / "network.toml").is_file():
         zones = {c["site_id"]: c["zone"] for c in centres if c.get("zone")}
         out["network.toml"] = _network_toml(folder / "network.toml", kept, zones)
@@ -354,7 +357,7 @@ def _capacity(folder: Path, net: Network, slots, aph, spec) -> str:
         for (site, res, day), s in sorted(net.capacity.dated.items()):
             if site == c and res == "apheresis":
                 rows.append(_cap(c, res, "", day.isoformat(), s))
-    return _csv(["site_id", "resource", "weekday", "date", "slots"], rows)
+    return csv_text(["site_id", "resource", "weekday", "date", "slots"], rows)
 
 
 def _cap(site: str, resource: str, weekday: str, day: str, slots: int) -> dict:
@@ -366,40 +369,10 @@ def _lanes(folder: Path, factor: float) -> str:
     for r in rows:
         if r.get("capacity"):
             r["capacity"] = str(math.ceil(int(r["capacity"]) * factor))
-    return _csv(_header(folder / "lanes.csv"), rows)
+    return csv_text(_header(folder / "lanes.csv"), rows)
 
 
 # --- TOML files, edited as text so that their comments stay -------------------------------
-
-
-def _therapies_toml(path: Path, therapy_sites: Mapping[str, list[str]]) -> str:
-    out: list[str] = []
-    therapy = None
-    lines = iter(path.read_text(encoding="utf-8").splitlines())
-    for line in lines:
-        m = re.match(r"\s*\[therapy\.([^\]]+)\]", line)
-        if m:
-            therapy = m.group(1).strip().strip('"')
-        if therapy is not None and re.match(r"\s*sites\s*=", line):
-            while "]" not in line.split("#", 1)[0]:
-                line = next(lines)
-            out += _toml_list("sites", therapy_sites[therapy])
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _toml_list(key: str, items: Sequence[str]) -> list[str]:
-    lines = [f"{key} = ["]
-    line = "   "
-    for item in items:
-        cell = f' "{item}",'
-        if len(line) + len(cell) > 88:
-            lines.append(line)
-            line = "   "
-        line += cell
-    lines += [line, "]"]
-    return lines
 
 
 def _network_toml(path: Path, kept: set[str], zones: Mapping[str, str]) -> str:
@@ -451,15 +424,6 @@ def _rows(path: Path) -> list[dict]:
 def _header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return next(csv.reader(fh))
-
-
-def _csv(header: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    for r in rows:
-        writer.writerow(["" if r.get(c) is None else r.get(c) for c in header])
-    return buf.getvalue()
 
 
 def _data(name: str) -> list[dict]:
