@@ -80,10 +80,11 @@ def design(
     """Choose the manufacturing sites to open (design.csv of the bundle) for a
     year's demand, and write the design, the allocation and a summary."""
     from logistics.design.analysis import pareto_results, under_scenarios, write_pareto
+    from logistics.design.folder import write_design_plan
     from logistics.design.robust import CRITERIA, choose_robust, read_scenarios
     from logistics.design.solve import solve_design
     from logistics.io.bundle import default_bundle
-    from logistics.io.design import read_design, write_design_outputs
+    from logistics.io.design import NETWORK_DIR, PLAN_DIR, read_design, write_design_outputs
     from logistics.io.folders import check_out, output_folder
     from logistics.report.design import write_design_report
     from logistics.solve import load_params
@@ -165,6 +166,7 @@ def design(
         wide().print(f"robust ({robust}): {choice.why()}")
     with output_folder(out_dir, inputs=read) as staged:
         write_design_outputs(result, staged, robust=choice)
+        broken = write_design_plan(result, folder, network, book, params, staged, Path(out_dir))
         if points:
             path = write_pareto(points, staged)
             wide().print(f"pareto: {out_dir / path.name}")
@@ -172,7 +174,10 @@ def design(
             path = under_scenarios(result, network, book, params, scenarios, staged)
             wide().print(f"scenarios: {out_dir / path.name}")
         write_design_report(staged)
-    wide().print(f"written to {out_dir}")
+    wide().print(
+        f"written to {out_dir}; the plan in {out_dir / PLAN_DIR} (checker: {broken} "
+        f"violations), on the designed bundle {out_dir / NETWORK_DIR}"
+    )
     if result.plan is None:
         raise typer.Exit(1)
 

@@ -161,14 +161,25 @@ def plan(
 @app.command()
 @guarded
 def check(
-    plan_dir: Annotated[Path, typer.Argument(help="A plan folder written by `logistics plan`.")],
+    plan_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="A plan folder written by `logistics plan`, or a design folder written by "
+            "`logistics design` (its plan/, on its network/)."
+        ),
+    ],
     network_dir: RecordedNetworkOption = None,
     orders: RecordedOrdersOption = None,
 ) -> None:
     """Audit a plan against every rule of the contract; exit 1 when it breaks any."""
     from logistics.check import check as check_plan
-    from logistics.io.plan import read_plan
+    from logistics.io.design import NETWORK_DIR, PLAN_DIR
+    from logistics.io.plan import ORDERS_FILE, read_plan
 
+    if not (plan_dir / ORDERS_FILE).exists() and (plan_dir / PLAN_DIR / ORDERS_FILE).exists():
+        # a design folder: its plan on its designed bundle, wherever the folder now is
+        network_dir = network_dir or plan_dir / NETWORK_DIR
+        plan_dir = plan_dir / PLAN_DIR
     plan_, summary = read_plan(plan_dir)
     settings = summary.get("settings", {})
     network = read_network(network_dir or settings.get("network"))

@@ -282,6 +282,7 @@ def solve_design(
             incumbent = (_objective(d, mip, names), mip)
         stats["milp_status"] = mip.status
     stats["candidates"] = len(cs.candidates)
+    stats["capacity_rows"] = len(d.rows) + len(d.site_rows)
     seconds["designs"] = time.perf_counter() - t1
     stats["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     log.info("design: %s", stats)

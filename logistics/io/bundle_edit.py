@@ -50,7 +50,7 @@ def therapies_with_sites(text: str, therapy_sites: Mapping[str, Sequence[str]]) 
     """therapies.toml ``text`` with the ``sites`` list of each therapy in
     ``therapy_sites`` replaced (other therapies and every comment kept)."""
     out: list[str] = []
-    therapy = None
+    therapy = ""
     lines = iter(text.splitlines())
     for line in lines:
         m = re.match(r"\s*\[therapy\.([^\]]+)\]", line)

@@ -18,7 +18,15 @@ from logistics.io.table import Col, Issues, check_unique, read_csv
 from logistics.io.tomldoc import load_toml
 from logistics.model.network import Network
 
-__all__ = ["DESIGN_COLUMNS", "ROBUST_COLUMNS", "ROBUST_FILE", "read_design", "write_design_outputs"]
+__all__ = [
+    "DESIGN_COLUMNS",
+    "NETWORK_DIR",
+    "PLAN_DIR",
+    "ROBUST_COLUMNS",
+    "ROBUST_FILE",
+    "read_design",
+    "write_design_outputs",
+]
 
 DESIGN_COLUMNS = {
     "site_id": Col(p.ident, required=True),
@@ -188,6 +196,9 @@ PARETO_COLUMNS = (
     "gap",
 )
 ROBUST_FILE = "robust.csv"
+# a design folder's designed bundle and its plan folder (logistics.design.folder)
+NETWORK_DIR = "network"
+PLAN_DIR = "plan"
 ROBUST_COLUMNS = (
     "design",
     "open_sites",

@@ -54,6 +54,7 @@ __all__ = [
     "build_candidates",
     "build_problem",
     "load_params",
+    "package_versions",
     "solve",
 ]
 
@@ -229,7 +230,7 @@ def solve(
             **({"orders": book.sha256} if book.sha256 else {}),
         },
         stats=stats,
-        versions=_versions(),
+        versions=package_versions(),
     )
 
 
@@ -343,7 +344,8 @@ def _proof(objective: int, bound: float | None, params: SolveParams) -> Terminat
     return None
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
+    """The versions of this package and the solver packages (summary.json records them)."""
     out = {}
     for package in ("atmp-logistics", "ortools", "highspy", "networkx", "numpy", "holidays"):
         try:

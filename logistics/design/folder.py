@@ -1,0 +1,161 @@
+"""What a design folder carries beside its tables, so that the design can be audited
+and operated on its own:
+
+- ``network/``: the bundle with the design's capacity, written as the data contract's
+  files (the input bundle's files, with capacity.csv giving each design site its lines
+  every day, 0 when closed, and a closed site's slots only where its bookings wind
+  down, and therapies.toml licensing the point-of-care units opened). ``logistics plan
+  --network DESIGN_DIR/network`` plans nightly on the chosen design.
+- ``plan/``: the design's schedules as a plan folder (orders.csv, legs.csv,
+  summary.json, routes.geojson, its own manifest.json), its ``p_breach`` from the
+  Monte Carlo of the nightly run. ``logistics check DESIGN_DIR`` audits it against
+  ``network/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import replace
+from pathlib import Path
+
+from logistics.check import check
+from logistics.io.bundle import read_network
+from logistics.io.bundle_edit import capacity_csv, therapies_with_sites
+from logistics.io.design import NETWORK_DIR, PLAN_DIR
+from logistics.io.manifest import ignored, write_manifest
+from logistics.io.plan.writer import write_plan_files
+from logistics.model.network import Network
+from logistics.model.orders import OrderBook
+from logistics.risk.simulate import simulate
+from logistics.solve import (
+    Limit,
+    ObjectiveBounds,
+    SolveParams,
+    SolveResult,
+    SolveStats,
+    Termination,
+    TerminationReason,
+    package_versions,
+)
+
+__all__ = ["NETWORK_DIR", "PLAN_DIR", "designed_bundle", "write_design_plan"]
+
+log = logging.getLogger("logistics")
+
+_NOTE = """
+## Designed by `logistics design`
+
+This copy of the bundle carries the design's capacity: in capacity.csv each design
+site of design.csv has its chosen lines as manufacturing slots on every day (0 when
+closed; a closed site keeps the slots of its booked batches where they wind down),
+and therapies.toml licenses the design sites opened for the therapies design.csv
+gives them. Every other file is the input bundle's, unchanged. The design and its
+figures are in the folder above (design.csv, allocation.csv, summary.json).
+"""
+
+_REASON = {
+    "OPTIMAL": TerminationReason.OPTIMAL,
+    "FEASIBLE": TerminationReason.FEASIBLE,
+    "INFEASIBLE": TerminationReason.INFEASIBLE,
+}
+
+
+def designed_bundle(source: Path, base: Network, designed: Network) -> dict[str, bytes]:
+    """The files of the bundle folder ``source`` (read as ``base``) with the capacity
+    and licences of ``designed``: file name -> content."""
+    out = {
+        p.name: p.read_bytes()
+        for p in sorted(source.iterdir())
+        if p.is_file() and not ignored(p.name)
+    }
+    out["capacity.csv"] = capacity_csv(designed.capacity).encode()
+    changed = {
+        tid: list(t.sites)
+        for tid, t in designed.therapies.items()
+        if t.sites != base.therapies[tid].sites
+    }
+    if changed:
+        text = out["therapies.toml"].decode("utf-8")
+        out["therapies.toml"] = therapies_with_sites(text, changed).encode()
+    sources = out.get("SOURCES.md", b"").decode("utf-8")
+    out["SOURCES.md"] = (sources.rstrip() + "\n" + _NOTE).lstrip().encode()
+    return out
+
+
+def write_design_plan(
+    result,
+    source: Path,
+    base: Network,
+    book: OrderBook,
+    params: SolveParams,
+    folder: Path,
+    final: Path,
+    *,
+    samples: int = 500,
+) -> int:
+    """Write ``network/`` and ``plan/`` of design ``result`` (a
+    :class:`~logistics.design.solve.DesignResult` of ``book`` on ``base``, read from
+    the bundle folder ``source``) into the staged design ``folder``, whose place is
+    ``final`` once written; returns the checker's violations of the plan against the
+    bundle written (0 expected). ``samples``: Monte Carlo draws of each order's
+    ``p_breach`` (seed ``params.seed``), as the nightly run draws."""
+    net_dir = folder / NETWORK_DIR
+    net_dir.mkdir()
+    for name, data in designed_bundle(source, base, result.network).items():
+        (net_dir / name).write_bytes(data)
+    network = read_network(net_dir)  # what was written, read back as a user would
+    plan = result.plan
+    risk = None
+    if plan is not None and samples:
+        risk = simulate(plan, network, book, samples=samples, seed=params.seed)
+        plan = risk.apply(plan)
+    violations = [] if plan is None else check(plan, network, book, params.quantile)
+    for v in violations:
+        log.error("checker: %s", v)
+    detail = (
+        "network design: objective and bound include the open sites' fixed and line "
+        "costs; the bound holds over every schedule within the cap and every design"
+    )
+    if plan is None:
+        reason, limit = TerminationReason.NO_SOLUTION_FOUND, Limit.TIME
+    else:
+        reason = _REASON[result.status]
+        limit = Limit.NONE if result.status == "OPTIMAL" else Limit.TIME
+    termination = Termination(reason=reason, limit=limit, detail=detail)
+    stats = result.stats
+    solved = SolveResult(
+        termination=termination,
+        engine="design",
+        plan=plan,
+        bounds=ObjectiveBounds(primal=result.objective, dual=result.bound),
+        wall_s=result.wall_s,
+        params={
+            **replace(params, weights=result.weights).to_dict(),
+            "network": str((final / NETWORK_DIR).resolve()),
+            "orders": book.source,
+            "design_objective": result.objective_kind,
+            "samples": samples,
+        },
+        input_hashes={
+            **{f"network/{k}": v for k, v in network.input_hashes.items()},
+            **({"orders": book.sha256} if book.sha256 else {}),
+        },
+        stats=SolveStats(
+            engine="design",
+            orders=len(book),
+            candidates=int(stats.get("candidates", 0)),
+            capacity_rows=int(stats.get("capacity_rows", 0)),
+            greedy_objective=math.nan,
+            pricing=stats.get("pricing"),
+            candidate_bound=result.candidate_bound,
+            risk=None if risk is None else risk.kpis(),
+            checker_violations=len(violations),
+        ),
+        versions=package_versions(),
+    )
+    plan_dir = folder / PLAN_DIR
+    plan_dir.mkdir()
+    write_plan_files(solved, plan_dir, network)
+    write_manifest(plan_dir)
+    return len(violations)
