@@ -234,8 +234,10 @@ def ufl_bound(
     ``b_k``: an order served at group g costs ``least[k, g] - b_k >= 0`` and one left
     out ``-b_k``, capped at the dearest site plus the dearest detour (a cap that
     binds only where ``max_open`` keeps every site of an order shut; lowering a cost
-    only relaxes, so the bound stays valid); its costs are scaled so the largest is
-    1,000.
+    only relaxes, so the bound stays valid); costs are rounded down to whole model
+    units, orders with the same costs at the same groups become one class weighted by
+    their number (5,000 orders of a year on the default bundle make some hundreds),
+    and the costs are scaled so the largest is 1,000.
     Unshifted, the penalties inside ``least`` (1e8 and more) left HiGHS's root LP
     unfinished in 30 s on 5,000 orders."""
     highspy = _highspy()
@@ -244,14 +246,34 @@ def ufl_bound(
     shut = [j for j, (_, hi) in enumerate(y_bounds) if hi < 0.5]
     least = least.copy()
     least[:, shut] = 0.0  # a site that may not open serves nobody
-    ks, gs = np.nonzero(least < 0)
-    nz = len(ks)
     best = np.minimum(least.min(axis=1), 0.0) if k_n and g_n else np.zeros(k_n)
-    served = np.unique(ks)
-    detour = least[ks, gs] - best[ks]
-    cap = max([0.0, *open_value]) + (float(detour.max()) if nz else 0.0) + 1.0
-    ncol = m + nz + len(served)
-    cost = np.concatenate([np.asarray(open_value, float), detour, np.minimum(-best[served], cap)])
+    # costs rounded down to whole model units (lower costs only relax)
+    detour = np.where(least < 0, np.floor(least - best[:, None]), np.nan)
+    dearest = float(np.nanmax(detour)) if np.any(least < 0) else 0.0
+    cap = max([0.0, *open_value]) + dearest + 1.0
+    left_out = np.floor(np.minimum(-best, cap))
+    # orders with the same costs everywhere are one class, counted ``weight`` times:
+    # the same bound (for fixed y the LP is symmetric in them), a model far smaller
+    classes: dict[tuple, list[int]] = {}
+    for k in np.flatnonzero(np.any(least < 0, axis=1)).tolist():
+        gs_k = np.flatnonzero(least[k] < 0)
+        key = (tuple(gs_k.tolist()), tuple(detour[k, gs_k].tolist()), float(left_out[k]))
+        classes.setdefault(key, []).append(k)
+    weight = [len(ks) for ks in classes.values()]
+    pairs = [
+        (c, g, d, w)
+        for c, ((gs, ds, _), w) in enumerate(zip(classes, weight, strict=True))
+        for g, d in zip(gs, ds, strict=True)
+    ]
+    nz = len(pairs)
+    ncol = m + nz + len(classes)
+    cost = np.concatenate(
+        [
+            np.asarray(open_value, float),
+            np.array([w * d for _, _, d, w in pairs], dtype=float),
+            np.array([w * key[2] for key, w in zip(classes, weight, strict=True)], dtype=float),
+        ]
+    )
     lower = np.zeros(ncol)
     upper = np.ones(ncol)
     for j, (lo, hi) in enumerate(y_bounds):
@@ -260,17 +282,16 @@ def ufl_bound(
     value: list[list[float]] = []
     rhs: list[float] = []
     row_lower: list[float] = []
-    per_order: dict[int, list[int]] = {}
-    for i, k in enumerate(ks):
-        per_order.setdefault(int(k), []).append(m + i)
-        g = int(gs[i])
+    per_class: dict[int, list[int]] = {}
+    for i, (c, g, _, _) in enumerate(pairs):
+        per_class.setdefault(c, []).append(m + i)
         if g < m:  # a design site: only when open
             index.append([m + i, g])
             value.append([1.0, -1.0])
             rhs.append(0.0)
             row_lower.append(-math.inf)
-    for u, k in enumerate(served.tolist()):  # served somewhere or left out
-        cols = [*per_order[k], m + nz + u]
+    for c in range(len(classes)):  # served somewhere or left out
+        cols = [*per_class[c], m + nz + c]
         index.append(cols)
         value.append([1.0] * len(cols))
         rhs.append(1.0)
@@ -281,14 +302,14 @@ def ufl_bound(
         rhs.append(float(max_open))
         row_lower.append(-math.inf)
     if len(batch_room):
-        at: dict[int, list[int]] = {}
-        for i, group in enumerate(gs.tolist()):
-            if group < m:
-                at.setdefault(group, []).append(m + i)
-        for site, cols in at.items():
-            if len(cols) > batch_room[site]:
-                index.append([*cols, site])
-                value.append([1.0] * len(cols) + [-float(batch_room[site])])
+        at: dict[int, list[tuple[int, int]]] = {}
+        for i, (_, g, _, w) in enumerate(pairs):
+            if g < m:
+                at.setdefault(g, []).append((m + i, w))
+        for site, held in at.items():
+            if sum(n for _, n in held) > batch_room[site]:
+                index.append([*(col for col, _ in held), site])
+                value.append([float(n) for _, n in held] + [-float(batch_room[site])])
                 rhs.append(0.0)
                 row_lower.append(-math.inf)
     scale = 1000.0 / max(1.0, float(np.abs(cost).max()) if ncol else 1.0)

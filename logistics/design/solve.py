@@ -186,7 +186,6 @@ def solve_design(
     beyond = _apply_cap(cs, cap_s)
     j_of = {name: j for j, name in enumerate(names)}
     batch = {d.site_id: round(w.cost_per_eur * d.batch_cost_eur * SCALE) for d in sites}
-    groups = _pricers(cs, names, network, w, cap_s, batch)
     seen = {_signature(c) for c in cs.candidates}
     plannable = [
         k
@@ -202,11 +201,13 @@ def solve_design(
     mu: dict[int, float] = {}
     t1 = time.perf_counter()
     many = not _designs(d)
+    # a pricer per design site and one for the rest (the many-design path needs none)
+    groups = [] if many else _pricers(cs, names, network, w, cap_s, batch)
     if many:
         # Too many designs to bound one by one: price each order once over every
         # site (as the nightly solve does) and bound each site from below.
         least_zero = _price_once(
-            cs, network, w, cap_s, batch, plannable, seen, j_of, len(groups), params.workers
+            cs, network, w, cap_s, batch, plannable, seen, j_of, len(names) + 1, params.workers
         )
         rounds, max_rounds = 1, 0
         added = len(cs.candidates) - len(d.coef)
@@ -309,7 +310,7 @@ def solve_design(
     onet = network if as_is else design_network(network, design, lines)
     onet = keep_bookings(onet, rows_of.booked_days())
     ocs = replace(cs, network=onet)
-    plan = assemble(build_problem(ocs, params), chosen)
+    plan = assemble(ocs, chosen)
     costs, batches, booked = _costs(cs, chosen, design, lines)
     best = bound
     gap = (value - best) / max(1.0, abs(value)) if math.isfinite(best) else math.inf
@@ -356,13 +357,12 @@ def _apply_cap(cs: CandidateSet, cap_s: float | None) -> int:
     return dropped
 
 
-def _floors(pricer: DesignPricer, k: int) -> dict[str, float]:
-    """Per licensed site of order ``k``, a lower bound (model units, zero prices) on
+def _floors(options: list[tuple], shift: float) -> dict[str, float]:
+    """Per licensed site of an order, a lower bound (model units, zero prices) on
     the reduced cost of its schedules there: the least of the pricer's own per-(day,
-    site) bounds (earliest arrivals, least lane costs, batch prices and the infusion
-    of the earliest delivery per start day); none where no schedule reaches the site,
-    or none keeps the vein-to-vein cap."""
-    options, shift = pricer._options(k, 0.0)
+    site) bounds (``Pricer._options``: earliest arrivals, least lane costs, batch
+    prices and the infusion of the earliest delivery per start day); none where no
+    schedule reaches the site, or none keeps the vein-to-vein cap."""
     out: dict[str, float] = {}
     for floor, _day, _ready, site, *_ in options:
         out[site] = min(out.get(site, math.inf), floor * SCALE - 0.5 - shift)
@@ -392,10 +392,14 @@ def _price_once(
     pricer.batch_extra = {s: v / SCALE for s, v in batch.items()}
 
     def price(ks: Sequence[int]) -> list[tuple[int, float, list[Schedule], dict[str, float]]]:
-        out = []
+        out: list[tuple[int, float, list[Schedule], dict[str, float]]] = []
         for k in ks:
-            rc, found = pricer.price(k, 0.0, keep=3)
-            out.append((k, rc, found, {} if rc == math.inf else _floors(pricer, k)))
+            options, shift = pricer._options(k, 0.0)
+            if not options:
+                out.append((k, math.inf, [], {}))
+                continue
+            rc, found = pricer._search(k, options, shift, keep=3)
+            out.append((k, rc, found, {} if rc == math.inf else _floors(options, shift)))
         return out
 
     orders = cs.book.orders
@@ -529,6 +533,7 @@ class _Rows:
         days, making = _batch_days(cs)
         by = design.by_id
         self.batch_room = [by[n].line_range[1] * days / making for n in names]
+        self._made: DesignRows | None = None  # the model of the candidates last seen
 
     def _taken(self, key: Key) -> int:
         """Slots of a design site's day taken before the model: booked ones and, with
@@ -570,9 +575,12 @@ class _Rows:
         return max(low, min(busiest, high)), high
 
     def __call__(self) -> DesignRows:
-        """The model of every candidate of the set now."""
+        """The model of every candidate of the set now (the same object while no
+        candidate is added)."""
         cs, j_of = self.cs, self.j_of
         done = len(self.coef)
+        if self._made is not None and len(cs.candidates) == done:
+            return self._made
         if len(cs.candidates) > done or not self.penalty:
             new = cs.candidates[done:]
             sub = replace(cs, candidates=new, by_order=[[] for _ in cs.book.orders])
@@ -596,7 +604,7 @@ class _Rows:
         w = self.params.weights
         s = self.design.settings
         names = self.names
-        return DesignRows(
+        self._made = DesignRows(
             coef=list(self.coef),
             orders=list(self.orders),
             penalty=self.penalty,
@@ -623,6 +631,7 @@ class _Rows:
             names=names,
             batch_room=self.batch_room,
         )
+        return self._made
 
 
 def _batch_days(cs: CandidateSet) -> tuple[int, int]:

@@ -193,7 +193,7 @@ def solve(
         # A limit came before the engine found a plan: keep the one it started from.
         chosen, termination = hint, heuristic(termination.limit)
         objective = problem.objective(hint)
-    plan = assemble(problem, chosen) if termination.has_plan else None
+    plan = assemble(problem.cs, chosen) if termination.has_plan else None
     if plan is not None:
         if pricing is None:
             why = "it is not among the candidates (pricing is off)"

@@ -10,14 +10,13 @@ from logistics.model.plan import Plan, PlannedOrder, PlanStatus
 from logistics.network.explain import describe
 from logistics.network.timebase import from_s
 from logistics.solve.candidates import Candidate, CandidateSet
-from logistics.solve.problem import Problem, held
+from logistics.solve.problem import held
 
 
-def assemble(problem: Problem, chosen: list[int]) -> Plan:
-    """The plan of the selection ``chosen`` (candidate indices of ``problem``):
+def assemble(cs: CandidateSet, chosen: list[int]) -> Plan:
+    """The plan of the selection ``chosen`` (candidate indices of ``cs``):
     scheduled, frozen and unserved orders in book order, each with its reason."""
-    cs = problem.cs
-    pick = {problem.orders[c]: c for c in chosen}
+    pick = {cs.candidates[c].order: c for c in chosen}
     used = Ledger(cs.network)
     for c in chosen:
         used.take(held(cs, cs.candidates[c]))

@@ -47,11 +47,15 @@ def _exact(open_value, least, y_bounds, max_open, batch_room=()) -> float:
 
 
 @st.composite
-def instances(draw, batch: bool = False):
+def instances(draw, batch: bool = False, alike: bool = False):
+    """``alike``: the orders share at most two rows of costs (one class each in the
+    bound's model, counted as many times as they repeat)."""
     m = draw(st.integers(1, 4))
     k_n = draw(st.integers(1, 4 if batch else 7))
     cell = st.one_of(st.just(0.0), st.floats(-5e8, -1.0, allow_nan=False))
-    least = np.array([[draw(cell) for _ in range(m + 1)] for _ in range(k_n)], dtype=float)
+    rows = [[draw(cell) for _ in range(m + 1)] for _ in range(2 if alike else k_n)]
+    pick = [draw(st.integers(0, 1)) if alike else k for k in range(k_n)]
+    least = np.array([rows[i] for i in pick], dtype=float)
     open_value = [draw(st.floats(-1e6, 4e7, allow_nan=False)) for _ in range(m)]
     y_bounds = [
         draw(st.sampled_from([(0.0, 1.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0)])) for _ in range(m)
@@ -67,7 +71,7 @@ def _feasible(y_bounds, max_open) -> bool:
 
 
 @settings(max_examples=60, deadline=None)
-@given(instances())
+@given(st.one_of(instances(), instances(alike=True)))
 def test_bound_is_the_optimum(inst) -> None:
     """Without batch rooms the MILP finishes: its bound never exceeds the brute-force
     optimum, and equals it (to its tolerance) unless ``max_open`` shuts an order's
@@ -83,7 +87,7 @@ def test_bound_is_the_optimum(inst) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(instances(batch=True))
+@given(st.one_of(instances(batch=True), instances(batch=True, alike=True)))
 def test_bound_with_batch_rooms_never_exceeds_the_optimum(inst) -> None:
     """With each open site's room for orders, the bound stays at or below the brute
     force optimum."""
@@ -93,3 +97,16 @@ def test_bound_with_batch_rooms_never_exceeds_the_optimum(inst) -> None:
     exact = _exact(open_value, least, y_bounds, max_open, room)
     bound = ufl_bound(open_value, least, y_bounds, max_open, batch_room=room)
     assert bound <= exact + 1e-6 * max(1.0, abs(exact)) + 1e-3
+
+
+def test_alike_orders_with_rooms_bound_as_the_brute_force_optimum() -> None:
+    """Six alike orders, two sites of room 2 and 3 (the cheaper one full first) and a
+    dearer site always open: the classes keep the rooms exact, so the bound is the
+    optimum (a class counted once would fit in either site)."""
+    least = np.array([[-100.0, -90.0, -10.0]] * 6)
+    open_value = [50.0, 50.0]
+    bounds = [(0.0, 1.0), (0.0, 1.0)]
+    exact = _exact(open_value, least, bounds, None, [2.0, 3.0])
+    assert exact == 100.0 - 200.0 - 270.0 - 10.0
+    bound = ufl_bound(open_value, least, bounds, None, batch_room=[2.0, 3.0])
+    assert abs(bound - exact) < 1e-6

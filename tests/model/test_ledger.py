@@ -122,7 +122,7 @@ def test_candidates_and_plan_hold_the_same(tiny: lg.Network) -> None:
     cs = build_candidates(tiny, book, params.quantile)
     problem = build_problem(cs, params)
     chosen = greedy(problem)
-    plan = assemble(problem, chosen)
+    plan = assemble(problem.cs, chosen)
     from_candidates: Counter = Counter()
     for c in [*(cs.candidates[i] for i in chosen), *cs.frozen.values()]:
         from_candidates.update(candidate_held(cs, c))
