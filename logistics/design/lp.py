@@ -81,6 +81,15 @@ class LpResult:
     pi: dict[Key, float]
 
 
+def nonzeros(d: DesignRows) -> int:
+    """The nonzeros of the model :func:`solve_rows` makes of ``d``, at most (a
+    candidate holding a row twice counts twice, a fixed design's links too)."""
+    count = sum(len(c) for c in d.by_order) + sum(len(c) for _, _, c in d.rows)
+    count += sum(len(c) + 2 for *_, c in d.site_rows)
+    count += 2 * sum(1 for j in d.cand_site if j >= 0)
+    return count + 4 * sum(d.sizing) + len(d.open_cost)
+
+
 def solve_rows(
     d: DesignRows,
     *,

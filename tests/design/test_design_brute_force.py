@@ -123,3 +123,27 @@ def test_one_milp_without_presolve_agrees(tiny: Instance, monkeypatch) -> None:
     assert joint.objective == pytest.approx(by_design.objective, abs=1e-6)
     assert joint.bound is not None and joint.bound <= joint.objective + 1e-6
     assert check(joint.plan, joint.network, tiny.book) == []
+
+
+@pytest.mark.parametrize("fixture", ["tiny", "capped"])
+def test_large_design_keeps_its_start_within_the_bound(fixture: str, request, monkeypatch) -> None:
+    """Over MILP_MAX_NONZEROS (set to 0 here) the MILP is not run: the design is its
+    start (greedy, drops and repair), no worse than the optimum over every design
+    found one design at a time, whose objective is at or above the bound from the
+    per-site floors; the plan passes the checker and max_open holds."""
+    import logistics.design.solve as design_solve
+
+    inst: Instance = request.getfixturevalue(fixture)
+    exact = solve_design(inst.network, inst.book, inst.design, PARAMS)
+    assert exact.status == "OPTIMAL" and exact.objective is not None
+    monkeypatch.setattr(design_solve, "MAX_DESIGNS", 0)
+    monkeypatch.setattr(design_solve, "MILP_MAX_NONZEROS", 0)
+    large = solve_design(inst.network, inst.book, inst.design, PARAMS)
+    assert large.stats["milp_status"].startswith("not run")
+    assert large.stats["pricing"]["added"] == 0
+    assert large.objective is not None and large.bound is not None
+    assert large.objective >= exact.objective - 1e-6
+    assert large.bound <= exact.objective + 1e-6
+    assert check(large.plan, large.network, inst.book) == []
+    max_open = inst.design.settings.max_open
+    assert max_open is None or len(large.lines) <= max_open
