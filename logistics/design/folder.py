@@ -37,6 +37,7 @@ from logistics.solve import (
     Termination,
     TerminationReason,
     package_versions,
+    recorded_source,
 )
 
 __all__ = ["NETWORK_DIR", "PLAN_DIR", "designed_bundle", "write_design_plan"]
@@ -133,7 +134,7 @@ def write_design_plan(
         params={
             **replace(params, weights=result.weights).to_dict(),
             "network": str((final / NETWORK_DIR).resolve()),
-            "orders": book.source,
+            "orders": recorded_source(book.source),
             "design_objective": result.objective_kind,
             "samples": samples,
         },

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from logistics.io.order_checks import validate_orders
 from logistics.model.commitments import Commitment
@@ -55,6 +56,7 @@ __all__ = [
     "build_problem",
     "load_params",
     "package_versions",
+    "recorded_source",
     "solve",
 ]
 
@@ -224,7 +226,11 @@ def solve(
             dual=None if bound is None else bound / SCALE,
         ),
         wall_s=time.perf_counter() - t0,
-        params={**params.to_dict(), "network": network.source, "orders": book.source},
+        params={
+            **params.to_dict(),
+            "network": recorded_source(network.source),
+            "orders": recorded_source(book.source),
+        },
         input_hashes={
             **{f"network/{k}": v for k, v in network.input_hashes.items()},
             **({"orders": book.sha256} if book.sha256 else {}),
@@ -342,6 +348,15 @@ def _proof(objective: int, bound: float | None, params: SolveParams) -> Terminat
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:
         return Termination(reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP)
     return None
+
+
+def recorded_source(source: str) -> str:
+    """An input's source as summary.json records it: absolute when it names a file or
+    folder that exists (so the plan can be checked from another folder), else as
+    given (a stream's name)."""
+    if source and Path(source).exists():
+        return str(Path(source).resolve())
+    return source
 
 
 def package_versions() -> dict[str, str]:

@@ -62,3 +62,20 @@ def test_count_options_beyond_their_bounds_are_input_errors(tmp_path):
         option = case[-2]
         assert result.exit_code == 2, (case, result.output)
         assert f"command line:-:{option}" in result.output, result.output
+
+
+def test_check_from_another_folder_finds_the_recorded_inputs(tmp_path, monkeypatch):
+    """A plan made from relative --network and --orders paths records them absolute,
+    so `logistics check PLAN` run from another folder reads the same inputs."""
+    work = tmp_path / "work"
+    shutil.copytree(TINY, work / "bundle")
+    shutil.copy(TINY / "orders.csv", work / "orders.csv")
+    monkeypatch.chdir(work)
+    made = runner.invoke(app, ["plan", "--network", "bundle", "--orders", "orders.csv",
+                               "--out", "plan", "--time-limit", "5", "--samples", "0"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    ok = runner.invoke(app, ["check", str(work / "plan")])
+    assert ok.exit_code == 0 and ok.stdout.startswith("PASS"), ok.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,13 +69,17 @@ def test_designed_bundle_reads_back_as_the_designs_network(tmp_path: Path) -> No
         assert (folder / name).read_bytes() == (default_bundle() / name).read_bytes()
 
 
-def test_check_audits_the_design_folder_wherever_it_is(capped: Instance, tmp_path: Path) -> None:
+def test_check_audits_the_design_folder_wherever_it_is(
+    capped: Instance, tmp_path: Path, monkeypatch
+) -> None:
     """`logistics check DESIGN_DIR` passes on the folder written and on the folder moved
     elsewhere; the plan's orders agree with the design's summary and its p_breach comes
     from the Monte Carlo; the input bundle is left as it was."""
     before = {p.name: p.read_bytes() for p in capped.bundle.iterdir()}
     out = tmp_path / "out"
-    _design(capped, out)
+    shutil.copy(capped.orders, tmp_path / "book.csv")
+    monkeypatch.chdir(tmp_path)  # a relative order book
+    _design(replace(capped, orders=Path("book.csv")), out)
     summary = json.loads((out / "summary.json").read_text())
     rows = list(csv.DictReader((out / PLAN_DIR / "orders.csv").open()))
     served = [r for r in rows if r["status"] == "scheduled"]
@@ -88,7 +93,8 @@ def test_check_audits_the_design_folder_wherever_it_is(capped: Instance, tmp_pat
     moved = tmp_path / "elsewhere" / "moved"
     moved.parent.mkdir()
     shutil.move(out, moved)
-    res = runner.invoke(app, ["check", str(moved)])
+    monkeypatch.chdir(moved.parent)  # the recorded order book is found from anywhere
+    res = runner.invoke(app, ["check", "moved"])
     assert res.exit_code == 0, res.output
     assert "PASS" in res.output
     assert {p.name: p.read_bytes() for p in capped.bundle.iterdir()} == before
