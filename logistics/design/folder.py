@@ -3,8 +3,9 @@ and operated on its own:
 
 - ``network/``: the bundle with the design's capacity, written as the data contract's
   files (the input bundle's files, with capacity.csv giving each design site its lines
-  every day, 0 when closed, and a closed site's slots only where its bookings wind
-  down, and therapies.toml licensing the point-of-care units opened). ``logistics plan
+  (its own closures and reduced days scaled to them), 0 when closed, and a closed
+  site's slots only where its bookings wind down, and therapies.toml licensing the
+  point-of-care units opened). ``logistics plan
   --network DESIGN_DIR/network`` plans nightly on the chosen design.
 - ``plan/``: the design's schedules as a plan folder (orders.csv, legs.csv,
   summary.json, routes.geojson, its own manifest.json), its ``p_breach`` from the
@@ -48,8 +49,9 @@ _NOTE = """
 ## Designed by `logistics design`
 
 This copy of the bundle carries the design's capacity: in capacity.csv each design
-site of design.csv has its chosen lines as manufacturing slots on every day (0 when
-closed; a closed site keeps the slots of its booked batches where they wind down),
+site of design.csv has its chosen lines as manufacturing slots (0 when closed; its
+holiday closures and reduced days keep their share of its busiest weekday's slots; a
+closed site keeps the slots of its booked batches where they wind down),
 and therapies.toml licenses the design sites opened for the therapies design.csv
 gives them. Every other file is the input bundle's, unchanged. The design and its
 figures are in the folder above (design.csv, allocation.csv, summary.json).

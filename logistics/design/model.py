@@ -2,9 +2,10 @@
 
 A design site is a manufacturing site of the bundle that may be open or closed. When
 open it runs ``lines`` batches at once (one manufacturing slot per line on every
-local day, replacing its capacity.csv rows), costs ``fixed_cost_eur`` for the horizon
-and ``batch_cost_eur`` per batch; with sizing (``min_lines``/``max_lines``) the lines
-are chosen too, each costing ``line_cost_eur``. Sites not in design.csv stay as
+local day, its capacity.csv rows scaled to them: see :func:`design_network`), costs
+``fixed_cost_eur`` for the horizon and ``batch_cost_eur`` per batch; with sizing
+(``min_lines``/``max_lines``) the lines are chosen too, each costing
+``line_cost_eur``. Sites not in design.csv stay as
 capacity.csv has them, always open and free of fixed cost.
 
 A booked order finishes where it is booked whatever the design (a closed site winds
@@ -93,22 +94,30 @@ class Design:
 
 
 def design_network(network: Network, design: Design, lines: Mapping[str, int]) -> Network:
-    """``network`` with the manufacturing slots of every design site set to
-    ``lines[site]`` on every day (0, closed, for a site not in ``lines``) and each
-    design site licensed for its ``therapies``; other sites keep their capacity."""
+    """``network`` with the manufacturing slots of every design site set to its
+    ``lines[site]`` (0, closed, for a site not in ``lines``) and each design site
+    licensed for its ``therapies``; other sites keep their capacity.
+
+    A design site's own capacity.csv rows keep their shape: a day with ``s`` of the
+    site's most slots ``b`` (its largest weekly value) gets ``floor(lines x s / b)``
+    (a holiday closure stays closed, a reduced day stays reduced, and with ``lines``
+    equal to ``b`` every row is as written); a site without such rows has its lines
+    on every day."""
     mine = {s.site_id for s in design.sites}
-    weekly = {
-        k: v
-        for k, v in network.capacity.weekly.items()
-        if k[0] not in mine or k[1] != "manufacturing"
-    }
-    dated = {
-        k: v
-        for k, v in network.capacity.dated.items()
-        if k[0] not in mine or k[1] != "manufacturing"
-    }
+    cap = network.capacity
+    weekly = {k: v for k, v in cap.weekly.items() if k[0] not in mine or k[1] != "manufacturing"}
+    dated = {k: v for k, v in cap.dated.items() if k[0] not in mine or k[1] != "manufacturing"}
     for site in mine:
-        weekly[(site, "manufacturing")] = (int(lines.get(site, 0)),) * 7
+        n = int(lines.get(site, 0))
+        base = max(cap.weekly.get((site, "manufacturing"), (0,)))
+        if base <= 0:
+            weekly[(site, "manufacturing")] = (n,) * 7
+            continue
+        week = cap.weekly[(site, "manufacturing")]
+        weekly[(site, "manufacturing")] = tuple(n * w // base for w in week)
+        for (at, resource, day), slots in cap.dated.items():
+            if at == site and resource == "manufacturing":
+                dated[(site, "manufacturing", day)] = n * slots // base
     therapies = dict(network.therapies)
     for d in design.sites:
         for tid in sorted(d.therapies):

@@ -200,7 +200,7 @@ def solve_design(
     ]
     budget = 0.6 * params.time_limit_s
     bound, rounds, added, closed, stopped = -math.inf, 0, 0, False, "round limit"
-    rows_of = _Rows(cs, params, design, names, batch, j_of, as_is=as_is)
+    rows_of = _Rows(cs, params, design, names, batch, j_of)
     d = rows_of()
     pi: dict = {}
     least_zero = np.zeros((0, 0))
@@ -567,11 +567,8 @@ class _Rows:
         names: list[str],
         batch: Mapping[str, int],
         j_of: Mapping[str, int],
-        *,
-        as_is: bool = False,
     ) -> None:
         self.cs, self.params, self.design = cs, params, design
-        self.as_is = as_is
         self.names, self.batch, self.j_of = names, batch, j_of
         self.coef: list[int] = []
         self.orders: list[int] = []
@@ -586,11 +583,13 @@ class _Rows:
         self._made: DesignRows | None = None  # the model of the candidates last seen
 
     def _taken(self, key: Key) -> int:
-        """Slots of a design site's day taken before the model: booked ones and, with
-        ``as_is``, those the network lacks against the site's lines (a scenario's)."""
+        """Slots of a design site's day taken before the model: booked ones and those
+        the network lacks that day against the site's most lines (a holiday closure
+        or a reduced day of its capacity.csv rows, see ``design_network``; with
+        ``as_is``, a scenario's cut too). Exact at the most lines; with sizing and
+        fewer lines the network loses no more slots that day (``design_network``
+        scales its rows down), so the rows stay valid."""
         used = self.booked.used[key]
-        if not self.as_is:
-            return used
         day = key[2]
         assert isinstance(day, date)
         lines = self.design.by_id[key[1]].line_range[1]
