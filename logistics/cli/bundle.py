@@ -21,6 +21,7 @@ from logistics.cli.common import (
 from logistics.errors import InputError, Issue
 from logistics.io import read_network, read_orders
 from logistics.io.bounds import CLI
+from logistics.io.bundle import default_bundle
 from logistics.io.parsers import iso_date
 from logistics.io.write_orders import write_orders
 from logistics.synth import generate_orders
@@ -95,6 +96,19 @@ def make_orders(
         first = iso_date(start)
     except ValueError as exc:
         issues.append(Issue("command line", None, "--start", str(exc), start))
+    bundle = (Path(network_dir) if network_dir is not None else default_bundle()).resolve()
+    if out_file.is_dir():
+        issues.append(Issue("command line", None, "--out", "a file path", f"{out_file}: a folder"))
+    elif bundle in out_file.resolve().parents:
+        issues.append(
+            Issue(
+                "command line",
+                None,
+                "--out",
+                "a path outside the network bundle (an input, never written)",
+                str(out_file),
+            )
+        )
     if issues:
         raise InputError(issues)
     network = read_network(network_dir)

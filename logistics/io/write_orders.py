@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,9 +26,21 @@ COLUMNS = (
 
 def write_orders(book: OrderBook, network: Network, path: str | Path) -> Path:
     """Write ``book`` to ``path``: window dates in the centre's local calendar,
-    committed apheresis times in UTC with a ``Z``."""
+    committed apheresis times in UTC with a ``Z``. The file is written beside
+    ``path`` under a hidden name and then put in its place, so ``path`` is never
+    left half written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _write(book, network, staged)
+        os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+    return path
+
+
+def _write(book: OrderBook, network: Network, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(COLUMNS)
@@ -51,7 +64,6 @@ def write_orders(book: OrderBook, network: Network, path: str | Path) -> Path:
                     committed,
                 ]
             )
-    return path
 
 
 def _bound(local: datetime, whole_day: time) -> str:
