@@ -29,7 +29,12 @@ def design(
     network_dir: NetworkOption = None,
     orders: OrdersOption = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for design.csv, allocation.csv, summary.json.")
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder for design.csv, allocation.csv, summary.json, the report, network/ "
+            "(the bundle with the design's capacity) and plan/ (its schedules).",
+        ),
     ] = Path("design"),
     max_open: Annotated[
         int | None,
@@ -78,7 +83,8 @@ def design(
     config: ConfigOption = None,
 ) -> None:
     """Choose the manufacturing sites to open (design.csv of the bundle) for a
-    year's demand, and write the design, the allocation and a summary."""
+    year's demand, and write the design, the allocation, a summary, the bundle with
+    the design's capacity and the design's plan."""
     from logistics.design.analysis import pareto_results, under_scenarios, write_pareto
     from logistics.design.folder import write_design_plan
     from logistics.design.robust import CRITERIA, choose_robust, read_scenarios
