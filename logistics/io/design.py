@@ -7,6 +7,7 @@ every other file: every problem is collected and raised at once as
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -239,11 +240,14 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
             first = s if first is None or s < first else first
             last = e if last is None or e > last else last
     span = (last - first).days + 1 if first is not None and last is not None else 0
+    days = [first + timedelta(days=i) for i in range(span)] if first is not None else []
     rows = []
     for d in design.sites:
         lines = result.lines.get(d.site_id)
         batches = result.batches.get(d.site_id, 0)
         used = per_site.get(d.site_id, {"slot_days": 0, "transport": 0.0})
+        # the slot-days it has over the span: its lines, less its closed and reduced days
+        room = sum(result.network.capacity.slots(d.site_id, "manufacturing", x) for x in days)
         rows.append(
             {
                 "site_id": d.site_id,
@@ -252,9 +256,7 @@ def design_tables(result: Any) -> tuple[list[dict], list[dict], dict]:
                 "lines": lines if lines is not None else 0,
                 "batches": batches,
                 "booked": result.booked.get(d.site_id, 0),
-                "utilisation": round(used["slot_days"] / (lines * span), 4)
-                if lines and span
-                else None,
+                "utilisation": round(used["slot_days"] / room, 4) if lines and room else None,
                 "fixed_cost_eur": round(d.fixed_cost_eur + (lines or 0) * d.line_cost_eur, 2)
                 if lines is not None
                 else 0.0,

@@ -14,7 +14,7 @@ from logistics.check import check
 from logistics.design.model import Design, DesignSite, design_network
 from logistics.design.solve import solve_design
 from logistics.io.bundle import read_network
-from logistics.io.design import read_design
+from logistics.io.design import design_tables, read_design
 from logistics.io.orders import read_orders
 from logistics.model.capacity import Capacity
 
@@ -80,3 +80,13 @@ def test_design_plan_keeps_the_bundles_closures(tmp_path: Path) -> None:
     assert result.plan is not None and result.plan.served
     assert check(result.plan, result.network, book) == []
     assert check(result.plan, network, book) == []
+    # utilisation counts the slot-days the site has: the closed days are not room
+    rows, _, _ = design_tables(result)
+    starts = [p.manufacturing_start.date() for p in result.plan.served]
+    ends = [p.manufacturing_end.date() for p in result.plan.served]
+    span = [min(starts) + timedelta(days=i) for i in range((max(ends) - min(starts)).days + 1)]
+    for row in rows:
+        if row["open"] and row["batches"]:
+            held = 7 * sum(p.manufacturing_site == row["site_id"] for p in result.plan.served)
+            room = sum(network.capacity.slots(row["site_id"], MFG, x) for x in span)
+            assert row["utilisation"] == round(held / room, 4)
