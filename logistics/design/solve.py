@@ -298,15 +298,7 @@ def solve_design(
             # the MILP keeps a quarter of the limit even when pricing overran it, and
             # starts from the greedy plan with every site it uses open
             left = max(0.25 * params.time_limit_s, params.time_limit_s - (time.perf_counter() - t0))
-            mip = solve_rows(
-                d,
-                integer=True,
-                time_limit_s=left,
-                relative_gap=params.relative_gap,
-                workers=params.workers,
-                seed=params.seed,
-                start=start,
-            )
+            mip = _milp(d, params, left, start)
             stats["milp_status"] = mip.status
         if mip.value is not None:
             incumbent = (_objective(d, mip, names), mip)
@@ -455,6 +447,21 @@ def _price_once(
             g = j_of.get(site, m)
             least[k, g] = min(least[k, g], max(rc, low))
     return least
+
+
+def _milp(
+    d: DesignRows, params: SolveParams, time_limit_s: float, start: Sequence[float] | None = None
+) -> LpResult:
+    """The design MILP of ``d`` under the solver settings of ``params``."""
+    return solve_rows(
+        d,
+        integer=True,
+        time_limit_s=time_limit_s,
+        relative_gap=params.relative_gap,
+        workers=params.workers,
+        seed=params.seed,
+        start=start,
+    )
 
 
 def _start_result(d: DesignRows, start: Sequence[float]) -> LpResult:
@@ -905,14 +912,7 @@ def _enumerate(
         info["solved"] += 1
         d = replace(ctx.current(), y_bounds=fixed)
         left = max(1.0, params.time_limit_s - (time.perf_counter() - ctx.t0))
-        mip = solve_rows(
-            d,
-            integer=True,
-            time_limit_s=left,
-            relative_gap=params.relative_gap,
-            workers=params.workers,
-            seed=params.seed,
-        )
+        mip = _milp(d, params, left)
         if mip.value is not None:
             value = _objective(d, mip, ctx.names)
             if best is None or value < best[0]:
