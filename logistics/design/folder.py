@@ -1,12 +1,12 @@
 """What a design folder carries beside its tables, so that the design can be audited
 and operated on its own:
 
-- ``network/``: the bundle with the design's capacity, written as the data contract's
-  files (the input bundle's files, with capacity.csv giving each design site its lines
-  (its own closures and reduced days scaled to them), 0 when closed, and a closed
-  site's slots only where its bookings wind down, and therapies.toml licensing the
-  point-of-care units opened). ``logistics plan
-  --network DESIGN_DIR/network`` plans nightly on the chosen design.
+- ``network/``: the bundle with the design's capacity
+  (:func:`logistics.io.design.designed_bundle`): the input bundle's files, with
+  capacity.csv giving each design site its lines (its own closures and reduced days
+  scaled to them; 0 when closed, but for the slots its bookings wind down in) and
+  therapies.toml licensing the point-of-care units opened. ``logistics plan --network
+  DESIGN_DIR/network`` plans nightly on the chosen design.
 - ``plan/``: the design's schedules as a plan folder (orders.csv, legs.csv,
   summary.json, routes.geojson, its own manifest.json), its ``p_breach`` from the
   Monte Carlo of the nightly run. ``logistics check DESIGN_DIR`` audits it against
@@ -22,9 +22,8 @@ from pathlib import Path
 
 from logistics.check import check
 from logistics.io.bundle import read_network
-from logistics.io.bundle_edit import capacity_csv, therapies_with_sites
-from logistics.io.design import NETWORK_DIR, PLAN_DIR
-from logistics.io.manifest import ignored, write_manifest
+from logistics.io.design import NETWORK_DIR, PLAN_DIR, designed_bundle
+from logistics.io.manifest import write_manifest
 from logistics.io.plan.writer import write_plan_files
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
@@ -41,49 +40,15 @@ from logistics.solve import (
     recorded_source,
 )
 
-__all__ = ["NETWORK_DIR", "PLAN_DIR", "designed_bundle", "write_design_plan"]
+__all__ = ["write_design_plan"]
 
 log = logging.getLogger("logistics")
-
-_NOTE = """
-## Designed by `logistics design`
-
-This copy of the bundle carries the design's capacity: in capacity.csv each design
-site of design.csv has its chosen lines as manufacturing slots (0 when closed; its
-holiday closures and reduced days keep their share of its busiest weekday's slots; a
-closed site keeps the slots of its booked batches where they wind down),
-and therapies.toml licenses the design sites opened for the therapies design.csv
-gives them. Every other file is the input bundle's, unchanged. The design and its
-figures are in the folder above (design.csv, allocation.csv, summary.json).
-"""
 
 _REASON = {
     "OPTIMAL": TerminationReason.OPTIMAL,
     "FEASIBLE": TerminationReason.FEASIBLE,
     "INFEASIBLE": TerminationReason.INFEASIBLE,
 }
-
-
-def designed_bundle(source: Path, base: Network, designed: Network) -> dict[str, bytes]:
-    """The files of the bundle folder ``source`` (read as ``base``) with the capacity
-    and licences of ``designed``: file name -> content."""
-    out = {
-        p.name: p.read_bytes()
-        for p in sorted(source.iterdir())
-        if p.is_file() and not ignored(p.name)
-    }
-    out["capacity.csv"] = capacity_csv(designed.capacity).encode()
-    changed = {
-        tid: list(t.sites)
-        for tid, t in designed.therapies.items()
-        if t.sites != base.therapies[tid].sites
-    }
-    if changed:
-        text = out["therapies.toml"].decode("utf-8")
-        out["therapies.toml"] = therapies_with_sites(text, changed).encode()
-    sources = out.get("SOURCES.md", b"").decode("utf-8")
-    out["SOURCES.md"] = (sources.rstrip() + "\n" + _NOTE).lstrip().encode()
-    return out
 
 
 def write_design_plan(

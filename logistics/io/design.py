@@ -1,6 +1,8 @@
-"""design.csv and network.toml ``[design]`` of a bundle: the network design question.
+"""design.csv and network.toml ``[design]`` of a bundle: the network design question;
+and the files of a design folder (design.csv, allocation.csv, summary.json,
+design.geojson, robust.csv, the designed bundle of ``network/``).
 
-Read against the network (the sites must be its manufacturing sites), validated like
+The inputs are read against the network (the sites must be its manufacturing sites), validated like
 every other file: every problem is collected and raised at once as
 ``file:row:column: expected ..., got ...``.
 """
@@ -15,6 +17,8 @@ from typing import Any
 from logistics.design.model import Design, DesignSettings, DesignSite
 from logistics.errors import InputError, Issue
 from logistics.io import parsers as p
+from logistics.io.bundle_edit import capacity_csv, therapies_with_sites
+from logistics.io.manifest import ignored
 from logistics.io.table import Col, Issues, check_unique, read_csv
 from logistics.io.tomldoc import load_toml
 from logistics.model.network import Network
@@ -25,6 +29,7 @@ __all__ = [
     "PLAN_DIR",
     "ROBUST_COLUMNS",
     "ROBUST_FILE",
+    "designed_bundle",
     "read_design",
     "write_design_outputs",
 ]
@@ -435,6 +440,41 @@ def _finite(x: float) -> float | None:
     import math
 
     return round(x, 4) if math.isfinite(x) else None
+
+
+_DESIGNED_NOTE = """
+## Designed by `logistics design`
+
+This copy of the bundle carries the design's capacity: in capacity.csv each design
+site of design.csv has its chosen lines as manufacturing slots (0 when closed; its
+holiday closures and reduced days keep their share of its busiest weekday's slots; a
+closed site keeps the slots of its booked batches where they wind down),
+and therapies.toml licenses the design sites opened for the therapies design.csv
+gives them. Every other file is the input bundle's, unchanged. The design and its
+figures are in the folder above (design.csv, allocation.csv, summary.json).
+"""
+
+
+def designed_bundle(source: Path, base: Network, designed: Network) -> dict[str, bytes]:
+    """The files of the bundle folder ``source`` (read as ``base``) with the capacity
+    and licences of ``designed``: file name -> content."""
+    out = {
+        p.name: p.read_bytes()
+        for p in sorted(source.iterdir())
+        if p.is_file() and not ignored(p.name)
+    }
+    out["capacity.csv"] = capacity_csv(designed.capacity).encode()
+    changed = {
+        tid: list(t.sites)
+        for tid, t in designed.therapies.items()
+        if t.sites != base.therapies[tid].sites
+    }
+    if changed:
+        text = out["therapies.toml"].decode("utf-8")
+        out["therapies.toml"] = therapies_with_sites(text, changed).encode()
+    sources = out.get("SOURCES.md", b"").decode("utf-8")
+    out["SOURCES.md"] = (sources.rstrip() + "\n" + _DESIGNED_NOTE).lstrip().encode()
+    return out
 
 
 def write_design_outputs(result: Any, out: str | Path, *, robust: Any = None) -> Path:

@@ -15,10 +15,9 @@ from design_helpers import Instance
 from typer.testing import CliRunner
 
 from logistics.cli import app
-from logistics.design.folder import designed_bundle
 from logistics.design.model import design_network, keep_bookings
 from logistics.io.bundle import default_bundle, read_network
-from logistics.io.design import NETWORK_DIR, PLAN_DIR, read_design
+from logistics.io.design import NETWORK_DIR, PLAN_DIR, designed_bundle, read_design
 
 runner = CliRunner()
 
