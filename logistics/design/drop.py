@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 from logistics.design.lp import DesignRows
 from logistics.model.ledger import Key
-from logistics.solve.greedy import urgency
+from logistics.solve.greedy import capacity, urgency
 from logistics.solve.problem import Problem
 
 # candidates the drops and the repair may try in all (a few seconds on the two-core
@@ -26,8 +26,7 @@ def drop_sites(d: DesignRows, problem: Problem, chosen: list[int]) -> list[int]:
     outside the design, or go unserved. Sites that must open stay open. Then the
     orders left out are served where they can be (:func:`_serve_left`). Both stop
     once ``CHECKS`` candidates have been tried."""
-    rows_of = problem.rows_of()
-    free: dict[Key, int] = {key: room for key, room, _ in problem.rows}
+    free, rows_of = capacity(problem)
     for c in chosen:
         for key in rows_of[c]:
             free[key] -= 1

@@ -36,6 +36,7 @@ from logistics.solve import (
     SolveStats,
     Termination,
     TerminationReason,
+    input_hashes,
     package_versions,
     recorded_source,
 )
@@ -105,10 +106,7 @@ def write_design_plan(
             "design_objective": result.objective_kind,
             "samples": samples,
         },
-        input_hashes={
-            **{f"network/{k}": v for k, v in network.input_hashes.items()},
-            **({"orders": book.sha256} if book.sha256 else {}),
-        },
+        input_hashes=input_hashes(network, book),
         stats=SolveStats(
             engine="design",
             orders=len(book),

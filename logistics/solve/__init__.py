@@ -54,6 +54,7 @@ __all__ = [
     "Weights",
     "build_candidates",
     "build_problem",
+    "input_hashes",
     "load_params",
     "package_versions",
     "recorded_source",
@@ -231,10 +232,7 @@ def solve(
             "network": recorded_source(network.source),
             "orders": recorded_source(book.source),
         },
-        input_hashes={
-            **{f"network/{k}": v for k, v in network.input_hashes.items()},
-            **({"orders": book.sha256} if book.sha256 else {}),
-        },
+        input_hashes=input_hashes(network, book),
         stats=stats,
         versions=package_versions(),
     )
@@ -348,6 +346,15 @@ def _proof(objective: int, bound: float | None, params: SolveParams) -> Terminat
     if (objective - bound) / max(1.0, abs(objective)) <= params.relative_gap:
         return Termination(reason=TerminationReason.GAP_LIMIT, limit=Limit.GAP)
     return None
+
+
+def input_hashes(network: Network, book: OrderBook) -> dict[str, str]:
+    """The SHA-256 of each input file, as summary.json records them (``network/<file>``
+    and ``orders``)."""
+    return {
+        **{f"network/{k}": v for k, v in network.input_hashes.items()},
+        **({"orders": book.sha256} if book.sha256 else {}),
+    }
 
 
 def recorded_source(source: str) -> str:

@@ -15,7 +15,7 @@ def rounded(problem: Problem, x: Sequence[float]) -> list[int]:
     (then coefficient) each taken when its order is not served yet, it is worth
     serving (coefficient below the penalty) and it fits; then every order left takes
     its best candidate that still fits, as in :func:`greedy`."""
-    free, rows_of = _capacity(problem)
+    free, rows_of = capacity(problem)
     served: set[int] = set()
     chosen: list[int] = []
 
@@ -50,7 +50,7 @@ def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], 
     done = {problem.orders[c] for c in fixed}
     keep = [c for c in range(len(problem.coef)) if problem.orders[c] not in done]
     new = {c: i for i, c in enumerate(keep)}
-    _free, rows_of = _capacity(problem)
+    _free, rows_of = capacity(problem)
     used: dict[tuple, int] = defaultdict(int)
     for c in fixed:
         for key in rows_of[c]:
@@ -74,7 +74,8 @@ def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], 
     return sub, fixed, keep
 
 
-def _capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:
+def capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:
+    """The room of each capacity row of ``problem`` and the rows each candidate holds."""
     return {key: cap for key, cap, _ in problem.rows}, problem.rows_of()
 
 
@@ -87,7 +88,7 @@ def urgency(orders: Sequence[Order]) -> Callable[[int], tuple]:
 def greedy(problem: Problem) -> list[int]:
     """Orders by earliest apheresis date then priority (most urgent first); each takes
     its best remaining candidate (lowest objective coefficient) that fits."""
-    free, rows_of = _capacity(problem)
+    free, rows_of = capacity(problem)
     order_ids = sorted(
         (k for k, cands in enumerate(problem.by_order) if cands),
         key=urgency(problem.cs.book.orders),
