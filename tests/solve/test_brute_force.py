@@ -15,6 +15,7 @@ above the enumerated optimum, and a plan reported OPTIMAL equals it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -169,3 +170,35 @@ def test_shuttle_and_scarce_slots_bound_and_plan_bracket_the_optimum(orders, man
         truth, objective, served = compare(folder, optimal=False)
     assert objective >= truth.objective
     assert served <= truth.served
+
+
+def _loose(folder: Path):
+    """The enumerated optimum and the solver's result under a 90 % gap."""
+    truth = best_plan(read_bundle(folder), WEIGHTS)
+    net = lg.read_network(folder)
+    book = lg.read_orders(folder / "orders.csv", net)
+    result = solve(net, book, dataclasses.replace(PARAMS, relative_gap=0.9))
+    assert result.plan is not None and lg.check(result.plan, net, book) == []
+    assert result.bounds.dual is not None
+    assert result.bounds.dual * 100 <= truth.objective + 1e-6
+    return result
+
+
+@pytest.mark.parametrize("case", ["one-order", "manufacturing-binds-start-next-day"])
+def test_a_loose_gap_stops_pricing_at_the_option_bounds(tmp_path, case):
+    """With a 90 % gap asked, the first round's bounds from the orders' options alone
+    (no itinerary searched) put the LP within it: pricing stops there having added
+    nothing, and its bound is no higher than the contract optimum."""
+    orders, capacities = CASES[case].values
+    result = _loose(make_bundle(tmp_path / "b", orders, **capacities))
+    pricing = result.stats.pricing
+    assert (pricing["rounds"], pricing["added"], pricing["stopped"]) == (1, 0, "within the gap")
+
+
+@_settings
+@given(orders=_books, manufacturing_slots=st.integers(1, 2))
+def test_a_loose_gap_still_bounds_the_optimum(orders, manufacturing_slots):
+    """Under a 90 % gap, whether pricing stops at the option bounds or searches, its
+    bound is no higher than the contract optimum and the plan passes the checker."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _loose(make_bundle(Path(tmp) / "b", orders, manufacturing_slots=manufacturing_slots))

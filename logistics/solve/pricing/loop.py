@@ -1,8 +1,10 @@
 """Column generation: grow the candidate set until no schedule prices out.
 
-Each round solves the LP of the candidate model (:mod:`.master`), prices every
-plannable order against its duals (:mod:`.price`), and adds the schedules of negative
-reduced cost. The first round prices against the LP of the candidates built from the
+Each round solves the LP of the candidate model (:mod:`.master`), bounds every
+plannable order's least reduced cost from its options alone (cheap: no itinerary is
+searched) and stops there when these bounds already put the LP within the relative
+gap asked; otherwise it prices every plannable order against its duals
+(:mod:`.price`), and adds the schedules of negative reduced cost. The first round prices against the LP of the candidates built from the
 earliest itineraries (their duals already say where capacity binds: a round at zero
 prices first would search for schedules the capacity prices soon rule out). It stops
 when no schedule prices out (pricing closed), when the bound is within the relative
@@ -115,9 +117,11 @@ def grow(
     orders = cs.book.orders
     parts = shards_by(plannable, lambda k: orders[k].treatment_centre, processes(params.workers))
 
-    def serve(q: tuple[dict, dict[int, float], list[int], float]) -> tuple:
-        pricer.set_prices(q[0])
-        return _price(pricer, q[2], q[1], q[3], None)
+    def serve(q: tuple) -> Any:
+        if q[0] == "lower":  # new prices: bound the orders of the part
+            pricer.set_prices(q[1])
+            return _lower(pricer, q[3], q[2], q[4])
+        return _price(pricer, q[2], q[1], q[3], None)  # search them
 
     children = [Forked(serve) for _ in parts[1:]]
     try:
@@ -126,8 +130,25 @@ def grow(
                 stopped = "time limit"
                 break
             mu = duals.mu
+            # every order's bound from its options alone first (cheap): when these
+            # bounds already put the LP within the gap, no schedule is searched
             for child, part in zip(children, parts[1:], strict=True):
-                child.ask((duals.pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
+                child.ask(("lower", duals.pi, {k: mu[k] for k in part if k in mu}, part, stop_at))
+            if progress is not None:
+                progress(f"pricing round {rounds + 1}: bounding {len(plannable)} orders", 0.0)
+            least = _lower(pricer, parts[0], mu, stop_at)
+            for child in children:
+                least.update(child.answer())
+            cheap = _lagrange(duals, least, penalty, plannable)
+            if duals.complete and duals.value - cheap <= params.relative_gap * max(
+                1.0, duals.value
+            ):
+                rounds += 1
+                bound = max(bound, cheap)
+                stopped = "within the gap"
+                break
+            for child, part in zip(children, parts[1:], strict=True):
+                child.ask(("price", {k: mu[k] for k in part if k in mu}, part, stop_at))
             report = None
             if progress is not None:
                 report = functools.partial(_report, progress, rounds, len(plannable), added)
@@ -207,6 +228,18 @@ def _report(
     progress: Callable[[str, float], None], rounds: int, n: int, added: int, f: float
 ) -> None:
     progress(f"pricing round {rounds + 1}: {round(f * n)}/{n} orders, {added} schedules added", f)
+
+
+def _lower(pricer: Pricer, ks: list[int], mu: dict[int, float], stop_at: float) -> dict[int, float]:
+    """A lower bound on the least reduced cost of each order of ``ks`` from its
+    options' bounds (:meth:`Pricer.lower`), until ``stop_at`` (``time.perf_counter``)
+    and for at most ``GRACE_S`` more: an order left out counts as in :func:`_lagrange`."""
+    least: dict[int, float] = {}
+    for k in ks:
+        if time.perf_counter() > stop_at + GRACE_S:
+            break
+        least[k] = pricer.lower(k, mu.get(k, 0.0))
+    return least
 
 
 def _price(

@@ -101,6 +101,8 @@ class Pricer:
         self._lane_pi: dict[tuple[str, int], float] = {}
         self._inbound: dict[tuple, tuple[list[Label], float]] = {}
         self._outbound: dict[tuple, tuple[Label | None, float]] = {}
+        # the options lower() worked out per order under the current prices
+        self._bounded: dict[int, tuple[float, list[tuple], float]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -112,6 +114,7 @@ class Pricer:
                 for key in [k for k in cache if not self._touched[k].isdisjoint(changed)]:
                     del cache[key]
         self.pi, self._lane_pi = pi, lane_pi
+        self._bounded.clear()
 
     def _price(self, key: Key) -> float:
         """Price of one unit of ``key`` in weight units (inf when it has no room)."""
@@ -134,7 +137,9 @@ class Pricer:
         from below (earliest arrivals, which no itinerary beats on a FIFO network,
         and the least lane costs); one whose bound cannot beat the best schedule
         found so far is never searched."""
-        options, shift = self._options(k, mu)
+        mu_then, options, shift = self._bounded.pop(k, (None, [], 0.0))
+        if mu_then != mu:
+            options, shift = self._options(k, mu)
         if not options:
             return INF, []
         return self._search(k, options, shift, keep)
@@ -144,6 +149,7 @@ class Pricer:
         the bounds of its (day, site) options alone, without searching (inf when it
         has no schedule): cheap where :meth:`price` is not."""
         options, shift = self._options(k, mu)
+        self._bounded[k] = (mu, options, shift)  # for price(k) under these prices
         if not options:
             return INF
         # a schedule's coefficient is its value in model units rounded (see _search)
