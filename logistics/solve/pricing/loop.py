@@ -2,15 +2,16 @@
 
 Each round solves the LP of the candidate model (:mod:`.master`), bounds every
 plannable order's least reduced cost from its options alone (cheap: no itinerary is
-searched) and stops there when these bounds already put the LP within the relative
-gap asked; otherwise it prices every plannable order against its duals
-(:mod:`.price`), and adds the schedules of negative reduced cost. The first round prices against the LP of the candidates built from the
-earliest itineraries (their duals already say where capacity binds: a round at zero
-prices first would search for schedules the capacity prices soon rule out). It stops
-when no schedule prices out (pricing closed), when the bound is within the relative
-gap asked of the master LP, when two masters in a row gain less than that gap (the
-tail of column generation: the bound stays below the LP by the risk terms pricing
-leaves out, and late columns barely move the LP), or at the round or time limit.
+searched) and stops there when these bounds already put the LP within the relative gap
+asked; otherwise it prices every plannable order against its duals (:mod:`.price`),
+and adds the schedules of negative reduced cost. The first round prices against the LP
+of the candidates built from the earliest itineraries (their duals already say where
+capacity binds: a round at zero prices first would search for schedules the capacity
+prices soon rule out). It stops when no schedule prices out (pricing closed), when the
+bound is within the relative gap asked of the master LP, when two masters in a row
+gain less than that gap (the tail of column generation: the bound stays below the LP
+by the risk terms pricing leaves out, and late columns barely move the LP), or at the
+round or time limit.
 
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
