@@ -359,8 +359,8 @@ class CompiledNetwork:
 
         The one scalar lane traversal, the documented exception to the vectorised one of
         :mod:`logistics.network.traversal` (numpy per call would dominate the scalar
-        routing paths); it reads the same open times and departures, the search loop of
-        :mod:`logistics.network.earliest` inlines it, and tests/network/test_traversal.py
+        routing paths); it reads the same open times and departures, the compiled search
+        loop of :mod:`logistics.network.jit` inlines it, and tests/network/test_traversal.py
         checks that the two agree."""
         ready = t + (0 if van and cl.drive else cl.lead)
         if cl.departures is None:

@@ -7,11 +7,12 @@ arrival is a function of (site, in a van) and time."""
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 
+import numpy as np
+
 from logistics.model.itinerary import Itinerary, Leg
+from logistics.network import jit
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
 from logistics.network.timebase import INF, from_s
 
@@ -55,104 +56,53 @@ def search(
     unreached), each as (lane, index in ``pred`` of the label it leaves from); follow
     them from the target with :func:`chain_to`.
     """
-    # The inner loop is the hot path of every route query: it inlines the scalar
-    # CompiledNetwork.traverse (the documented exception to network/traversal.py) on the
-    # flat adjacency tuples of cn.adjacency(); test_traversal.py checks they agree.
-    bit = TEMP_BIT[temperature]
+    # The loop runs compiled (logistics.network.jit) over the flat arrays of
+    # cn.adjacency(); test_traversal.py checks it agrees with CompiledNetwork.traverse.
+    found = _run(cn, origin, ready, temperature, targets, banned, deadline, lower)
+    label, cost, entry, came = found
+    lanes = jit.flat(cn).lanes
+    pred = [lanes[e] if e >= 0 else None for e in entry.tolist()]
     n = len(cn.site_ids)
-    label = [INF] * (2 * n)
-    cost = [INF] * (2 * n)  # lane cost of the label's chain: breaks ties on handover time
-    pred: list[CompiledLane | None] = [None] * (2 * n)
-    came = [-1] * (2 * n)  # the node each label's lane leaves from
-    label[origin] = ready
-    cost[origin] = 0.0
-    ahead = lower if lower is not None else [0.0] * (2 * n)
-    heap = [(ready + ahead[origin], 0.0, origin)]
-    remaining = set(targets)
-    done = [False] * (2 * n)
-    adjacency, own = cn.adjacency(), cn.own_adjacency()
-    carry, dispatch = cn.carry_adjacency()
-    end_point = cn.end_point
-    push, pop = heapq.heappush, heapq.heappop
-    while heap:
-        _, _, u = pop(heap)
-        if done[u]:
-            continue
-        done[u] = True
-        t = label[u]
-        c = cost[u]
-        site = u - n if u >= n else u
-        if remaining:
-            remaining.discard(site)
-            if not remaining:
-                break
-        if end_point[site] and site != origin:
-            continue  # centres and plants are end points, never transit points
-        # the site's other node, settled at least as early for no more, does every
-        # lane but those of own_adjacency as well; out of a van early enough to pay
-        # the site's longest dispatch, every lane but the ferries and tunnels
-        other = u - n if u >= n else u + n
-        if done[other] and cost[other] <= c and label[other] <= t:
-            lanes = own[u]
-            if (
-                u >= n
-                and label[other] + dispatch[site] <= t
-                and (label[other] < t or cost[other] < c)
-            ):
-                lanes = carry[u]
-        else:
-            lanes = adjacency[u]
-        for temps, index, v, lead, deps, src, office, clear, dst, cl in lanes:
-            if not temps & bit or (banned and index in banned):
-                continue
-            x = t + lead
-            if deps is None:  # on demand: the first open instant of its window
-                if not src.always:
-                    i = bisect_right(src.ends, x)
-                    if i == len(src.ends):
-                        continue
-                    s = src.starts[i]
-                    if s > x:
-                        x = s
-            else:
-                i = bisect_left(deps, x)
-                if i == len(deps):
-                    continue
-                x = deps[i]
-            x += cl.duration
-            if office is not None:
-                if not office.always:
-                    i = bisect_right(office.ends, x)
-                    if i == len(office.ends):
-                        continue
-                    s = office.starts[i]
-                    if s > x:
-                        x = s
-                x += clear
-            if not dst.always:
-                i = bisect_right(dst.ends, x)
-                if i == len(dst.ends):
-                    continue
-                s = dst.starts[i]
-                if s > x:
-                    x = s
-            if x <= label[v] and x <= deadline:
-                y = c + cl.cost
-                if x < label[v]:
-                    label[v] = x
-                    cost[v] = y
-                    pred[v] = cl
-                    came[v] = u
-                    push(heap, (x + ahead[v], y, v))
-                elif y < cost[v] and not done[v]:
-                    # as early for less: its heap entry at x stands and the cost is
-                    # read when it pops, after every node handed over before x; only
-                    # those can lower it (a lane takes at least a second: durations
-                    # are positive, whole seconds rounded up)
-                    cost[v] = y
-                    pred[v] = cl
-                    came[v] = u
-    return _by_site(n, label, cost, pred, came)
+    return _by_site(n, label.tolist(), cost.tolist(), pred, came.tolist())
+
+
+def earliest_to(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    target: int,
+    *,
+    banned: Collection[int] = (),
+    lower: Sequence[float] | None = None,
+) -> tuple[float, float]:
+    """:func:`search`'s label at site ``target`` alone: its handover and the lane cost
+    of its itinerary (both inf when unreachable), without the steps."""
+    label, cost, _, _ = _run(cn, origin, ready, temperature, (target,), banned, INF, lower)
+    n = len(cn.site_ids)
+    at, c = min((label[target], cost[target]), (label[n + target], cost[n + target]))
+    return (INF, INF) if at == INF else (float(at), float(c))
+
+
+def _run(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    targets: Collection[int],
+    banned: Collection[int],
+    deadline: float,
+    lower: Sequence[float] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The compiled search's (label, cost, entry, came) per node."""
+    n = len(cn.site_ids)
+    wanted = np.zeros(n, dtype=np.bool_)
+    wanted[list(targets)] = True
+    bans = jit.no_bans(cn)
+    bans[list(banned)] = True
+    bit = TEMP_BIT[temperature]
+    ahead = jit.ahead(lower, 2 * n)
+    return jit.run(jit.flat(cn), origin, ready, bit, wanted, bans, deadline, ahead)
 
 
 def _by_site(

@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
-from logistics.network.earliest import chain_to, search
+from logistics.network.earliest import earliest_to
 from logistics.network.timebase import INF
 
 # (lane id, departure in UTC seconds) -> price of one shipper on it (inf: no room)
@@ -371,12 +371,7 @@ def earliest_at(
     itinerary handing over then (no less than the cheapest such: see
     :func:`earliest_cheapest`); both inf when unreachable."""
     lower = lower_bounds(cn, (target,), temperature)
-    labels, pred = search(
-        cn, origin, ready, temperature, targets=(target,), banned=banned, lower=lower
-    )
-    if labels[target] == INF:
-        return INF, INF
-    return labels[target], sum(cl.cost for cl in chain_to(pred, origin, target))
+    return earliest_to(cn, origin, ready, temperature, target, banned=banned, lower=lower)
 
 
 def lower_bounds(

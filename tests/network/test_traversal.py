@@ -13,8 +13,8 @@ office's hours or its destination's hours less the lead time and duration). Then
   does, fractional seconds too) give the same four times;
 - the Monte Carlo's lane step with its delays fixed at the planned durations and
   clearances hands over when the scalar traversal does, in a van or not;
-- the scalar search loop (which inlines ``traverse``) and the batch engine give the
-  same one-to-all labels.
+- the scalar search loop (compiled in network/jit.py, ``traverse`` inlined) and the
+  batch engine give the same one-to-all labels.
 """
 
 from __future__ import annotations

@@ -1,0 +1,345 @@
+"""The loop of the scalar earliest-arrival search, compiled by numba.
+
+:func:`logistics.network.earliest.search` answers every route query of Plan B,
+pricing's bounds and ``logistics route``; in Python its loop took about 1 ms a
+query (15,000 of them for Plan B at 5,000 orders). Here it runs over
+:class:`FlatNetwork`, the compiled network's adjacency (:meth:`CompiledNetwork.
+adjacency`) laid out as arrays: one entry per (node, lane leaving it), the open
+times and departures of each table concatenated with offsets. The loop is the same
+statement for statement, the heap included, so it settles nodes and breaks ties
+exactly as the Python one did.
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from logistics.network.compiled import CompiledLane, CompiledNetwork, OpenTimes
+
+_AHEAD: dict[int, tuple[Sequence[float], np.ndarray]] = {}
+_FLAT: weakref.WeakKeyDictionary[CompiledNetwork, FlatNetwork] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class FlatNetwork:
+    """The adjacency of a compiled network as arrays (see the module docstring).
+
+    Entries of node ``u`` are ``start[u]:start[u + 1]``; ``own`` and ``carry`` flag
+    those of :meth:`CompiledNetwork.own_adjacency` and ``carry_adjacency``. Tables of
+    open times (``hours``) and departures (``deps``) are slices ``lo[i]:lo[i + 1]`` of
+    their concatenated arrays; ``always[i]`` marks open times that are always open.
+    """
+
+    lanes: list[CompiledLane]  # the compiled lane of each entry
+    start: np.ndarray
+    temps: np.ndarray
+    lane: np.ndarray  # the network lane index (what ``banned`` lists)
+    cid: np.ndarray  # the compiled lane id
+    to: np.ndarray
+    lead: np.ndarray
+    deps: np.ndarray  # departures table, -1: on demand
+    src: np.ndarray  # hours table of an on-demand lane's window
+    office: np.ndarray  # hours table of the customs office, -1: none
+    clear: np.ndarray
+    dst: np.ndarray  # hours table of the to-site
+    duration: np.ndarray
+    cost: np.ndarray
+    own: np.ndarray
+    carry: np.ndarray
+    always: np.ndarray
+    hours_lo: np.ndarray
+    hours_starts: np.ndarray
+    hours_ends: np.ndarray
+    deps_lo: np.ndarray
+    deps_times: np.ndarray
+    end_point: np.ndarray
+    dispatch: np.ndarray
+
+
+def flat(cn: CompiledNetwork) -> FlatNetwork:
+    """The flat arrays of ``cn``, built once per compiled network."""
+    known = _FLAT.get(cn)
+    if known is not None:
+        return known
+    adjacency, own = cn.adjacency(), cn.own_adjacency()
+    carry, dispatch = cn.carry_adjacency()
+    tables: dict[int, int] = {}
+    hours: list[OpenTimes] = []
+    deps_index: dict[int, int] = {}
+    deps: list[tuple[int, ...]] = []
+
+    def table(t: OpenTimes) -> int:
+        if id(t) not in tables:
+            tables[id(t)] = len(hours)
+            hours.append(t)
+        return tables[id(t)]
+
+    def departures(d: tuple[int, ...]) -> int:
+        if id(d) not in deps_index:
+            deps_index[id(d)] = len(deps)
+            deps.append(d)
+        return deps_index[id(d)]
+
+    rows = []
+    entries: list[CompiledLane] = []
+    start = [0]
+    for u, lanes in enumerate(adjacency):
+        mine = {id(e) for e in own[u]}
+        ferries = {id(e) for e in carry[u]}
+        for e in lanes:
+            temps, index, v, lead, dep, src, office, clear, dst, cl = e
+            entries.append(cl)
+            rows.append(
+                (
+                    temps,
+                    index,
+                    cl.cid,
+                    v,
+                    lead,
+                    -1 if dep is None else departures(dep),
+                    table(src),
+                    -1 if office is None else table(office),
+                    clear,
+                    table(dst),
+                    cl.duration,
+                    cl.cost,
+                    id(e) in mine,
+                    id(e) in ferries,
+                )
+            )
+        start.append(len(rows))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 14
+    ints = [np.asarray(c, dtype=np.int64) for c in columns[:8]]
+    f = FlatNetwork(
+        lanes=entries,
+        start=np.asarray(start, dtype=np.int64),
+        temps=ints[0],
+        lane=ints[1],
+        cid=ints[2],
+        to=ints[3],
+        lead=ints[4],
+        deps=ints[5],
+        src=ints[6],
+        office=ints[7],
+        clear=np.asarray(columns[8], dtype=np.float64),
+        dst=np.asarray(columns[9], dtype=np.int64),
+        duration=np.asarray(columns[10], dtype=np.float64),
+        cost=np.asarray(columns[11], dtype=np.float64),
+        own=np.asarray(columns[12], dtype=np.bool_),
+        carry=np.asarray(columns[13], dtype=np.bool_),
+        always=np.asarray([h.always for h in hours], dtype=np.bool_),
+        hours_lo=np.cumsum([0, *(len(h.starts) for h in hours)], dtype=np.int64),
+        hours_starts=np.asarray([s for h in hours for s in h.starts], dtype=np.float64),
+        hours_ends=np.asarray([e for h in hours for e in h.ends], dtype=np.float64),
+        deps_lo=np.cumsum([0, *(len(d) for d in deps)], dtype=np.int64),
+        deps_times=np.asarray([t for d in deps for t in d], dtype=np.float64),
+        end_point=np.asarray(cn.end_point, dtype=np.bool_),
+        dispatch=np.asarray(dispatch, dtype=np.float64),
+    )
+    _FLAT[cn] = f
+    return f
+
+
+def run(
+    f: FlatNetwork,
+    origin: int,
+    ready: float,
+    bit: int,
+    targets: np.ndarray,
+    banned: np.ndarray,
+    deadline: float,
+    ahead: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(label, cost, lane entry, came) per node of one search (see
+    :func:`logistics.network.earliest.search`); ``targets`` and ``banned`` are masks
+    over sites and network lanes, ``entry`` -1 where no lane reached a node."""
+    return _search(
+        f.start,
+        f.temps,
+        f.lane,
+        f.to,
+        f.lead,
+        f.deps,
+        f.src,
+        f.office,
+        f.clear,
+        f.dst,
+        f.duration,
+        f.cost,
+        f.own,
+        f.carry,
+        f.always,
+        f.hours_lo,
+        f.hours_starts,
+        f.hours_ends,
+        f.deps_lo,
+        f.deps_times,
+        f.end_point,
+        f.dispatch,
+        origin,
+        float(ready),
+        bit,
+        targets,
+        banned,
+        float(deadline),
+        ahead,
+    )
+
+
+@numba.njit(cache=True)
+def _next_open(
+    x: float, t: int, always: np.ndarray, lo: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> float:
+    """The first open instant of hours table ``t`` at or after ``x`` (inf if none)."""
+    if always[t]:
+        return x
+    a, b = lo[t], lo[t + 1]
+    i = a + np.searchsorted(ends[a:b], x, side="right")
+    if i == b:
+        return np.inf
+    s = starts[i]
+    return s if s > x else x
+
+
+@numba.njit(cache=True)
+def _search(
+    start,
+    temps,
+    lane,
+    to,
+    lead,
+    deps,
+    src,
+    office,
+    clear,
+    dst,
+    duration,
+    cost_of,
+    own,
+    carry,
+    always,
+    hours_lo,
+    starts,
+    ends,
+    deps_lo,
+    deps_times,
+    end_point,
+    dispatch,
+    origin,
+    ready,
+    bit,
+    targets,
+    banned,
+    deadline,
+    ahead,
+):  # pragma: no cover - compiled; tests/network cover it through earliest.search
+    m = len(end_point)
+    nodes = 2 * m
+    label = np.full(nodes, np.inf)
+    cost = np.full(nodes, np.inf)
+    entry = np.full(nodes, -1, dtype=np.int64)
+    came = np.full(nodes, -1, dtype=np.int64)
+    done = np.zeros(nodes, dtype=np.bool_)
+    label[origin] = ready
+    cost[origin] = 0.0
+    left = 0
+    for s in range(m):
+        if targets[s]:
+            left += 1
+    found = np.zeros(m, dtype=np.bool_)
+    heap = [(ready + ahead[origin], 0.0, origin)]
+    while len(heap) > 0:
+        _, _, u = heapq.heappop(heap)
+        if done[u]:
+            continue
+        done[u] = True
+        t = label[u]
+        c = cost[u]
+        site = u - m if u >= m else u
+        if left > 0 and targets[site] and not found[site]:
+            found[site] = True
+            left -= 1
+            if left == 0:
+                break
+        if end_point[site] and site != origin:
+            continue
+        other = u - m if u >= m else u + m
+        only_own = False
+        only_carry = False
+        if done[other] and cost[other] <= c and label[other] <= t:
+            only_own = True
+            if (
+                u >= m
+                and label[other] + dispatch[site] <= t
+                and (label[other] < t or cost[other] < c)
+            ):
+                only_carry = True
+        for e in range(start[u], start[u + 1]):
+            if only_carry:
+                if not carry[e]:
+                    continue
+            elif only_own and not own[e]:
+                continue
+            if not temps[e] & bit or banned[lane[e]]:
+                continue
+            x = t + lead[e]
+            if deps[e] < 0:
+                x = _next_open(x, src[e], always, hours_lo, starts, ends)
+                if x == np.inf:
+                    continue
+            else:
+                a, b = deps_lo[deps[e]], deps_lo[deps[e] + 1]
+                i = a + np.searchsorted(deps_times[a:b], x, side="left")
+                if i == b:
+                    continue
+                x = deps_times[i]
+            x += duration[e]
+            if office[e] >= 0:
+                x = _next_open(x, office[e], always, hours_lo, starts, ends)
+                if x == np.inf:
+                    continue
+                x += clear[e]
+            x = _next_open(x, dst[e], always, hours_lo, starts, ends)
+            if x == np.inf:
+                continue
+            v = to[e]
+            if x <= label[v] and x <= deadline:
+                y = c + cost_of[e]
+                if x < label[v]:
+                    label[v] = x
+                    cost[v] = y
+                    entry[v] = e
+                    came[v] = u
+                    heapq.heappush(heap, (x + ahead[v], y, v))
+                elif y < cost[v] and not done[v]:
+                    cost[v] = y
+                    entry[v] = e
+                    came[v] = u
+    return label, cost, entry, came
+
+
+def ahead(lower: Sequence[float] | None, nodes: int) -> np.ndarray:
+    """The A* bounds per node as an array (zeros without bounds), converted once per
+    list of bounds (those of ``pareto.lower_bounds`` are cached and shared)."""
+    if lower is None:
+        return np.zeros(nodes)
+    known = _AHEAD.get(id(lower))
+    if known is None or known[0] is not lower:
+        if len(_AHEAD) > 4096:  # (the lists it keeps alive)
+            _AHEAD.clear()
+        known = _AHEAD[id(lower)] = (lower, np.asarray(lower, dtype=np.float64))
+    return known[1]
+
+
+def no_bans(cn: CompiledNetwork) -> np.ndarray:
+    """A mask over ``cn``'s network lanes with nothing banned."""
+    return np.zeros(len(cn.network.lanes), dtype=np.bool_)
+
+
+__all__ = ["FlatNetwork", "ahead", "flat", "no_bans", "run"]
