@@ -8,6 +8,10 @@ adjacency`) laid out as arrays: one entry per (node, lane leaving it), the open
 times and departures of each table concatenated with offsets. The loop is the same
 statement for statement, the heap included, so it settles nodes and breaks ties
 exactly as the Python one did.
+
+Candidate building keeps the vectorised batch engine (:mod:`logistics.network.batch`):
+its one-to-all batches at 5,000 orders took 6.8 s inbound and 9.2 s outbound, this
+loop run once per query 7.2 s and 15.2 s.
 """
 
 from __future__ import annotations
@@ -208,6 +212,70 @@ def _next_open(
 
 
 @numba.njit(cache=True)
+def _hand(
+    e,
+    t,
+    lead,
+    deps,
+    src,
+    office,
+    clear,
+    dst,
+    duration,
+    always,
+    hours_lo,
+    starts,
+    ends,
+    deps_lo,
+    deps_times,
+):  # pragma: no cover - compiled
+    """Handover at the far end of adjacency entry ``e`` taken from ``t`` (inf when it
+    cannot go): :meth:`CompiledNetwork.traverse` over the flat tables."""
+    x = t + lead[e]
+    if deps[e] < 0:
+        x = _next_open(x, src[e], always, hours_lo, starts, ends)
+        if x == np.inf:
+            return x
+    else:
+        a, b = deps_lo[deps[e]], deps_lo[deps[e] + 1]
+        i = a + np.searchsorted(deps_times[a:b], x, side="left")
+        if i == b:
+            return np.inf
+        x = deps_times[i]
+    x += duration[e]
+    if office[e] >= 0:
+        x = _next_open(x, office[e], always, hours_lo, starts, ends)
+        if x == np.inf:
+            return x
+        x += clear[e]
+    return _next_open(x, dst[e], always, hours_lo, starts, ends)
+
+
+def handover(f: FlatNetwork, e: int, t: float) -> float:
+    """The compiled lane step of the search loop (for tests: it must agree with
+    :meth:`CompiledNetwork.traverse`)."""
+    return float(
+        _hand(
+            e,
+            float(t),
+            f.lead,
+            f.deps,
+            f.src,
+            f.office,
+            f.clear,
+            f.dst,
+            f.duration,
+            f.always,
+            f.hours_lo,
+            f.hours_starts,
+            f.hours_ends,
+            f.deps_lo,
+            f.deps_times,
+        )
+    )
+
+
+@numba.njit(cache=True)
 def _search(
     start,
     temps,
@@ -288,24 +356,23 @@ def _search(
                 continue
             if not temps[e] & bit or banned[lane[e]]:
                 continue
-            x = t + lead[e]
-            if deps[e] < 0:
-                x = _next_open(x, src[e], always, hours_lo, starts, ends)
-                if x == np.inf:
-                    continue
-            else:
-                a, b = deps_lo[deps[e]], deps_lo[deps[e] + 1]
-                i = a + np.searchsorted(deps_times[a:b], x, side="left")
-                if i == b:
-                    continue
-                x = deps_times[i]
-            x += duration[e]
-            if office[e] >= 0:
-                x = _next_open(x, office[e], always, hours_lo, starts, ends)
-                if x == np.inf:
-                    continue
-                x += clear[e]
-            x = _next_open(x, dst[e], always, hours_lo, starts, ends)
+            x = _hand(
+                e,
+                t,
+                lead,
+                deps,
+                src,
+                office,
+                clear,
+                dst,
+                duration,
+                always,
+                hours_lo,
+                starts,
+                ends,
+                deps_lo,
+                deps_times,
+            )
             if x == np.inf:
                 continue
             v = to[e]
@@ -342,4 +409,4 @@ def no_bans(cn: CompiledNetwork) -> np.ndarray:
     return np.zeros(len(cn.network.lanes), dtype=np.bool_)
 
 
-__all__ = ["FlatNetwork", "ahead", "flat", "no_bans", "run"]
+__all__ = ["FlatNetwork", "ahead", "flat", "handover", "no_bans", "run"]
