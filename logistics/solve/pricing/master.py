@@ -20,6 +20,7 @@ import math
 import time
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from logistics.model.ledger import Key
@@ -84,8 +85,7 @@ def solve_master(
     )
     order_rows = [k for k, cands in enumerate(problem.by_order) if cands]
     start, index, value, upper = _rows(problem, order_rows)
-    rows = np.repeat(np.arange(len(upper)), np.diff(start))
-    columns = _Columns(n, index, rows, value)
+    columns = _Columns(n, start, index, value)
     # the simplex works in scaled costs; duals and reduced costs come back in model
     # units; a reduced cost joins below the tolerance the scaled simplex can tell
     scale = COST_SCALE / max(COST_SCALE, float(np.abs(weights).max()))
@@ -114,6 +114,10 @@ def solve_master(
     _set(h, "output_flag", False)
     _set(h, "log_to_console", False)
     _threads(h, highspy, max(1, workers))
+    if workers > 1:
+        # the dual simplex's parallel variant (SIP): 5,000-order first master 7.0 ->
+        # 5.4 s in HiGHS on two threads, 1,000 orders 0.35 -> 0.29 s
+        _set(h, "simplex_strategy", 2)
     _check(h.passModel(lp), highspy, "passModel")
     while True:
         left = time_limit_s - (time.perf_counter() - t0)
@@ -121,7 +125,7 @@ def solve_master(
             _set(h, "time_limit", h.getRunTime() + max(1.0, left))
         _check(h.run(), highspy, "run")
         dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual)) / scale
-        rc = weights + np.bincount(index, weights=dual[rows] * value, minlength=n)
+        rc = weights + _priced(n, start, index, value, dual)
         solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         join = np.flatnonzero((rc < -tolerance) & ~inside)
         if not solved or len(join) == 0 or time.perf_counter() - t0 > time_limit_s:
@@ -221,11 +225,8 @@ def _least_per_order(cols: np.ndarray, orders: np.ndarray, key: np.ndarray, m: i
 class _Columns:
     """The same matrix by column, to hand the simplex a subset of its columns."""
 
-    def __init__(self, n: int, index: np.ndarray, rows: np.ndarray, value: np.ndarray) -> None:
-        by = np.argsort(index, kind="stable")
-        self.start = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=n))])
-        self.rows = rows[by].astype(np.int32)
-        self.value = value[by]
+    def __init__(self, n: int, start: np.ndarray, index: np.ndarray, value: np.ndarray) -> None:
+        self.start, self.rows, self.value = _by_column(n, start, index, value)
 
     def of(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(start, index, value)`` of ``cols`` in compressed column form (``start``
@@ -234,3 +235,36 @@ class _Columns:
         start = np.concatenate([[0], np.cumsum(lens)])
         pos = np.arange(start[-1]) - np.repeat(start[:-1] - self.start[cols], lens)
         return start.astype(np.int32), self.rows[pos], self.value[pos]
+
+
+@numba.njit(cache=True)
+def _by_column(n, start, index, value):  # pragma: no cover - compiled
+    """The rows ``(start, index, value)`` in compressed column form (a counting sort:
+    at 10,000 orders, 31 M entries, numpy's stable argsort took 7.7 s)."""
+    col_start = np.zeros(n + 1, dtype=np.int64)
+    for p in range(len(index)):
+        col_start[index[p] + 1] += 1
+    col_start = np.cumsum(col_start)
+    fill = col_start[:-1].copy()
+    rows = np.empty(len(index), dtype=np.int32)
+    values = np.empty(len(index))
+    for r in range(len(start) - 1):
+        for p in range(start[r], start[r + 1]):
+            q = fill[index[p]]
+            rows[q] = r
+            values[q] = value[p]
+            fill[index[p]] = q + 1
+    return col_start, rows, values
+
+
+@numba.njit(cache=True)
+def _priced(n, start, index, value, dual):  # pragma: no cover - compiled
+    """Per column, the price of what it holds: the sum of ``dual`` times its entries,
+    over the rows with a price (added in the order of the entries)."""
+    out = np.zeros(n)
+    for r in range(len(start) - 1):
+        d = dual[r]
+        if d != 0.0:
+            for p in range(start[r], start[r + 1]):
+                out[index[p]] += d * value[p]
+    return out
