@@ -33,7 +33,7 @@ def simulate_candidates(cs: CandidateSet, samples: int, seed: int, first: int = 
     )
     p = {r.order_id: r.p_breach for r in result.orders}
     cs.candidates = [
-        c if i < first else dataclasses.replace(c, risk=p[f"candidate-{i}"])
+        c if i < first else c._replace(risk=p[f"candidate-{i}"])
         for i, c in enumerate(cs.candidates)
     ]
 

@@ -60,7 +60,7 @@ def test_replaced_and_dropped_candidates_are_worked_out_again(built):
     changed = dataclasses.replace(cs, candidates=list(cs.candidates))
     before = build_problem(changed, params)
     i = len(changed.candidates) // 3
-    changed.candidates[i] = dataclasses.replace(changed.candidates[i], risk=0.5)
+    changed.candidates[i] = changed.candidates[i]._replace(risk=0.5)
     after = build_problem(changed, params)
     assert after.coef[i] != before.coef[i]
     assert _as_tuple(after) == _as_tuple(_fresh(changed, params))
