@@ -90,7 +90,7 @@ def grow(
     t0 = time.perf_counter()
     options = cs.options
     pricer = Pricer(cs, params.weights, options, _previous_choices(previous, cs))
-    seen = {_signature(c) for c in cs.candidates}
+    seen: set = set()  # the schedules of the candidates, once a round finds one
     # the most urgent orders first, so a cut-short round has priced those
     plannable = sorted(
         (k for k in options if not cs.book.orders[k].booked),
@@ -160,6 +160,8 @@ def grow(
                 found.update(more_found)
                 complete = complete and done
             new = 0
+            if found and not seen:
+                seen.update(_signature(c) for c in cs.candidates)
             for k in plannable:  # in the order of the orders: the same candidates however split
                 for s in found.get(k, ()):
                     new += _add(cs, s, seen)
