@@ -88,12 +88,16 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     listed in ``overbooked``.
 
     What it works out per candidate is kept on ``cs`` (:class:`_Memo`): building
-    again after pricing appended candidates only works out the new ones."""
+    again after pricing appended candidates only works out the new ones, and with
+    nothing changed the problem built last is returned again."""
     w = params.weights
     book = cs.book
     memo = cs.memo if isinstance(cs.memo, _Memo) else _Memo()
     cs.memo = memo
     memo.keep(cs.candidates)
+    same = (_key(w), id(previous), len(cs.candidates), len(cs.frozen))
+    if memo.last is not None and memo.last[0] == same:
+        return memo.last[1]  # nothing changed since it was built (pricing added none)
     coef = memo.coefs.setdefault((_key(w), id(previous)), [])
     if previous is not None and all(p is not previous for p in memo.plans):
         memo.plans.append(previous)  # its id names its coefficients while it lives
@@ -144,7 +148,7 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     for key in booked.used:
         if booked.free(key) < 0 and key not in overbooked:
             overbooked.append(key)
-    return Problem(
+    problem = Problem(
         cs=cs,
         coef=list(coef),
         penalty=penalty,
@@ -153,6 +157,8 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         by_order=cs.by_order,
         overbooked=overbooked,
     )
+    memo.last = (same, problem)
+    return problem
 
 
 def _key(w: Weights) -> tuple:
@@ -173,6 +179,9 @@ class _Memo:
     members: defaultdict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
     coefs: dict[tuple, list[int]] = field(default_factory=dict)
     plans: list[Plan] = field(default_factory=list)
+    # the last problem built and what it was built from (weights, previous plan,
+    # candidates, booked orders)
+    last: tuple[tuple, Problem] | None = None
 
     def keep(self, candidates: list[Candidate]) -> None:
         """Forget everything from the first candidate seen that is no longer the one
@@ -181,6 +190,7 @@ class _Memo:
         i = next((j for j in range(n) if self.seen[j] is not candidates[j]), n)
         if i == len(self.seen):
             return
+        self.last = None
         del self.seen[i:]
         for key in list(self.members):
             held_by = self.members[key]

@@ -84,3 +84,22 @@ def test_weights_and_previous_plans_have_their_own_coefficients(built):
     assert stable.coef != plain.coef
     assert _as_tuple(stable) == _as_tuple(_fresh(own, SolveParams(), previous))
     assert _as_tuple(build_problem(own, SolveParams())) == _as_tuple(plain)
+
+
+def test_an_unchanged_set_gives_the_problem_built_last(built):
+    """Building again with nothing changed (pricing stopped at its bounds) returns the
+    problem built last; other weights, a replaced candidate or one more candidate
+    build anew, equal to a fresh build."""
+    _net, _book, cs = built
+    own = dataclasses.replace(cs, candidates=list(cs.candidates[:-1]))
+    params = SolveParams()
+    first = build_problem(own, params)
+    assert build_problem(own, params) is first
+    other = dataclasses.replace(params, weights=dataclasses.replace(params.weights, risk=7.0))
+    assert build_problem(own, other) is not first
+    own.candidates[0] = own.candidates[0]._replace(risk=0.25)
+    changed = build_problem(own, params)
+    assert changed is not first and _as_tuple(changed) == _as_tuple(_fresh(own, params))
+    own.candidates.append(cs.candidates[-1])
+    grown = build_problem(own, params)
+    assert grown is not changed and _as_tuple(grown) == _as_tuple(_fresh(own, params))
