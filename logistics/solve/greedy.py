@@ -4,7 +4,7 @@ LP solution into a first plan (by value, or by fixing its integral part)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from logistics.model.orders import Order
 from logistics.solve.problem import Problem
@@ -74,7 +74,7 @@ def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], 
     return sub, fixed, keep
 
 
-def capacity(problem: Problem) -> tuple[dict[tuple, int], dict[int, list[tuple]]]:
+def capacity(problem: Problem) -> tuple[dict[tuple, int], Mapping[int, list[tuple]]]:
     """The room of each capacity row of ``problem`` and the rows each candidate holds."""
     return {key: cap for key, cap, _ in problem.rows}, problem.rows_of()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from logistics.model import ledger
 from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
 from logistics.solve.candidates import Candidate, CandidateSet
+from logistics.solve.matrix import Matrix, RowsOf, build_matrix
 from logistics.solve.params import SolveParams, Weights
 
 SCALE = 100
@@ -34,20 +36,20 @@ class Problem:
     rows: list[tuple[Key, int, list[int]]]  # (capacity, room left, candidates holding it)
     by_order: list[list[int]]
     overbooked: list[Key] = field(default_factory=list)  # frozen use above capacity
-    _rows_of: dict[int, list[Key]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _matrix: Matrix | None = field(default=None, init=False, repr=False, compare=False)
+    _rows_of: RowsOf | None = field(default=None, init=False, repr=False, compare=False)
 
-    def rows_of(self) -> dict[int, list[Key]]:
-        """The capacity rows each candidate holds (candidates holding none left out),
-        computed once: the greedy plans and the LP roundings all ask."""
+    def matrix(self) -> Matrix:
+        """The problem as a sparse matrix (order rows, then capacity rows), built once."""
+        if self._matrix is None:
+            self._matrix = build_matrix(len(self.coef), self.by_order, self.rows)
+        return self._matrix
+
+    def rows_of(self) -> Mapping[int, list[Key]]:
+        """The capacity rows each candidate holds (a key once per unit held), from
+        :meth:`matrix`: the greedy plans and the LP roundings all ask."""
         if self._rows_of is None:
-            out: dict[int, list[Key]] = defaultdict(list)
-            with gc_paused():
-                for key, _cap, cands in self.rows:
-                    for c in cands:
-                        out[c].append(key)
-            self._rows_of = out
+            self._rows_of = RowsOf(self.matrix(), [key for key, _, _ in self.rows])
         return self._rows_of
 
     def objective(self, chosen: list[int]) -> int:

@@ -1,0 +1,119 @@
+"""The candidate model as a sparse matrix: one row per order with candidates (at
+most one of them), then one per capacity row of the problem (at most its room); a
+column per candidate. Built once per problem (:meth:`Problem.matrix`), by row for
+the master LP's prices and by column for its columns and for the capacity rows each
+candidate holds (:class:`RowsOf`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """``start``/``index``/``value`` by row (``value``: how many units of the row a
+    candidate holds), ``upper`` each row's bound, and the same by column; the first
+    ``len(order_rows)`` rows are the orders'."""
+
+    order_rows: list[int]
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    upper: np.ndarray
+    col_start: np.ndarray
+    col_rows: np.ndarray
+    col_value: np.ndarray
+
+    def columns(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(start, index, value)`` of ``cols`` in compressed column form (``start``
+        has one entry more than ``cols``)."""
+        lens = self.col_start[cols + 1] - self.col_start[cols]
+        start = np.concatenate([[0], np.cumsum(lens)])
+        pos = np.arange(start[-1]) - np.repeat(start[:-1] - self.col_start[cols], lens)
+        return start.astype(np.int32), self.col_rows[pos], self.col_value[pos]
+
+
+def build_matrix(n: int, by_order: Sequence[list[int]], rows: Sequence[tuple]) -> Matrix:
+    """The matrix of ``n`` candidates, the orders' candidate lists ``by_order`` and
+    the capacity ``rows`` (key, room, candidates holding it: one entry per unit)."""
+    # (a problem shares its candidate set's lists, which pricing may have grown since:
+    # its own candidates are the first n, in ascending order)
+    mine = [cands[: bisect.bisect_left(cands, n)] for cands in by_order]
+    order_rows = [k for k, cands in enumerate(mine) if cands]
+    starts: list[int] = [0]
+    index: list[np.ndarray] = []
+    value: list[np.ndarray] = []
+    upper: list[float] = []
+    for k in order_rows:
+        index.append(np.asarray(mine[k], dtype=np.int32))
+        value.append(np.ones(len(mine[k])))
+        upper.append(1.0)
+        starts.append(starts[-1] + len(mine[k]))
+    for _key, cap, cands in rows:
+        members, counts = np.unique(np.asarray(cands, dtype=np.int32), return_counts=True)
+        index.append(members)
+        value.append(counts.astype(float))
+        upper.append(float(cap))
+        starts.append(starts[-1] + len(members))
+    start = np.asarray(starts, dtype=np.int64)
+    flat = np.concatenate(index).astype(np.int64) if index else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(value) if value else np.zeros(0)
+    col_start, col_rows, col_value = _by_column(n, start, flat, values)
+    return Matrix(
+        order_rows, start, flat, values, np.asarray(upper), col_start, col_rows, col_value
+    )
+
+
+class RowsOf(Mapping[int, list[Any]]):
+    """The capacity rows each candidate holds (a key once per unit), worked out from
+    the matrix when first asked for (a greedy plan asks for a few per order)."""
+
+    def __init__(self, matrix: Matrix, keys: Sequence[Any]) -> None:
+        self._m, self._keys, self._first = matrix, keys, len(matrix.order_rows)
+        self._known: dict[int, list[Any]] = {}
+
+    def __getitem__(self, c: int) -> list[Any]:
+        known = self._known.get(c)
+        if known is None:
+            m, first, known = self._m, self._first, []
+            if 0 <= c < len(m.col_start) - 1:
+                lo, hi = int(m.col_start[c]), int(m.col_start[c + 1])
+                rows, units = m.col_rows[lo:hi].tolist(), m.col_value[lo:hi].tolist()
+                for r, u in zip(rows, units, strict=True):
+                    if r >= first:
+                        known.extend([self._keys[r - first]] * int(u))
+            self._known[c] = known
+        return known
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self._m.col_start) - 1))
+
+    def __len__(self) -> int:
+        return len(self._m.col_start) - 1
+
+
+@numba.njit(cache=True)
+def _by_column(n, start, index, value):  # pragma: no cover - compiled
+    """The rows ``(start, index, value)`` in compressed column form (a counting sort:
+    at 10,000 orders, 31 M entries, numpy's stable argsort took 7.7 s)."""
+    col_start = np.zeros(n + 1, dtype=np.int64)
+    for p in range(len(index)):
+        col_start[index[p] + 1] += 1
+    col_start = np.cumsum(col_start)
+    fill = col_start[:-1].copy()
+    rows = np.empty(len(index), dtype=np.int32)
+    values = np.empty(len(index))
+    for r in range(len(start) - 1):
+        for p in range(start[r], start[r + 1]):
+            q = fill[index[p]]
+            rows[q] = r
+            values[q] = value[p]
+            fill[index[p]] = q + 1
+    return col_start, rows, values
