@@ -7,7 +7,9 @@ query (15,000 of them for Plan B at 5,000 orders). Here it runs over
 adjacency`) laid out as arrays: one entry per (node, lane leaving it), the open
 times and departures of each table concatenated with offsets. The loop is the same
 statement for statement, the heap included, so it settles nodes and breaks ties
-exactly as the Python one did.
+exactly as the Python one did. The lane step is written out in the loop: as a
+compiled function of its own (15 arrays passed per call) Plan B's 15,066 searches at
+5,000 orders took 5.0 s instead of 2.3 s.
 
 Candidate building keeps the vectorised batch engine (:mod:`logistics.network.batch`):
 its one-to-all batches at 5,000 orders took 6.8 s inbound and 9.2 s outbound, this
@@ -212,70 +214,6 @@ def _next_open(
 
 
 @numba.njit(cache=True)
-def _hand(
-    e,
-    t,
-    lead,
-    deps,
-    src,
-    office,
-    clear,
-    dst,
-    duration,
-    always,
-    hours_lo,
-    starts,
-    ends,
-    deps_lo,
-    deps_times,
-):  # pragma: no cover - compiled
-    """Handover at the far end of adjacency entry ``e`` taken from ``t`` (inf when it
-    cannot go): :meth:`CompiledNetwork.traverse` over the flat tables."""
-    x = t + lead[e]
-    if deps[e] < 0:
-        x = _next_open(x, src[e], always, hours_lo, starts, ends)
-        if x == np.inf:
-            return x
-    else:
-        a, b = deps_lo[deps[e]], deps_lo[deps[e] + 1]
-        i = a + np.searchsorted(deps_times[a:b], x, side="left")
-        if i == b:
-            return np.inf
-        x = deps_times[i]
-    x += duration[e]
-    if office[e] >= 0:
-        x = _next_open(x, office[e], always, hours_lo, starts, ends)
-        if x == np.inf:
-            return x
-        x += clear[e]
-    return _next_open(x, dst[e], always, hours_lo, starts, ends)
-
-
-def handover(f: FlatNetwork, e: int, t: float) -> float:
-    """The compiled lane step of the search loop (for tests: it must agree with
-    :meth:`CompiledNetwork.traverse`)."""
-    return float(
-        _hand(
-            e,
-            float(t),
-            f.lead,
-            f.deps,
-            f.src,
-            f.office,
-            f.clear,
-            f.dst,
-            f.duration,
-            f.always,
-            f.hours_lo,
-            f.hours_starts,
-            f.hours_ends,
-            f.deps_lo,
-            f.deps_times,
-        )
-    )
-
-
-@numba.njit(cache=True)
 def _search(
     start,
     temps,
@@ -356,23 +294,24 @@ def _search(
                 continue
             if not temps[e] & bit or banned[lane[e]]:
                 continue
-            x = _hand(
-                e,
-                t,
-                lead,
-                deps,
-                src,
-                office,
-                clear,
-                dst,
-                duration,
-                always,
-                hours_lo,
-                starts,
-                ends,
-                deps_lo,
-                deps_times,
-            )
+            x = t + lead[e]
+            if deps[e] < 0:
+                x = _next_open(x, src[e], always, hours_lo, starts, ends)
+                if x == np.inf:
+                    continue
+            else:
+                a, b = deps_lo[deps[e]], deps_lo[deps[e] + 1]
+                i = a + np.searchsorted(deps_times[a:b], x, side="left")
+                if i == b:
+                    continue
+                x = deps_times[i]
+            x += duration[e]
+            if office[e] >= 0:
+                x = _next_open(x, office[e], always, hours_lo, starts, ends)
+                if x == np.inf:
+                    continue
+                x += clear[e]
+            x = _next_open(x, dst[e], always, hours_lo, starts, ends)
             if x == np.inf:
                 continue
             v = to[e]
@@ -409,4 +348,4 @@ def no_bans(cn: CompiledNetwork) -> np.ndarray:
     return np.zeros(len(cn.network.lanes), dtype=np.bool_)
 
 
-__all__ = ["FlatNetwork", "ahead", "flat", "handover", "no_bans", "run"]
+__all__ = ["FlatNetwork", "ahead", "flat", "no_bans", "run"]

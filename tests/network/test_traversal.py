@@ -1,4 +1,4 @@
-"""The vectorised and the compiled lane traversals agree with the scalar exception.
+"""The one vectorised lane traversal agrees with the scalar exception.
 
 On the tiny bundle (tests/data/tiny) and the European one (data/europe), compiled over
 late March 2026 to early January 2027, hypothesis draws a lane (half the time one that
@@ -10,8 +10,7 @@ office's hours or its destination's hours less the lead time and duration). Then
 - :meth:`CompiledNetwork.traverse` (scalar), :class:`LaneTraversal` over the batch
   engine's tables (owners as arrays, whole seconds; the lanes of the lane's origin
   node, in a courier's van or not) and over one-owner lookups (as the Monte Carlo
-  does, fractional seconds too) give the same four times, and the search loop's
-  compiled lane step (network/jit.py) the same handover;
+  does, fractional seconds too) give the same four times;
 - the Monte Carlo's lane step with its delays fixed at the planned durations and
   clearances hands over when the scalar traversal does, in a van or not;
 - the scalar search loop (compiled in network/jit.py, ``traverse`` inlined) and the
@@ -30,7 +29,6 @@ from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.model.constants import TEMPERATURES
-from logistics.network import jit
 from logistics.network.batch import BatchEngine
 from logistics.network.compiled import TEMP_BIT, CompiledNetwork
 from logistics.network.earliest import search
@@ -146,22 +144,6 @@ def test_batch_traversal_equals_scalar(case, van) -> None:
     for row, t in enumerate(times):
         want = cn.traverse(cl, t, van)
         assert tuple(float(x[row, col]) for x in got) == want, (t, cl.lane_id)
-
-
-@SETTINGS
-@given(case=lane_and_times(), van=st.booleans())
-def test_compiled_lane_step_equals_scalar(case, van) -> None:
-    """The search loop's compiled lane step (network/jit.py, over the flat tables)
-    hands over when the scalar traverse does, for every whole-second ready time, from
-    the lane's origin in a courier's van or not."""
-    bundle, cid, times = case
-    cn, _ = compiled(bundle)
-    cl = cn.lanes[cid]
-    node = cl.u + len(cn.site_ids) * van
-    f = jit.flat(cn)
-    entry = next(e for e in range(f.start[node], f.start[node + 1]) if f.cid[e] == cid)
-    for t in times:
-        assert jit.handover(f, entry, t) == cn.traverse(cl, t, van)[3], (t, cl.lane_id)
 
 
 @SETTINGS
