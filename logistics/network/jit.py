@@ -274,7 +274,10 @@ def _search(
             if left == 0:
                 break
         if end_point[site] and site != origin:
-            continue
+            continue  # centres and plants are end points, never transit points
+        # the site's other node, settled at least as early for no more, does every
+        # lane but the own ones as well; out of a van early enough to pay the site's
+        # longest dispatch, every lane but the ferries and tunnels
         other = u - m if u >= m else u + m
         only_own = False
         only_carry = False
@@ -324,6 +327,9 @@ def _search(
                     came[v] = u
                     heapq.heappush(heap, (x + ahead[v], y, v))
                 elif y < cost[v] and not done[v]:
+                    # as early for less: its heap entry at x stands and the cost is
+                    # read when it pops, after every node handed over before x; only
+                    # those can lower it (a lane takes at least a second)
                     cost[v] = y
                     entry[v] = e
                     came[v] = u

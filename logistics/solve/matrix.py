@@ -31,6 +31,11 @@ class Matrix:
     col_rows: np.ndarray
     col_value: np.ndarray
 
+    def priced(self, dual: np.ndarray) -> np.ndarray:
+        """Per column, the price of what it holds: ``dual`` (per row) times its
+        entries, summed over the rows with a price."""
+        return _priced(len(self.col_start) - 1, self.start, self.index, self.value, dual)
+
     def columns(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(start, index, value)`` of ``cols`` in compressed column form (``start``
         has one entry more than ``cols``)."""
@@ -117,3 +122,16 @@ def _by_column(n, start, index, value):  # pragma: no cover - compiled
             values[q] = value[p]
             fill[index[p]] = q + 1
     return col_start, rows, values
+
+
+@numba.njit(cache=True)
+def _priced(n, start, index, value, dual):  # pragma: no cover - compiled
+    """Per column, the price of what it holds: the sum of ``dual`` times its entries,
+    over the rows with a price (added in the order of the entries)."""
+    out = np.zeros(n)
+    for r in range(len(start) - 1):
+        d = dual[r]
+        if d != 0.0:
+            for p in range(start[r], start[r + 1]):
+                out[index[p]] += d * value[p]
+    return out

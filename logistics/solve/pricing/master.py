@@ -8,10 +8,9 @@ capacity, both >= 0 and in the model's integer units.
 Sifting: the simplex starts on a working set (each order's cheapest candidates), and
 the candidates outside it whose reduced cost under the duals is negative join it,
 each order's most negative first (:data:`JOIN` per order at a time), until none is
-left: then
-the working set's LP optimum is the LP optimum over every candidate. The matrix is
-the same; only the columns the simplex sees change, and it keeps its basis between
-joins.
+left: then the working set's LP optimum is the LP optimum over every candidate. The
+matrix is the same; only the columns the simplex sees change, and it keeps its basis
+between joins.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import math
 import time
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from logistics.model.ledger import Key
@@ -84,13 +82,7 @@ def solve_master(
         np.asarray(problem.coef, dtype=float) - np.asarray(problem.penalty, dtype=float)[orders]
     )
     mx = problem.matrix()
-    order_rows, start, index, value, upper = (
-        mx.order_rows,
-        mx.start,
-        mx.index,
-        mx.value,
-        mx.upper,
-    )
+    order_rows, upper = mx.order_rows, mx.upper
     # the simplex works in scaled costs; duals and reduced costs come back in model
     # units; a reduced cost joins below the tolerance the scaled simplex can tell
     scale = COST_SCALE / max(COST_SCALE, float(np.abs(weights).max()))
@@ -130,7 +122,7 @@ def solve_master(
             _set(h, "time_limit", h.getRunTime() + max(1.0, left))
         _check(h.run(), highspy, "run")
         dual = np.maximum(0.0, -np.asarray(h.getSolution().row_dual)) / scale
-        rc = weights + _priced(n, start, index, value, dual)
+        rc = weights + mx.priced(dual)
         solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         join = np.flatnonzero((rc < -tolerance) & ~inside)
         if not solved or len(join) == 0 or time.perf_counter() - t0 > time_limit_s:
@@ -197,16 +189,3 @@ def _least_per_order(cols: np.ndarray, orders: np.ndarray, key: np.ndarray, m: i
     group = np.cumsum(first) - 1
     rank = np.arange(len(by)) - np.flatnonzero(first)[group]
     return np.sort(cols[by[rank < m]])
-
-
-@numba.njit(cache=True)
-def _priced(n, start, index, value, dual):  # pragma: no cover - compiled
-    """Per column, the price of what it holds: the sum of ``dual`` times its entries,
-    over the rows with a price (added in the order of the entries)."""
-    out = np.zeros(n)
-    for r in range(len(start) - 1):
-        d = dual[r]
-        if d != 0.0:
-            for p in range(start[r], start[r + 1]):
-                out[index[p]] += d * value[p]
-    return out
