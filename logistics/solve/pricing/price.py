@@ -103,6 +103,7 @@ class Pricer:
         self._outbound: dict[tuple, tuple[Label | None, float]] = {}
         # the options lower() worked out per order under the current prices
         self._bounded: dict[int, tuple[float, list[tuple], float]] = {}
+        self._batches: dict[tuple[str, date, int], float] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -115,6 +116,7 @@ class Pricer:
                     del cache[key]
         self.pi, self._lane_pi = pi, lane_pi
         self._bounded.clear()
+        self._batches.clear()
 
     def _price(self, key: Key) -> float:
         """Price of one unit of ``key`` in weight units (inf when it has no room)."""
@@ -431,11 +433,16 @@ class Pricer:
         return least
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
+        """Price of a batch started at ``start`` (its local days' slots), cached per
+        (site, first local day) under the current prices."""
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
         first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
-        total = 0.0
-        for d in range(days):
-            total += self._price((_MANUFACTURING, site, first + timedelta(days=d)))
-            if total == INF:
-                return INF
+        total = self._batches.get((site, first, days))
+        if total is None:
+            total = 0.0
+            for d in range(days):
+                total += self._price((_MANUFACTURING, site, first + timedelta(days=d)))
+                if total == INF:
+                    break
+            self._batches[(site, first, days)] = total
         return total
