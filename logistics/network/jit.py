@@ -46,7 +46,6 @@ class FlatNetwork:
     start: np.ndarray
     temps: np.ndarray
     lane: np.ndarray  # the network lane index (what ``banned`` lists)
-    cid: np.ndarray  # the compiled lane id
     to: np.ndarray
     lead: np.ndarray
     deps: np.ndarray  # departures table, -1: on demand
@@ -75,23 +74,10 @@ def flat(cn: CompiledNetwork) -> FlatNetwork:
         return known
     adjacency, own = cn.adjacency(), cn.own_adjacency()
     carry, dispatch = cn.carry_adjacency()
-    tables: dict[int, int] = {}
-    hours: list[OpenTimes] = []
-    deps_index: dict[int, int] = {}
+    hours: list[OpenTimes] = []  # each table once, by identity
+    hour_ids: dict[int, int] = {}
     deps: list[tuple[int, ...]] = []
-
-    def table(t: OpenTimes) -> int:
-        if id(t) not in tables:
-            tables[id(t)] = len(hours)
-            hours.append(t)
-        return tables[id(t)]
-
-    def departures(d: tuple[int, ...]) -> int:
-        if id(d) not in deps_index:
-            deps_index[id(d)] = len(deps)
-            deps.append(d)
-        return deps_index[id(d)]
-
+    dep_ids: dict[int, int] = {}
     rows = []
     entries: list[CompiledLane] = []
     start = [0]
@@ -105,14 +91,13 @@ def flat(cn: CompiledNetwork) -> FlatNetwork:
                 (
                     temps,
                     index,
-                    cl.cid,
                     v,
                     lead,
-                    -1 if dep is None else departures(dep),
-                    table(src),
-                    -1 if office is None else table(office),
+                    -1 if dep is None else _intern(dep_ids, deps, dep),
+                    _intern(hour_ids, hours, src),
+                    -1 if office is None else _intern(hour_ids, hours, office),
                     clear,
-                    table(dst),
+                    _intern(hour_ids, hours, dst),
                     cl.duration,
                     cl.cost,
                     id(e) in mine,
@@ -120,25 +105,24 @@ def flat(cn: CompiledNetwork) -> FlatNetwork:
                 )
             )
         start.append(len(rows))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 14
-    ints = [np.asarray(c, dtype=np.int64) for c in columns[:8]]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 13
+    ints = [np.asarray(c, dtype=np.int64) for c in columns[:7]]
     f = FlatNetwork(
         lanes=entries,
         start=np.asarray(start, dtype=np.int64),
         temps=ints[0],
         lane=ints[1],
-        cid=ints[2],
-        to=ints[3],
-        lead=ints[4],
-        deps=ints[5],
-        src=ints[6],
-        office=ints[7],
-        clear=np.asarray(columns[8], dtype=np.float64),
-        dst=np.asarray(columns[9], dtype=np.int64),
-        duration=np.asarray(columns[10], dtype=np.float64),
-        cost=np.asarray(columns[11], dtype=np.float64),
-        own=np.asarray(columns[12], dtype=np.bool_),
-        carry=np.asarray(columns[13], dtype=np.bool_),
+        to=ints[2],
+        lead=ints[3],
+        deps=ints[4],
+        src=ints[5],
+        office=ints[6],
+        clear=np.asarray(columns[7], dtype=np.float64),
+        dst=np.asarray(columns[8], dtype=np.int64),
+        duration=np.asarray(columns[9], dtype=np.float64),
+        cost=np.asarray(columns[10], dtype=np.float64),
+        own=np.asarray(columns[11], dtype=np.bool_),
+        carry=np.asarray(columns[12], dtype=np.bool_),
         always=np.asarray([h.always for h in hours], dtype=np.bool_),
         hours_lo=np.cumsum([0, *(len(h.starts) for h in hours)], dtype=np.int64),
         hours_starts=np.asarray([s for h in hours for s in h.starts], dtype=np.float64),
@@ -150,6 +134,15 @@ def flat(cn: CompiledNetwork) -> FlatNetwork:
     )
     _FLAT[cn] = f
     return f
+
+
+def _intern(ids: dict[int, int], items: list, item: object) -> int:
+    """The index of ``item`` in ``items`` (by identity), appended when new."""
+    i = ids.get(id(item))
+    if i is None:
+        i = ids[id(item)] = len(items)
+        items.append(item)
+    return i
 
 
 def run(

@@ -12,7 +12,7 @@ import pytest
 import logistics as lg
 from logistics.solve import SolveParams
 from logistics.solve.candidates import build_candidates
-from logistics.solve.problem import build_problem
+from logistics.solve.problem import Problem, build_problem
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +60,6 @@ def test_columns_are_the_rows_transposed(problem):
 def test_a_problem_keeps_its_own_candidates_when_the_set_grows(problem):
     """Candidates appended to the shared order lists after the problem was built (as
     pricing does) stay out of its matrix."""
-    from logistics.solve.problem import Problem
-
     n = len(problem.coef)
     grown = [[*cands, n + k] for k, cands in enumerate(problem.by_order)]
     same = Problem(
