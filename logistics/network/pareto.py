@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from logistics.network import jit
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
 from logistics.network.earliest import earliest_to
 from logistics.network.timebase import INF
@@ -337,25 +338,50 @@ def earliest_cheapest(
     those that hand over then (None when unreachable): the earliest handover and the
     cost of one itinerary handing over then from the scalar search (or ``first``,
     when the caller has them from :func:`earliest_at`), then every itinerary reaching
-    the target by then for no more than that cost."""
+    the target by then for no more than that cost.
+
+    That second search is :func:`pareto` without prices (each lane's first departure
+    only), run compiled (:func:`logistics.network.jit.run_cheapest`) statement for
+    statement: its label is ``pareto(...)[target][0]`` of the deadline ``at``, the
+    time bounds to the target, ``banned``, the cap ``cost + 1e-6 x max(1, cost)``
+    and the lane cost bounds to the target (Plan B's 9,852 calls at 5,000 orders:
+    5.9 s in Python, 0.9 s compiled; see :mod:`logistics.network.jit`). None too if
+    it kept no label at the target (it keeps the scalar search's itinerary there, or
+    one beating it)."""
     bans = set(banned)
     if first is None:
         first = earliest_at(cn, origin, ready, temperature, target, banned=bans)
     at, cost = first
     if at == INF:
         return None
-    return pareto(
-        cn,
+    n = len(cn.site_ids)
+    mask = jit.no_bans(cn)
+    mask[list(bans)] = True
+    f = jit.flat(cn)
+    times, values, nodes, entries, holds = jit.run_cheapest(
+        f,
         origin,
         ready,
-        temperature,
+        TEMP_BIT[temperature],
+        target,
+        mask,
         at,
-        lower=lower_bounds(cn, (target,), temperature),
-        target=target,
-        banned=bans,
-        value_cap=cost + 1e-6 * max(1.0, cost),  # (the same sum, added in another order)
-        lower_cost=lower_bounds(cn, (target,), temperature, cost=True),
-    )[target][0]
+        cost + 1e-6 * max(1.0, cost),  # (the same sum, added in another order)
+        jit.ahead(lower_bounds(cn, (target,), temperature), 2 * n),
+        jit.ahead(lower_bounds(cn, (target,), temperature, cost=True), 2 * n),
+    )
+    label = None
+    for t, value, node, e, hold in zip(
+        times.tolist(),
+        values.tolist(),
+        nodes.tolist(),
+        entries.tolist(),
+        holds.tolist(),
+        strict=True,
+    ):
+        lane = f.lanes[e] if e >= 0 else None
+        label = Label(t, value, 0.0, node % n, node >= n, lane, hold, label)
+    return label
 
 
 def earliest_at(
