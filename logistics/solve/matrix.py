@@ -36,6 +36,12 @@ class Matrix:
         entries, summed over the rows with a price."""
         return _priced(len(self.col_start) - 1, self.start, self.index, self.value, dual)
 
+    def load(self, chosen: Sequence[int]) -> np.ndarray:
+        """Per row, the units the candidates ``chosen`` hold of it."""
+        x = np.zeros(len(self.col_start) - 1)
+        x[np.asarray(chosen, dtype=np.int64)] = 1.0
+        return _load(self.start, self.index, self.value, x)
+
     def columns(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(start, index, value)`` of ``cols`` in compressed column form (``start``
         has one entry more than ``cols``)."""
@@ -122,6 +128,16 @@ def _by_column(n, start, index, value):  # pragma: no cover - compiled
             values[q] = value[p]
             fill[index[p]] = q + 1
     return col_start, rows, values
+
+
+@numba.njit(cache=True)
+def _load(start, index, value, x):  # pragma: no cover - compiled
+    """Per row, the sum of ``x`` times its entries."""
+    out = np.zeros(len(start) - 1)
+    for r in range(len(start) - 1):
+        for p in range(start[r], start[r + 1]):
+            out[r] += value[p] * x[index[p]]
+    return out
 
 
 @numba.njit(cache=True)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from logistics.heap import gc_paused
 from logistics.model import ledger
 from logistics.model.ledger import Key, Ledger
@@ -63,11 +65,10 @@ class Problem:
     def feasible(self, chosen: list[int]) -> bool:
         """True when the selection ``chosen`` (candidate indices) has at most one
         candidate per order and respects every capacity row."""
-        orders = [self.orders[c] for c in chosen]
-        if len(orders) != len(set(orders)):
+        if len(set(chosen)) != len(chosen):
             return False
-        pick = set(chosen)
-        return all(sum(c in pick for c in cands) <= cap for _, cap, cands in self.rows)
+        m = self.matrix()  # (its order rows hold at most one candidate each)
+        return bool(np.all(m.load(chosen) <= m.upper))
 
 
 def held(cs: CandidateSet, c: Candidate) -> list[Key]:
@@ -105,23 +106,7 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         memo.plans.append(previous)  # its id names its coefficients while it lives
     with gc_paused():  # (millions of rows entries at 10,000 orders)
         if len(coef) < len(cs.candidates):
-            prev = _previous_choices(previous, cs)
-            detail = _previous_details(previous)
-            for c in cs.candidates[len(coef) :]:
-                order = book.orders[c.order]
-                prio = w.priority_weight(order.priority)
-                wait_h = max(0.0, c.ready - order.apheresis_earliest.timestamp()) / 3600
-                value = (
-                    prio * (w.v2v_per_h * c.v2v_h + w.wait_per_h * wait_h)
-                    + w.cost_per_eur * c.cost
-                    + w.risk * c.risk
-                )
-                was = prev.get(order.order_id)
-                if was is not None and was != (c.site, c.apheresis_day):
-                    value += w.stability
-                elif was is not None and _closeness(cs, c, detail[order.order_id]) != (True, 2):
-                    value += w.stability_route
-                coef.append(round(value * SCALE))
+            coef.extend(_coefficients(cs, cs.candidates[len(coef) :], w, previous))
         members = memo.members
         for i in range(len(memo.seen), len(cs.candidates)):
             c = cs.candidates[i]
@@ -161,6 +146,42 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     )
     memo.last = (same, problem)
     return problem
+
+
+def _coefficients(
+    cs: CandidateSet, cands: list[Candidate], w: Weights, previous: Plan | None
+) -> list[int]:
+    """The objective coefficient of each of ``cands`` (model units): ``priority x
+    (v2v_per_h x v2v h + wait_per_h x wait h) + cost_per_eur x cost + risk x risk``,
+    plus the stability term against ``previous``, rounded half to even. Worked out
+    over arrays, with the same operations in the same order as one at a time."""
+    if not cands:
+        return []
+    orders = cs.book.orders
+    prio = np.array([w.priority_weight(o.priority) for o in orders])
+    earliest = np.array([o.apheresis_earliest.timestamp() for o in orders])
+    k = np.fromiter((c.order for c in cands), np.int64, len(cands))
+    ready = np.fromiter((c.ready for c in cands), np.int64, len(cands))
+    infusion = np.fromiter((c.infusion for c in cands), np.int64, len(cands))
+    cost = np.fromiter((c.cost for c in cands), float, len(cands))
+    risk = np.fromiter((c.risk for c in cands), float, len(cands))
+    wait_h = np.maximum(0.0, ready - earliest[k]) / 3600
+    value = (
+        prio[k] * (w.v2v_per_h * ((infusion - ready) / 3600) + w.wait_per_h * wait_h)
+        + w.cost_per_eur * cost
+        + w.risk * risk
+    )
+    prev = _previous_choices(previous, cs)
+    if prev:
+        detail = _previous_details(previous)
+        for i, c in enumerate(cands):
+            oid = orders[c.order].order_id
+            was = prev.get(oid)
+            if was is not None and was != (c.site, c.apheresis_day):
+                value[i] += w.stability
+            elif was is not None and _closeness(cs, c, detail[oid]) != (True, 2):
+                value[i] += w.stability_route
+    return np.rint(value * SCALE).astype(np.int64).tolist()
 
 
 def _key(w: Weights) -> tuple:

@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.solve import SolveParams
@@ -55,6 +57,36 @@ def test_columns_are_the_rows_transposed(problem):
     }
     assert by_row == by_col
     assert mx.upper[: len(mx.order_rows)].tolist() == [1.0] * len(mx.order_rows)
+
+
+@given(seed=st.integers(0, 2**32 - 1), extra=st.lists(st.integers(0, 10**6), max_size=3))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_feasible_is_one_candidate_per_order_within_every_row(problem, seed, extra):
+    """Problem.feasible (the matrix's row loads) says yes exactly when the selection
+    has distinct orders and holds no capacity row beyond its room, counted from the
+    rows' own lists. Selections sit at the limits: a greedy fill in a random order,
+    then up to three more candidates."""
+    n = len(problem.coef)
+    holds: defaultdict[int, Counter] = defaultdict(Counter)
+    for r, (_key, _room, cands) in enumerate(problem.rows):
+        for c in cands:
+            holds[c][r] += 1
+    use: Counter = Counter()
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for c in np.random.default_rng(seed).permutation(n).tolist():
+        k = problem.orders[c]
+        if k not in taken and all(use[r] + u <= problem.rows[r][1] for r, u in holds[c].items()):
+            chosen.append(c)
+            taken.add(k)
+            use.update(holds[c])
+    chosen += [x % n for x in extra]
+    pick = Counter(chosen)
+    orders = [problem.orders[c] for c in chosen]
+    fits = all(sum(pick[c] for c in cands) <= room for _, room, cands in problem.rows)
+    assert problem.feasible(chosen) is (len(set(orders)) == len(orders) and fits)
 
 
 def test_a_problem_keeps_its_own_candidates_when_the_set_grows(problem):

@@ -90,19 +90,22 @@ def build_candidates(
     cs.options = phases.apheresis_options(cs)
     orders = book.orders
     shards = shards_by(range(len(orders)), lambda k: orders[k].treatment_centre, processes(workers))
-    with gc_paused():
+    with gc_paused():  # (millions of new tuples: no collection would free any)
         parts = fork_map(
             functools.partial(_part, cs, say, commitments or {}),
             [(i, ks) for i, ks in enumerate(shards)],
         )
+        by_k: dict[int, list] = {}
+        for j, part in enumerate(parts):  # (a child's crossed as plain tuples: see _part)
+            for k, cands in part.candidates.items():
+                by_k[k] = cands if j == 0 else list(map(Candidate._make, cands))
+        for k in sorted(by_k):  # in the order of the book, however the work was split
+            first = len(cs.candidates)
+            cs.candidates.extend(by_k[k])
+            cs.by_order[k].extend(range(first, len(cs.candidates)))
     for part in parts:
         cs.reasons.update(part.reasons)
         cs.first.update(part.first)
-    by_k = {k: cands for part in parts for k, cands in part.candidates.items()}
-    for k in sorted(by_k):  # in the order of the book, however the work was split
-        for cand in by_k[k]:
-            cs.by_order[k].append(len(cs.candidates))
-            cs.candidates.append(cand)
     frozen = {k: c for part in parts for k, c in part.frozen.items()}
     notes = {k: n for part in parts for k, n in part.frozen_notes.items()}
     cs.frozen.update((k, frozen[k]) for k in sorted(frozen))
@@ -116,7 +119,8 @@ class _Part:
     """The candidates (per order), reasons, booked schedules and inbound labels of
     one shard of the orders."""
 
-    candidates: dict[int, list[Candidate]]
+    candidates: dict[int, list]  # a forked child's as plain tuples (their fields): at
+    # 5,000 orders 250,000 pickle in 0.44 s and load in 0.18 s, against 0.75 s and 0.30 s
     reasons: dict[int, str]
     frozen: dict[int, Candidate]
     frozen_notes: dict[int, str]
@@ -132,6 +136,7 @@ def _part(
     """Build the candidates of one shard's orders (the first shard reports progress)."""
     i, ks = shard
     book = template.book
+    pack: Callable = tuple if i > 0 else (lambda c: c)  # the first shard stays here
     if i > 0:
         say = lambda _msg, _frac: None  # noqa: E731
     mine = set(ks)
@@ -162,7 +167,9 @@ def _part(
         if order.booked:
             freeze(cs, cs.stress, k, order, commitments.get(order.order_id))
     return _Part(
-        candidates={k: [cs.candidates[c] for c in cs.by_order[k]] for k in ks if cs.by_order[k]},
+        candidates={
+            k: [pack(cs.candidates[c]) for c in cs.by_order[k]] for k in ks if cs.by_order[k]
+        },
         reasons=cs.reasons,
         frozen=cs.frozen,
         frozen_notes=cs.frozen_notes,

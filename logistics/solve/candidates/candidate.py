@@ -72,6 +72,24 @@ class CandidateSet:
     first: dict[tuple[str, int, str], np.ndarray] = field(default_factory=dict)
     # what building the model worked out per candidate (see solve.problem.build_problem)
     memo: Any = field(default=None, init=False, repr=False, compare=False)
+    _homes: dict[tuple[int, int, int], int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def homes(self) -> dict[tuple[int, int, int], int]:
+        """(site, release, centre) -> the earliest delivery at the centre of a product
+        released at the site then, as the candidates built from earliest itineraries
+        know it (compiled node indices), worked out once: facts of the network that
+        every pricer of this set shares."""
+        if self._homes is None:
+            index = self.cn.index
+            centre = [index[o.treatment_centre] for o in self.book.orders]
+            self._homes = {
+                (index[c.site], c.release, centre[c.order]): c.delivery
+                for c in self.candidates
+                if not c.outbound_hold
+            }
+        return self._homes
 
     @property
     def cn_out(self) -> CompiledNetwork:

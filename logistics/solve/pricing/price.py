@@ -90,13 +90,7 @@ class Pricer:
         self._lower: dict[tuple[tuple[int, ...], str, bool, bool], list[float]] = {}
         self._first: dict[tuple[str, int, int, str, tuple[int, ...]], list[float]] = {}
         # earliest deliveries the candidates already know (their returns are earliest)
-        self._home: dict[tuple[int, int, int], float] = {
-            (cn.index[c.site], c.release, cn.index[cs.book.orders[c.order].treatment_centre]): (
-                c.delivery
-            )
-            for c in cs.candidates
-            if not c.outbound_hold
-        }
+        self._home = cs.homes()
         self.pi: Mapping[Key, float] = {}
         self._lane_pi: dict[tuple[str, int], float] = {}
         self._inbound: dict[tuple, tuple[list[Label], float]] = {}
