@@ -84,6 +84,49 @@ def earliest_to(
     return (INF, INF) if at == INF else (float(at), float(c))
 
 
+def earliest_chains(
+    cn: CompiledNetwork,
+    origin: int,
+    ready: float,
+    temperature: str,
+    targets: Collection[int],
+    *,
+    deadline: float = INF,
+    ahead: np.ndarray | None = None,
+) -> dict[int, tuple[float, tuple[int, ...]]]:
+    """:func:`search`'s label at each reachable site of ``targets`` and the compiled
+    lane ids of its itinerary (its steps), without the steps of any other site: what
+    candidate building asks of each (origin, ready time). ``ahead`` are A* bounds per
+    node (least seconds to a target, consistent: see ``pareto.lower_bounds``)."""
+    n = len(cn.site_ids)
+    wanted = np.zeros(n, dtype=np.bool_)
+    wanted[list(targets)] = True
+    f = jit.flat(cn)
+    label, cost, entry, came = jit.run(
+        f,
+        origin,
+        ready,
+        TEMP_BIT[temperature],
+        wanted,
+        jit.no_bans(cn),
+        deadline,
+        np.zeros(2 * n) if ahead is None else ahead,
+    )
+    out = {}
+    for v in targets:
+        # the site's label: the least of its two nodes, out of a van on a full tie
+        node = n + v if (label[n + v], cost[n + v]) < (label[v], cost[v]) else v
+        if label[node] == INF:
+            continue
+        at = float(label[node])
+        chain = []
+        while node != origin:
+            chain.append(f.lanes[entry[node]].cid)
+            node = came[node]
+        out[v] = (at, tuple(reversed(chain)))
+    return out
+
+
 def _run(
     cn: CompiledNetwork,
     origin: int,

@@ -24,7 +24,6 @@ from logistics.model.commitments import Commitment
 from logistics.model.constants import Material
 from logistics.model.network import Network
 from logistics.model.orders import OrderBook
-from logistics.network.batch import BatchEngine
 from logistics.network.compiled import CompiledNetwork
 from logistics.solve.candidates import phases
 from logistics.solve.candidates.booked import freeze
@@ -151,12 +150,12 @@ def _part(
     )
     options = {k: days for k, days in template.options.items() if k in mine}
     say("routing inbound shipments", 0.1)
-    inbound = phases.route_inbound(cs, BatchEngine(cs.cn), options)
+    inbound = phases.route_inbound(cs, options)
     first = {key: labels for key, (labels, _pred) in inbound.items()}
     pending = phases.manufacturing_starts(cs, options, inbound)
     del inbound
     say("routing outbound shipments", 0.4)
-    releases, outbound = phases.route_outbound(cs, BatchEngine(cs.cn_out), pending)
+    releases, outbound = phases.route_outbound(cs, pending)
     say("assembling candidates", 0.8)
     phases.assemble(cs, cs.stress, pending, releases, outbound)
     for k in options:

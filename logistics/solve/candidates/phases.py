@@ -11,16 +11,21 @@ import numpy as np
 
 from logistics.model.network import Network
 from logistics.model.orders import Order
-from logistics.network.batch import BatchEngine
 from logistics.network.compiled import CompiledNetwork
-from logistics.network.earliest import replay
+from logistics.network.earliest import earliest_chains, replay
 from logistics.network.explain import describe
+from logistics.network.jit import ahead
+from logistics.network.pareto import lower_bounds
 from logistics.network.timebase import INF, to_s
 from logistics.solve.candidates.candidate import DAY_S, CandidateSet
-from logistics.solve.candidates.chains import chain_of, group_keys, make_candidate
+from logistics.solve.candidates.chains import make_candidate
 
 Options = dict[int, list[tuple[date, int]]]  # order -> (local apheresis day, ready s)
-Routes = dict[tuple[str, int, str], tuple[np.ndarray, np.ndarray]]  # labels, pred
+# (centre, ready, temperature) -> earliest handover per site (inf where none is
+# known), and the lanes to each licensed site reached
+Routes = dict[tuple[str, int, str], tuple[np.ndarray, dict[int, tuple[int, ...]]]]
+# (site, release, temperature) -> per centre reached: earliest handover, lanes
+Outbound = dict[tuple[str, int, str], dict[int, tuple[float, tuple[int, ...]]]]
 Pending = tuple[int, date, int, str, int, tuple[int, ...]]  # order, day, ready, site,
 # manufacturing start, inbound chain
 
@@ -62,27 +67,36 @@ def apheresis_options(cs: CandidateSet) -> Options:
     return options
 
 
-def route_inbound(cs: CandidateSet, engine: BatchEngine, options: Options) -> Routes:
-    """One-to-all earliest arrivals from each (centre, ready time), per temperature."""
+def route_inbound(cs: CandidateSet, options: Options) -> Routes:
+    """The earliest handover at each licensed site, and its lanes, from each (centre,
+    ready time, temperature) of the orders' options (A* to the sites licensed for
+    the therapies asking)."""
     network, book, cn = cs.network, cs.book, cs.cn
+    targets: dict[tuple[str, int, str], set[int]] = {}
+    for k, days in options.items():
+        therapy = network.therapies[book.orders[k].therapy]
+        licensed = [cn.index[site] for site in therapy.sites]
+        for _, ready in days:
+            key = (book.orders[k].treatment_centre, ready, therapy.inbound_temperature)
+            targets.setdefault(key, set()).update(licensed)
+    max_h = max(t.inbound_max_h for t in network.therapies.values())
+    n = len(cn.site_ids)
     routes: Routes = {}
-    keys_by_temp = group_keys(
-        (
-            network.therapies[book.orders[k].therapy].inbound_temperature,
-            (book.orders[k].treatment_centre, ready),
-        )
-        for k, days in options.items()
-        for _, ready in days
-    )
-    for temp, keys in keys_by_temp.items():
-        labels, pred = engine.run(
-            np.array([cn.index[c] for c, _ in keys]),
-            np.array([r for _, r in keys], dtype=float),
+    for (centre, ready, temp), sites in targets.items():
+        lower = lower_bounds(cn, tuple(sorted(sites)), temp)
+        found = earliest_chains(
+            cn,
+            cn.index[centre],
+            float(ready),
             temp,
-            max_h=max(t.inbound_max_h for t in network.therapies.values()),
+            sorted(sites),
+            deadline=ready + max_h * 3600,
+            ahead=ahead(lower, 2 * n),
         )
-        for i, (c, r) in enumerate(keys):
-            routes[(c, r, temp)] = (labels[i], pred[i])
+        labels = np.full(n, INF)
+        for v, (at, _chain) in found.items():
+            labels[v] = at
+        routes[(centre, ready, temp)] = (labels, {v: chain for v, (_, chain) in found.items()})
     return routes
 
 
@@ -97,50 +111,55 @@ def manufacturing_starts(cs: CandidateSet, options: Options, inbound: Routes) ->
         best_miss: tuple[float, str, int, int] | None = None
         found = False
         for day, ready in days:
-            labels, pred = inbound[(order.treatment_centre, ready, therapy.inbound_temperature)]
+            labels, chains = inbound[(order.treatment_centre, ready, therapy.inbound_temperature)]
             for site in therapy.sites:
                 v = cn.index[site]
                 arrival = labels[v]
                 if arrival - ready <= therapy.inbound_max_h * 3600:
-                    chain = chain_of(cn, pred, cn.index[order.treatment_centre], v)
                     deadline = ready + therapy.inbound_max_h * 3600
                     for start_s in start_options(cn, site, int(arrival), deadline):
-                        pending.append((k, day, ready, site, start_s, chain))
+                        pending.append((k, day, ready, site, start_s, chains[v]))
                     found = True
                 elif best_miss is None or arrival - ready < best_miss[0]:
                     best_miss = (arrival - ready, site, ready, v)
         if not found:
-            cs.reasons[k] = _inbound_reason(cs, order, best_miss, pred=inbound)
+            cs.reasons[k] = _inbound_reason(cs, order, best_miss, inbound)
     return pending
 
 
-def route_outbound(
-    cs: CandidateSet, engine: BatchEngine, pending: list[Pending]
-) -> tuple[list[int], Routes]:
-    """Release time of each pending start, and one-to-all earliest arrivals from each
-    (site, release), per temperature, in chunks of 4,000 sources."""
+def route_outbound(cs: CandidateSet, pending: list[Pending]) -> tuple[list[int], Outbound]:
+    """Release time of each pending start, and the earliest handover at the centres
+    of its orders, and its lanes, from each (site, release, temperature) (A* to those
+    centres: per node the least of their time bounds)."""
     network, book, cn = cs.network, cs.book, cs.cn
+    cn_out = cs.cn_out  # (a view built on each access)
     releases = []
-    for k, _day, _ready, _site, start_s, _chain_in in pending:
-        therapy = network.therapies[book.orders[k].therapy]
+    targets: dict[tuple[str, int, str], set[int]] = {}
+    for k, _day, _ready, site, start_s, _chain_in in pending:
+        order = book.orders[k]
+        therapy = network.therapies[order.therapy]
         end_s = start_s + therapy.manufacturing_days * DAY_S
-        releases.append(end_s + therapy.release_days * DAY_S)
-    routes: Routes = {}
-    keys_by_temp = group_keys(
-        (network.therapies[book.orders[p[0]].therapy].outbound_temperature, (p[3], rel))
-        for p, rel in zip(pending, releases, strict=True)
-    )
-    for temp, keys in keys_by_temp.items():
-        for lo in range(0, len(keys), 4000):
-            chunk = keys[lo : lo + 4000]
-            labels, pred = engine.run(
-                np.array([cn.index[s] for s, _ in chunk]),
-                np.array([r for _, r in chunk], dtype=float),
-                temp,
-                max_h=max(t.outbound_max_h for t in network.therapies.values()),
-            )
-            for i, (s, r) in enumerate(chunk):
-                routes[(s, r, temp)] = (labels[i], pred[i])
+        release = end_s + therapy.release_days * DAY_S
+        releases.append(release)
+        key = (site, release, therapy.outbound_temperature)
+        targets.setdefault(key, set()).add(cn.index[order.treatment_centre])
+    max_h = max(t.outbound_max_h for t in network.therapies.values())
+    bounds: dict[tuple[int, str], np.ndarray] = {}  # per (centre, temperature)
+    routes: Outbound = {}
+    for (site, release, temp), centres in targets.items():
+        for c in centres:
+            if (c, temp) not in bounds:
+                bounds[(c, temp)] = np.asarray(lower_bounds(cn_out, (c,), temp))
+        each = [bounds[(c, temp)] for c in centres]
+        routes[(site, release, temp)] = earliest_chains(
+            cn_out,
+            cn.index[site],
+            float(release),
+            temp,
+            sorted(centres),
+            deadline=release + max_h * 3600,
+            ahead=each[0] if len(each) == 1 else np.minimum.reduce(each),
+        )
     return releases, routes
 
 
@@ -149,7 +168,7 @@ def assemble(
     stress: CompiledNetwork | None,
     pending: list[Pending],
     releases: list[int],
-    outbound: Routes,
+    outbound: Outbound,
 ) -> None:
     """Candidates whose return meets the shipper hold time; records why an order whose
     material reached a site has none."""
@@ -159,16 +178,16 @@ def assemble(
     for (k, day, ready, site, start_s, chain_in), release in zip(pending, releases, strict=True):
         order = book.orders[k]
         therapy = network.therapies[order.therapy]
-        labels, pred = outbound[(site, release, therapy.outbound_temperature)]
         tc = cn.index[order.treatment_centre]
-        delivery = labels[tc]
+        delivery, chain_out = outbound[(site, release, therapy.outbound_temperature)].get(
+            tc, (INF, ())
+        )
         if delivery - release > therapy.outbound_max_h * 3600:
             if delivery < INF and (k not in misses or delivery - release < misses[k][0]):
                 misses[k] = (delivery - release, site)
             elif k not in misses:
                 misses[k] = (INF, site)
             continue
-        chain_out = chain_of(cn, pred, cn.index[site], tc)
         cand = make_candidate(
             cs,
             stress,
@@ -235,7 +254,7 @@ def start_options(cn: CompiledNetwork, site: str, arrival: int, deadline: float)
         day = datetime.fromtimestamp(first, UTC).astimezone(zone).date() + timedelta(days=1)
 
 
-def _inbound_reason(cs: CandidateSet, order: Order, best_miss, pred) -> str:
+def _inbound_reason(cs: CandidateSet, order: Order, best_miss, inbound: Routes) -> str:
     therapy = cs.network.therapies[order.therapy]
     temp = therapy.inbound_temperature
     window = f"{therapy.inbound_max_h:g} h"
@@ -245,8 +264,7 @@ def _inbound_reason(cs: CandidateSet, order: Order, best_miss, pred) -> str:
             f"({', '.join(therapy.sites)})"
         )
     hours, site, ready, v = best_miss
-    _labels, p = pred[(order.treatment_centre, ready, temp)]
-    chain = chain_of(cs.cn, p, cs.cn.index[order.treatment_centre], v)
+    chain = inbound[(order.treatment_centre, ready, temp)][1][v]
     it = replay(
         cs.cn,
         cs.cn.index[order.treatment_centre],
