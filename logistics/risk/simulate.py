@@ -321,7 +321,7 @@ def simulate(
     centres = {
         p.treatment_centre: tables.hours(cn.open[cn.index[p.treatment_centre]]) for p in served
     }
-    hours, deps = tables.build(float(cn.horizon_s()[0]))
+    hours, deps = tables.build()
     for m in models.values():
         m.bind(hours, deps)
 

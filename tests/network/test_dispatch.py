@@ -26,8 +26,9 @@ dispatch) and is at Basel at 14:15Z. Then:
 - the flight route: APT-ZRH 13:30Z, the 16:00Z flight, STR 17:00Z, cleared 18:00Z,
   a courier dispatched to the airport: 19:00Z, plant 21:00Z.
 
-Every engine (scalar search, batch engine, Pareto and cheapest searches, router) and
-the independent checker apply the rule; a solved plan passes the checker and the Monte
+Every engine (scalar search and its early-stopping form for candidate building,
+``earliest_chains``; Pareto and cheapest searches; router) and the independent checker
+apply the rule; a solved plan passes the checker and the Monte
 Carlo replays it to the second. A second bundle generates its road legs from
 coordinates (Lausanne, Basel, Weil, Karlsruhe: no other road joins them across the
 border) and arrives one dispatch after the sum of its legs.
@@ -41,15 +42,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import logistics as lg
 from logistics.check import check_itinerary
 from logistics.model.itinerary import Itinerary
-from logistics.network.batch import BatchEngine, chain
 from logistics.network.compiled import CompiledNetwork
-from logistics.network.earliest import chain_to, search
+from logistics.network.earliest import chain_to, earliest_chains, search
 from logistics.network.pareto import cheapest, earliest_cheapest, lower_bounds, pareto
 from logistics.network.router import Router
 from logistics.network.timebase import to_s
@@ -217,9 +216,9 @@ def test_two_mid_route_crossings_are_dispatched_once(tmp, middle, expected) -> N
     assert label[d] == arrival
     assert [cl.lane_id for cl in chain_to(steps, o, d)] == [x[0] for x in expected]
     assert search(cn, o, float(to_s(READY)), "2-8C", targets=(d,))[0][d] == arrival
-    labels, pred = BatchEngine(cn).run(np.array([o]), np.array([float(to_s(READY))]), "2-8C")
-    assert labels[0].tolist() == label
-    assert [cn.lanes[k].lane_id for k in chain(cn, pred[0], o, d)] == [x[0] for x in expected]
+    ((at, cids),) = earliest_chains(cn, o, float(to_s(READY)), "2-8C", (d,)).values()
+    assert at == arrival
+    assert [cn.lanes[k].lane_id for k in cids] == [x[0] for x in expected]
     found = earliest_cheapest(cn, o, float(to_s(READY)), "2-8C", d)
     assert found is not None and found.time == arrival and found.van
     front = pareto(cn, o, float(to_s(READY)), "2-8C", arrival + 86400.0)[d]
@@ -338,5 +337,5 @@ def test_generated_road_legs_through_two_crossings_are_dispatched_once(tmp) -> N
     assert check_itinerary(net, it) == []
     cn = CompiledNetwork(net, ready - timedelta(days=1), ready + timedelta(days=10))
     o, d = cn.index["TC-LAU"], cn.index["MFG-KAR"]
-    labels, _ = BatchEngine(cn).run(np.array([o]), np.array([float(to_s(ready))]), "2-8C")
-    assert labels[0, d] == to_s(it.arrival) == search(cn, o, float(to_s(ready)), "2-8C")[0][d]
+    at, _ = earliest_chains(cn, o, float(to_s(ready)), "2-8C", (d,))[d]
+    assert at == to_s(it.arrival) == search(cn, o, float(to_s(ready)), "2-8C")[0][d]

@@ -6,15 +6,13 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 import logistics as lg
 from logistics.check import check_itinerary
 from logistics.model.disruptions import Window
-from logistics.network.batch import BatchEngine
 from logistics.network.compiled import CompiledNetwork
-from logistics.network.earliest import search
+from logistics.network.earliest import chain_to, earliest_chains, replay, search
 from logistics.network.router import Router
+from logistics.network.timebase import INF, to_s
 
 READY = datetime(2026, 12, 7, 13, tzinfo=UTC)  # Monday; London is on GMT (UTC+0)
 
@@ -89,8 +87,10 @@ def test_customs_window_adds_hours():
     assert check_itinerary(slow, it) == []
 
 
-def test_batch_equals_scalar_with_windows():
-    """The vectorised engine honours disruption stretches exactly like the scalar one."""
+def test_earliest_chains_equal_search_with_windows():
+    """Candidate building's search (earliest_chains, every site a target) honours
+    disruption stretches as the scalar search does: the same label and chain at every
+    site reached, and each chain, replayed lane by lane, hands over at its label."""
     net = tiny()
     net = with_lane_window(
         net,
@@ -112,9 +112,16 @@ def test_batch_equals_scalar_with_windows():
         ),
     )
     cn = CompiledNetwork(net, datetime(2026, 12, 5, tzinfo=UTC), datetime(2027, 1, 10, tzinfo=UTC))
-    origins = np.array([cn.index["TC-LON"], cn.index["TC-MUC"]] * 6)
-    ready = np.array([READY.timestamp() + 6 * 3600 * i for i in range(12)])
-    labels, _ = BatchEngine(cn).run(origins, ready, "2-8C")
-    for q in range(len(origins)):
-        scalar, _ = search(cn, int(origins[q]), float(ready[q]), "2-8C")
-        assert list(labels[q]) == scalar
+    sites = range(len(cn.site_ids))
+    for i in range(12):
+        o = cn.index[("TC-LON", "TC-MUC")[i % 2]]
+        r = float(to_s(READY)) + 6 * 3600 * i
+        label, steps = search(cn, o, r, "2-8C")
+        found = earliest_chains(cn, o, r, "2-8C", sites)
+        assert {v: at for v, (at, _) in found.items()} == {
+            v: at for v, at in enumerate(label) if at < INF
+        }
+        for v, (at, cids) in found.items():
+            lanes = chain_to(steps, o, v)
+            assert cids == tuple(cl.cid for cl in lanes)
+            assert to_s(replay(cn, o, r, "2-8C", lanes).arrival) == at

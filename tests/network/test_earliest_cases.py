@@ -23,14 +23,13 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import logistics as lg
 from logistics.cli import app
 from logistics.model.itinerary import Itinerary
-from logistics.network.batch import BatchEngine, chain
+from logistics.network.earliest import earliest_chains
 from logistics.network.explain import why_not
 from logistics.network.router import Router, earliest_arrival
 from logistics.network.timebase import to_s
@@ -407,17 +406,17 @@ def test_on_demand_lane_runs_on_its_days_only(tmp_path) -> None:
     assert_valid(net, it)
 
 
-def test_batch_engine_honours_on_demand_running_days(tmp_path) -> None:
-    """The vectorised engine applies an on-demand lane's running days like the scalar
-    search. Leiden opens on Saturdays here, so a Saturday courier would show."""
+def test_candidate_search_honours_on_demand_running_days(tmp_path) -> None:
+    """Candidate building's search (earliest_chains, early stop at the target) applies
+    an on-demand lane's running days like the router. Leiden opens on Saturdays here,
+    so a Saturday courier would show."""
     net = lg.read_network(variant(
         tmp_path, lanes={"RD-AMS-LEI": {"days": "Mo-Fr"}},
         sites={"MFG-LEI": {"opening_hours": "Mo-Sa 07:00-19:00"}},
     ))  # fmt: skip
     router = Router(net)
     cn = router.compiled(utc("2026-12-11 00:00"), utc("2026-12-13 00:00"))
-    engine = BatchEngine(cn)
-    leiden = cn.index["MFG-LEI"]
+    leiden, schiphol = cn.index["MFG-LEI"], cn.index["APT-AMS"]
     cases = [
         # Sat 12 Dec 10:00Z + 0.5 h: Saturday and Sunday (Amsterdam dates) have no
         # courier => Mon 00:00 CET = Sun 23:00Z; +0.75 h => 23:45Z; Leiden opens Mon
@@ -430,12 +429,10 @@ def test_batch_engine_honours_on_demand_running_days(tmp_path) -> None:
         # +0.75 h => 22:15Z = 23:15 CET, closed; Sat 07:00 CET = 06:00Z.
         ("2026-12-11 21:00", "2026-12-11 21:30", "2026-12-12 06:00"),
     ]
-    origins = np.full(len(cases), cn.index["APT-AMS"])
-    readys = np.array([float(to_s(utc(ready))) for ready, _, _ in cases])
-    labels, pred = engine.run(origins, readys, "2-8C")
-    for row, (ready, depart, arrive) in enumerate(cases):
-        assert labels[row, leiden] == to_s(utc(arrive)), ready
-        assert cn.lanes[chain(cn, pred[row], origins[row], leiden)[-1]].lane_id == "RD-AMS-LEI"
+    for ready, depart, arrive in cases:
+        at, cids = earliest_chains(cn, schiphol, float(to_s(utc(ready))), "2-8C", (leiden,))[leiden]
+        assert at == to_s(utc(arrive)), ready
+        assert [cn.lanes[k].lane_id for k in cids] == ["RD-AMS-LEI"]
         it = router.earliest("APT-AMS", "MFG-LEI", utc(ready), "2-8C")
         assert it is not None
         assert legs(it) == [("RD-AMS-LEI", utc(depart), utc(arrive))]

@@ -1,21 +1,21 @@
 """Treatment centres and manufacturing sites are end points, never transit points:
-no itinerary of the scalar search, the batch engine or the fallbacks hands material
-over at one on the way to somewhere else (the checker's rule 9 says the same)."""
+no itinerary of the router, of candidate building's search (``earliest_chains``) or
+of the fallbacks hands material over at one on the way to somewhere else (the
+checker's rule 9 says the same)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.check import check_itinerary
-from logistics.network.batch import BatchEngine, chain
 from logistics.network.compiled import CompiledNetwork
-from logistics.network.timebase import INF, to_s
+from logistics.network.earliest import earliest_chains
+from logistics.network.timebase import to_s
 
 END = ("treatment_centre", "manufacturing_site")
 START = datetime(2026, 12, 7, tzinfo=UTC)
@@ -25,7 +25,7 @@ START = datetime(2026, 12, 7, tzinfo=UTC)
 def europe():
     net = lg.read_network()
     cn = CompiledNetwork(net, START - timedelta(days=1), START + timedelta(days=30))
-    return net, cn, BatchEngine(cn), lg.Router(net)
+    return net, cn, lg.Router(net)
 
 
 def _passes(net, sites: list[str]) -> list[str]:
@@ -33,9 +33,9 @@ def _passes(net, sites: list[str]) -> list[str]:
     return [s for s in sites[1:-1] if net.sites[s].kind in END]
 
 
-def _chain(cn, pred, origin: int, target: int) -> list[str]:
-    lanes = [cn.lanes[k] for k in chain(cn, pred, origin, target)]
-    return [cn.site_ids[origin]] + [cn.site_ids[cl.v] for cl in lanes]
+def _chain(cn, origin: int, cids: tuple[int, ...]) -> list[str]:
+    """The sites of a chain of compiled lanes from ``origin``."""
+    return [cn.site_ids[origin]] + [cn.site_ids[cn.lanes[k].v] for k in cids]
 
 
 @settings(
@@ -48,8 +48,9 @@ def _chain(cn, pred, origin: int, target: int) -> list[str]:
 )
 def test_no_itinerary_passes_through_an_end_point(europe, k, hours, temperature):
     """From any centre or plant at any time: every earliest itinerary to every site
-    (scalar search and batch engine alike) has no centre or plant in its middle."""
-    net, cn, engine, router = europe
+    (the router's, and the chains candidate building's search gives with every site a
+    target) has no centre or plant in its middle."""
+    net, cn, router = europe
     ends = sorted(s for s, site in net.sites.items() if site.kind in END)
     origin = ends[k % len(ends)]
     ready = START + timedelta(hours=hours)
@@ -57,10 +58,9 @@ def test_no_itinerary_passes_through_an_end_point(europe, k, hours, temperature)
         sites = [it.origin] + [leg.to_site for leg in it.legs]
         assert _passes(net, sites) == [], (origin, [leg.lane_id for leg in it.legs])
     o = cn.index[origin]
-    labels, pred = engine.run(np.array([o]), np.array([float(to_s(ready))]), temperature)
-    for v in np.nonzero(labels[0] < INF)[0]:
-        if v != o:
-            assert _passes(net, _chain(cn, pred[0], o, int(v))) == []
+    found = earliest_chains(cn, o, float(to_s(ready)), temperature, range(len(cn.site_ids)))
+    for _, cids in found.values():
+        assert _passes(net, _chain(cn, o, cids)) == []
 
 
 def test_gdansk_to_ghent_no_longer_passes_a_plant_or_a_hospital():

@@ -24,7 +24,7 @@ HOURS = _open_times(
     SiteCalendar(OpeningHours("Mo-Fr 08:00-18:00"), "Europe/London", "GB", "GB-ENG"), START, END
 )
 DAY = 86400
-TABLE = TimeTable.of_hours([HOURS], float(to_s(START)))  # the centre as owner 0
+TABLE = TimeTable.of_hours([HOURS])  # the centre as owner 0
 
 
 def utc(text: str) -> int:

@@ -34,11 +34,10 @@ from logistics.model.itinerary import Itinerary
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
-from logistics.network.batch import BatchEngine, chain
-from logistics.network.earliest import chain_to, search
+from logistics.network.earliest import chain_to, earliest_chains, search
 from logistics.network.graph import build_graph
 from logistics.network.router import Router
-from logistics.network.timebase import INF, from_s, to_s
+from logistics.network.timebase import INF, to_s
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TEMP = "2-8C"
@@ -406,39 +405,45 @@ def test_earliest_equals_brute_force(data, case, q) -> None:
 
 @SETTINGS
 @given(data=st.data(), case=networks(), q=quantiles)
-def test_batch_equals_scalar_search(data, case, q) -> None:
-    """(c) BatchEngine.run gives the scalar search's label at every site for every
-    query (origin, ready), with and without a max_h window, and each lane it records
-    really reaches its site at that label."""
+def test_earliest_chains_equal_search(data, case, q) -> None:
+    """(c) earliest_chains (candidate building's search: early stop at the targets,
+    A* on their time bounds or not) gives, for random queries (origin, ready, target
+    sites) with and without a deadline, the scalar search's label at each target it
+    reaches (no entry where that label is inf) and the chain of chain_to; each chain,
+    replayed independently, hands over at its label. A deadline drops exactly the
+    labels after it."""
+    from logistics.network.pareto import lower_bounds
+
     net, window = case
     n = len(net.sites)
     queries = data.draw(
         st.lists(st.tuples(st.integers(0, n - 1), ready_in(window)), min_size=1, max_size=5)
     )
     max_h = data.draw(st.sampled_from([INF, 6.0, 24.0, 72.0]))
+    a_star = data.draw(st.booleans())
     router = Router(net, q)
     cn = router.compiled(min(r for _, r in queries), max(r for _, r in queries))
-    origins = np.array([o for o, _ in queries], dtype=np.int64)
-    readys = np.array([to_s(r) for _, r in queries], dtype=float)
-    engine = BatchEngine(cn)
-    labels, pred = engine.run(origins, readys, TEMP)
-    capped, _ = engine.run(origins, readys, TEMP, max_h=max_h)
-    assert labels.shape == (len(queries), n)
-    for row, (o, r) in enumerate(zip(origins, readys, strict=True)):
-        scalar, _ = search(cn, int(o), float(r), TEMP)
-        assert labels[row].tolist() == scalar
+    for o, ready in queries:
+        r = float(to_s(ready))
+        targets = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=n)))
         deadline = r + max_h * 3600
-        assert capped[row].tolist() == [x if x <= deadline else INF for x in scalar]
-        bounded, _ = search(cn, int(o), float(r), TEMP, deadline=deadline)
-        assert bounded == capped[row].tolist()
-        for v in range(n):
-            if v == o or labels[row, v] == INF:
-                assert pred[row, v] == -1
-                continue
-            lanes = [net.lanes[cn.lanes[k].index] for k in chain(cn, pred[row], int(o), v)]
-            assert lanes[-1].to_site == cn.site_ids[v]
-            arrival = replay_chain(net, [lane.lane_id for lane in lanes], from_s(r), q)
-            assert arrival is not None and to_s(arrival) == labels[row, v]
+        lower = lower_bounds(cn, tuple(targets), TEMP) if a_star else None
+        scalar, _ = search(cn, o, r, TEMP)
+        label, _ = search(cn, o, r, TEMP, deadline=deadline)
+        assert label == [x if x <= deadline else INF for x in scalar]
+        _, steps = search(cn, o, r, TEMP, targets=targets, deadline=deadline, lower=lower)
+        found = earliest_chains(
+            cn, o, r, TEMP, targets, deadline=deadline,
+            ahead=None if lower is None else np.asarray(lower),
+        )  # fmt: skip
+        assert sorted(found) == [v for v in targets if label[v] < INF]
+        for v, (at, cids) in found.items():
+            assert at == label[v]
+            assert cids == tuple(cl.cid for cl in chain_to(steps, o, v))
+            lanes = [net.lanes[cn.lanes[k].index] for k in cids]
+            assert lanes[-1].to_site == cn.site_ids[v] if lanes else v == o
+            arrival = replay_chain(net, [lane.lane_id for lane in lanes], ready, q)
+            assert arrival is not None and to_s(arrival) == at
 
 
 @SETTINGS

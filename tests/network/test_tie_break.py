@@ -1,14 +1,15 @@
 """Cost breaks ties in earliest-arrival routing.
 
 Among itineraries that hand over at a site at the same time the cheaper one wins: the
-scalar search, the batch engine and the public routing API rank labels by (handover
-time, lane cost so far). Handover times are unchanged: cost only breaks ties.
+scalar search (and ``earliest_chains``, its form for candidate building) and the
+public routing API rank labels by (handover time, lane cost so far). Handover times
+are unchanged: cost only breaks ties.
 
 Hand-built networks (in code, Europe/London: GMT = UTC in December) show the rule
 where the answer can be worked out by hand; a property over the European bundle
-checks that the scalar search and the batch engine agree on times and on the cost of
-the chains they choose, and that no single lane into a site could have reached it as
-early for less.
+checks that earliest_chains gives the scalar search's times and chains, that each
+chain hands over at its label, and that no single lane into a site could have reached
+it as early for less.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from logistics.model.customs import TerritoryMap
 from logistics.model.lanes import Lane
 from logistics.model.network import Network
 from logistics.model.sites import Site
-from logistics.network.batch import BatchEngine, chain
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
-from logistics.network.earliest import chain_to, search
+from logistics.network.earliest import chain_to, earliest_chains, search
+from logistics.network.pareto import lower_bounds
 from logistics.network.router import Router, earliest_arrival
 from logistics.network.timebase import INF, to_s
 
@@ -78,14 +79,12 @@ def network(sites: list[Site], lanes: list[Lane]) -> Network:
     )
 
 
-def lanes_to(cn: CompiledNetwork, origin: int, pred, v: int) -> list[CompiledLane] | None:
-    """The chain of lanes to site ``v``'s label in ``pred`` (the scalar search's steps,
-    or one row of the batch engine's), None where no chain arrives."""
+def lanes_to(origin: int, pred, v: int) -> list[CompiledLane] | None:
+    """The chain of lanes to site ``v``'s label in ``pred`` (the scalar search's
+    steps), None where no chain arrives."""
     if v == origin:
         return []
-    if isinstance(pred, list):
-        return chain_to(pred, origin, v) if pred[v] is not None else None
-    return [cn.lanes[k] for k in chain(cn, pred, origin, v)] if pred[v] >= 0 else None
+    return chain_to(pred, origin, v) if pred[v] is not None else None
 
 
 def chain_costs(cn: CompiledNetwork, origin: int, pred) -> list[float]:
@@ -94,7 +93,7 @@ def chain_costs(cn: CompiledNetwork, origin: int, pred) -> list[float]:
     inf where no chain arrives."""
     out = []
     for v in range(len(cn.site_ids)):
-        lanes = lanes_to(cn, origin, pred, v)
+        lanes = lanes_to(origin, pred, v)
         total = INF if lanes is None else 0.0
         for cl in lanes or ():
             total += cl.cost
@@ -104,7 +103,7 @@ def chain_costs(cn: CompiledNetwork, origin: int, pred) -> list[float]:
 
 def last_lane(cn: CompiledNetwork, origin: int, pred, v: int) -> str:
     """The lane id of the last lane of the chain to site ``v``."""
-    lanes = lanes_to(cn, origin, pred, v)
+    lanes = lanes_to(origin, pred, v)
     assert lanes
     return lanes[-1].lane_id
 
@@ -142,7 +141,9 @@ READY = utc("2026-12-07 18:00")  # a Monday
 HANDOVER = utc("2026-12-08 08:00")
 
 
-def test_search_and_batch_pick_the_cheaper_of_two_lanes_handing_over_together() -> None:
+def test_searches_pick_the_cheaper_of_two_lanes_handing_over_together() -> None:
+    """The scalar search (one-to-all, or stopping at the target) and earliest_chains
+    (with and without A* bounds) take the flight."""
     net = parallel()
     cn = CompiledNetwork(net, READY - timedelta(days=1), READY + timedelta(days=10))
     o, d = cn.index["O"], cn.index["D"]
@@ -152,9 +153,9 @@ def test_search_and_batch_pick_the_cheaper_of_two_lanes_handing_over_together() 
     assert last_lane(cn, o, pred, d) == "AIR-O-D"
     label, pred = search(cn, o, r, TEMP, targets=(d,))
     assert last_lane(cn, o, pred, d) == "AIR-O-D"
-    labels, bpred = BatchEngine(cn).run(np.array([o, o]), np.array([r, r]), TEMP)
-    assert labels[:, d].tolist() == [to_s(HANDOVER)] * 2
-    assert [last_lane(cn, o, row, d) for row in bpred] == ["AIR-O-D"] * 2
+    for ahead in (None, np.asarray(lower_bounds(cn, (d,), TEMP))):
+        at, cids = earliest_chains(cn, o, r, TEMP, (d,), ahead=ahead)[d]
+        assert (at, [cn.lanes[k].lane_id for k in cids]) == (to_s(HANDOVER), ["AIR-O-D"])
 
 
 def test_router_and_public_api_return_the_cheaper_itinerary() -> None:
@@ -236,9 +237,9 @@ def relabelled() -> Network:
     - A -> D leaves at 12:00, 1 h, 10 EUR: D at 13:00Z from A either way;
     - O -> D, 7 h, 1,500 EUR: D at 13:00Z for 1,500.
 
-    From A's label D costs 2,010, so O -> D wins. A label-correcting engine that
-    meets A at 10:00Z for 100 first sees D at 13:00Z for 110 through A, a chain A no
-    longer offers once its label is 09:00Z for 2,000.
+    From A's label D costs 2,010, so O -> D wins. An engine that meets A at 10:00Z
+    for 100 first and sets D's label through it (13:00Z for 110) holds a chain A no
+    longer offers once A's label is 09:00Z for 2,000.
     """
     return network(
         [site("O"), site("A"), site("B"), site("D", "Mo-Fr 08:00-18:00", "treatment_centre")],
@@ -252,7 +253,7 @@ def relabelled() -> Network:
     )
 
 
-def test_batch_follows_the_label_not_a_cheaper_chain_it_met_on_the_way() -> None:
+def test_searches_follow_the_label_not_a_cheaper_chain_met_on_the_way() -> None:
     net = relabelled()
     ready = utc("2026-12-07 06:00")
     cn = CompiledNetwork(net, ready - timedelta(days=1), ready + timedelta(days=10))
@@ -262,10 +263,10 @@ def test_batch_follows_the_label_not_a_cheaper_chain_it_met_on_the_way() -> None
     assert (label[a], label[d]) == (to_s(utc("2026-12-07 09:00")), to_s(utc("2026-12-07 13:00")))
     assert last_lane(cn, o, pred, d) == "RD-O-D"
     assert chain_costs(cn, o, pred)[d] == 1500
-    labels, bpred = BatchEngine(cn).run(np.array([o]), np.array([r]), TEMP)
-    assert labels[0].tolist() == label
-    assert last_lane(cn, o, bpred[0], d) == "RD-O-D"
-    assert chain_costs(cn, o, bpred[0]) == chain_costs(cn, o, pred)
+    found = earliest_chains(cn, o, r, TEMP, (a, d))
+    assert found[a] == (label[a], tuple(cl.cid for cl in chain_to(pred, o, a)))
+    assert found[d][0] == label[d]
+    assert [cn.lanes[k].lane_id for k in found[d][1]] == ["RD-O-D"]
     # the router keeps every (time, cost) label: A at 10:00Z for 100 still makes the
     # 12:00 departure, so D at 13:00Z for 110
     it = Router(net).earliest("O", "D", ready, TEMP)
@@ -279,10 +280,9 @@ START = datetime(2026, 12, 7, tzinfo=UTC)
 
 
 @functools.cache
-def europe() -> tuple[CompiledNetwork, BatchEngine]:
+def europe() -> CompiledNetwork:
     net = lg.read_network()
-    cn = CompiledNetwork(net, START - timedelta(days=1), START + timedelta(days=30))
-    return cn, BatchEngine(cn)
+    return CompiledNetwork(net, START - timedelta(days=1), START + timedelta(days=30))
 
 
 def into(cn: CompiledNetwork, temperature: str) -> list[list[CompiledLane]]:
@@ -297,15 +297,15 @@ def into(cn: CompiledNetwork, temperature: str) -> list[list[CompiledLane]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_scalar_and_batch_agree_on_time_and_cost(data) -> None:
-    """From random origins and ready times (several queries in one batch, with or
-    without a time limit): the scalar search and the batch engine give the same
-    handover at every site and chains of the same cost; each chain really hands over
-    at its site's label (one dispatch per itinerary); and no lane into a site from a
-    site that may be left, taken after that site's chain (in a van or not as the
-    chain leaves it), hands over there earlier, or as early for less (the label is
-    lexicographically least over its last hop)."""
-    cn, engine = europe()
+def test_earliest_chains_and_search_agree_on_time_and_cost(data) -> None:
+    """From random origins and ready times (with or without a time limit):
+    earliest_chains with every site a target gives the scalar search's handover and
+    chain at every site it reaches; each chain really hands over at its site's label
+    (one dispatch per itinerary); and no lane into a site from a site that may be
+    left, taken after that site's chain (in a van or not as the chain leaves it),
+    hands over there earlier, or as early for less (the label is lexicographically
+    least over its last hop)."""
+    cn = europe()
     n = len(cn.site_ids)
     temperature = data.draw(st.sampled_from(["2-8C", "LN2", "CRT", "-80C"]))
     queries = data.draw(
@@ -314,20 +314,23 @@ def test_scalar_and_batch_agree_on_time_and_cost(data) -> None:
         )
     )
     max_h = data.draw(st.sampled_from([INF, 24.0, 72.0]))
-    origins = np.array([o for o, _ in queries], dtype=np.int64)
-    readys = np.array([float(to_s(START)) + s for _, s in queries])
-    labels, bpred = engine.run(origins, readys, temperature, max_h=max_h)
     lanes_into = into(cn, temperature)
-    for row, (o, r) in enumerate(zip(origins.tolist(), readys.tolist(), strict=True)):
+    for o, s in queries:
+        r = float(to_s(START)) + s
         label, pred = search(cn, o, r, temperature, deadline=r + max_h * 3600)
-        assert labels[row].tolist() == label
+        found = earliest_chains(cn, o, r, temperature, range(n), deadline=r + max_h * 3600)
+        assert {v: at for v, (at, _) in found.items()} == {
+            v: at for v, at in enumerate(label) if at < INF
+        }
+        for v, (_, cids) in found.items():
+            lanes = lanes_to(o, pred, v)
+            assert lanes is not None and cids == tuple(cl.cid for cl in lanes)
         cost = chain_costs(cn, o, pred)
-        assert chain_costs(cn, o, bpred[row]) == cost
         van = [False] * n
         for v in range(n):
             if v == o or label[v] == INF:
                 continue
-            lanes = lanes_to(cn, o, pred, v)
+            lanes = lanes_to(o, pred, v)
             assert lanes
             hand, van[v] = replay_chain(cn, lanes, r)
             assert hand == label[v]

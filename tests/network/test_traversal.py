@@ -7,14 +7,14 @@ weekend and Christmas, or a few seconds either side of an edge of the lane's tab
 (its origin's hours, dispatch window or departures less the lead time; its customs
 office's hours or its destination's hours less the lead time and duration). Then:
 
-- :meth:`CompiledNetwork.traverse` (scalar), :class:`LaneTraversal` over the batch
-  engine's tables (owners as arrays, whole seconds; the lanes of the lane's origin
-  node, in a courier's van or not) and over one-owner lookups (as the Monte Carlo
-  does, fractional seconds too) give the same four times;
+- :meth:`CompiledNetwork.traverse` (scalar) and :class:`LaneTraversal` over one-owner
+  lookups (as the Monte Carlo builds it, fractional seconds too) give the same four
+  times, from the lane's origin in a courier's van or not;
 - the Monte Carlo's lane step with its delays fixed at the planned durations and
   clearances hands over when the scalar traversal does, in a van or not;
-- the scalar search loop (compiled in network/jit.py, ``traverse`` inlined) and the
-  batch engine give the same one-to-all labels.
+- the scalar search loop (compiled in network/jit.py, ``traverse`` inlined) hands over
+  at every site when its chain replayed with the scalar traverse does, and no lane
+  into a site, taken after its from-site's label, hands over there earlier.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from hypothesis import strategies as st
 
 import logistics as lg
 from logistics.model.constants import TEMPERATURES
-from logistics.network.batch import BatchEngine
 from logistics.network.compiled import TEMP_BIT, CompiledNetwork
-from logistics.network.earliest import search
-from logistics.network.timebase import to_s
+from logistics.network.earliest import chain_to, replay, search
+from logistics.network.timebase import INF, to_s
 from logistics.network.traversal import LaneTraversal, TableBuilder
 from logistics.risk.distributions import Spread
 from logistics.risk.simulate import _LaneModel
@@ -58,10 +57,9 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(
 
 
 @functools.cache
-def compiled(bundle: str) -> tuple[CompiledNetwork, BatchEngine]:
-    """The bundle compiled over the test horizon, with its batch engine."""
-    cn = CompiledNetwork(lg.read_network(bundle), START, END)
-    return cn, BatchEngine(cn)
+def compiled(bundle: str) -> CompiledNetwork:
+    """The bundle compiled over the test horizon."""
+    return CompiledNetwork(lg.read_network(bundle), START, END)
 
 
 def edges(cn: CompiledNetwork, cid: int) -> list[float]:
@@ -84,10 +82,10 @@ def edges(cn: CompiledNetwork, cid: int) -> list[float]:
 
 
 @st.composite
-def lane_and_times(draw, *, whole: bool = True):
-    """(bundle, compiled lane index, ready times in UTC seconds)."""
+def lane_and_times(draw):
+    """(bundle, compiled lane index, ready times in UTC seconds, whole or not)."""
     bundle = draw(st.sampled_from(BUNDLES))
-    cn, _ = compiled(bundle)
+    cn = compiled(bundle)
     crossing = [cl.cid for cl in cn.lanes if cl.customs >= 0]
     pool = crossing if crossing and draw(st.booleans()) else range(len(cn.lanes))
     cid = draw(st.sampled_from(list(pool)))
@@ -98,13 +96,13 @@ def lane_and_times(draw, *, whole: bool = True):
         lambda x: st.integers(-3 * 86400, 3 * 86400).map(lambda d: x + d)
     )
     times = draw(st.lists(st.one_of(near_edge, near_anchor), min_size=1, max_size=12))
-    if not whole:
-        times = [t + draw(st.sampled_from([0.0, 0.25, 0.999999])) for t in times]
+    times = [t + draw(st.sampled_from([0.0, 0.25, 0.999999])) for t in times]
     return bundle, cid, [float(t) for t in times]
 
 
-def one_owner(cn: CompiledNetwork, cid: int) -> LaneTraversal:
-    """The lane as the Monte Carlo builds it: int owners in its own tables."""
+def one_owner(cn: CompiledNetwork, cid: int, van: bool) -> LaneTraversal:
+    """The lane as the Monte Carlo builds it: int owners in its own tables, taken from
+    a courier's van (``van``) or not."""
     cl = cn.lanes[cid]
     tables = TableBuilder()
     deps = tables.departures(cl.departures) if cl.departures is not None else -1
@@ -113,11 +111,11 @@ def one_owner(cn: CompiledNetwork, cid: int) -> LaneTraversal:
         window = tables.window([cn.open[cl.u] if cl.window < 0 else cn.windows[cl.window]])
     office = tables.hours(cn.offices[cl.customs]) if cl.customs >= 0 else -1
     to = tables.hours(cn.open[cl.v])
-    hours, dep_table = tables.build(float(cn.horizon_s()[0]))
+    hours, dep_table = tables.build()
     return LaneTraversal(
         hours,
         dep_table,
-        lead=float(cl.lead),
+        lead=float(cl.lead_from(van)),
         departures=deps,
         window=window,
         office=office,
@@ -129,48 +127,30 @@ def one_owner(cn: CompiledNetwork, cid: int) -> LaneTraversal:
 
 @SETTINGS
 @given(case=lane_and_times(), van=st.booleans())
-def test_batch_traversal_equals_scalar(case, van) -> None:
-    """The batch engine's LaneTraversal (array owners) gives the scalar traverse's
-    (depart, arrival, cleared, handover) for every whole-second ready time, from the
-    lane's origin in a courier's van or not."""
-    bundle, cid, times = case
-    cn, engine = compiled(bundle)
-    cl = cn.lanes[cid]
-    node = cl.u + len(cn.site_ids) * van
-    lanes = engine._lanes_of(node, next(b for b in TEMP_BIT.values() if cl.temps & b))
-    assert lanes is not None
-    col = int(np.nonzero(lanes.step == 2 * cid + van)[0][0])
-    got = lanes.traversal.traverse(np.asarray(times)[:, None])
-    for row, t in enumerate(times):
-        want = cn.traverse(cl, t, van)
-        assert tuple(float(x[row, col]) for x in got) == want, (t, cl.lane_id)
-
-
-@SETTINGS
-@given(case=lane_and_times(whole=False))
-def test_one_owner_traversal_equals_scalar(case) -> None:
+def test_one_owner_traversal_equals_scalar(case, van) -> None:
     """A one-lane LaneTraversal with int owners (the Monte Carlo's) gives the scalar
-    traverse's four times, for fractional ready times too."""
+    traverse's four times, for fractional ready times too, from the lane's origin in
+    a courier's van or not."""
     bundle, cid, times = case
-    cn, _ = compiled(bundle)
+    cn = compiled(bundle)
     cl = cn.lanes[cid]
-    got = one_owner(cn, cid).traverse(np.asarray(times))
+    got = one_owner(cn, cid, van).traverse(np.asarray(times))
     for row, t in enumerate(times):
-        assert tuple(float(np.asarray(x)[row]) for x in got) == cn.traverse(cl, t)
+        assert tuple(float(np.asarray(x)[row]) for x in got) == cn.traverse(cl, t, van)
 
 
 @SETTINGS
-@given(case=lane_and_times(whole=False), van=st.booleans())
+@given(case=lane_and_times(), van=st.booleans())
 def test_monte_carlo_step_at_planned_delays_equals_scalar(case, van) -> None:
     """The Monte Carlo's lane step, its duration and clearance fixed at the planned
     (compiled) ones and no cancellations, hands over when the scalar traverse does,
     in a courier's van or not."""
     bundle, cid, times = case
-    cn, _ = compiled(bundle)
+    cn = compiled(bundle)
     cl = cn.lanes[cid]
     tables = TableBuilder()
     model = _LaneModel(cn, cl.index, tables, cn.network)
-    model.bind(*tables.build(float(cn.horizon_s()[0])))
+    model.bind(*tables.build())
     model.durations = (Spread(cl.duration, cl.duration),)
     model.dur_random = model.clr_random = False
     model.cancel = 0.0
@@ -183,14 +163,34 @@ def test_monte_carlo_step_at_planned_delays_equals_scalar(case, van) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_search_loop_equals_batch(data) -> None:
-    """The scalar search loop (traverse inlined) and the batch engine give the same
-    earliest handover at every site, from a random origin and ready time."""
+def test_search_loop_agrees_with_traverse(data) -> None:
+    """From a random origin and ready time, the scalar search loop (traverse inlined)
+    hands over at every site it reaches when the chain it gives, replayed with the
+    scalar traverse, does; and no lane into a site, taken after its from-site's label
+    (in a van or not as that label's chain leaves it), hands over there earlier."""
     bundle = data.draw(st.sampled_from(BUNDLES))
-    cn, engine = compiled(bundle)
+    cn = compiled(bundle)
     origin = data.draw(st.integers(0, len(cn.site_ids) - 1))
-    ready = data.draw(st.sampled_from(ANCHORS)) + data.draw(st.integers(-86400, 86400))
+    ready = float(data.draw(st.sampled_from(ANCHORS)) + data.draw(st.integers(-86400, 86400)))
     temperature = data.draw(st.sampled_from(TEMPERATURES))
-    labels, _ = engine.run(np.array([origin]), np.array([float(ready)]), temperature)
-    scalar, _ = search(cn, origin, float(ready), temperature)
-    assert labels[0].tolist() == scalar
+    label, steps = search(cn, origin, ready, temperature)
+    van = [False] * len(label)
+    for v, at in enumerate(label):
+        if v != origin and at < INF:
+            lanes = chain_to(steps, origin, v)
+            assert to_s(replay(cn, origin, ready, temperature, lanes).arrival) == at
+            van[v] = _van_at_end(lanes)
+    bit = TEMP_BIT[temperature]
+    for cl in cn.lanes:
+        u, v = cl.u, cl.v
+        if not cl.temps & bit or label[u] == INF or (cn.end_point[u] and u != origin):
+            continue
+        assert cn.traverse(cl, label[u], van[u])[3] >= label[v], cl.lane_id
+
+
+def _van_at_end(lanes) -> bool:
+    """Whether the material is in a courier's van after a chain of compiled lanes."""
+    van = False
+    for cl in lanes:
+        van = cl.van_after(van)
+    return van

@@ -5,8 +5,9 @@ inside the order's window) x each licensed site (the centre's territory among th
 therapy's markets) x the earliest inbound itinerary meeting the fresh window ->
 manufacturing from the handover at the site -> release -> the earliest outbound
 itinerary within the shipper hold time, handed over while the centre is open.
-Earliest-arrival answers come from the vectorised batch engine, one batch per
-temperature class.
+Earliest-arrival answers come from the compiled scalar search, run once per (origin,
+ready time, temperature) to the sites asked for there
+(:func:`logistics.network.earliest.earliest_chains`).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def build_candidates(
     booked orders to the leg where their booking still runs. Orders with no candidate
     get a reason in ``CandidateSet.reasons``. With ``workers`` > 1 forked processes
     build the candidates of other treatment centres at once; the set is the same
-    (each query of the routing batches is answered on its own row).
+    (each routing query is answered on its own).
     """
     start, end = horizon(book, network)
     say = progress or (lambda _msg, _frac: None)

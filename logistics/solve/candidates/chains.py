@@ -1,4 +1,7 @@
-"""Lane chains of the batch engine's answers, and the candidate made from two chains."""
+"""The candidate of an order made from two lane chains (compiled lane ids: inbound
+and outbound, as :func:`~logistics.network.earliest.earliest_chains` gives them to
+candidate building), and the replays of a chain it needs: its capacity-limited
+departures, and its handover in another compiled network (the p90 stress test)."""
 
 from __future__ import annotations
 
@@ -6,25 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.model.constants import Material
-from logistics.network.batch import chain
 from logistics.network.compiled import CompiledLane, CompiledNetwork
 from logistics.network.infusion import infusion, prep_s
 from logistics.network.timebase import INF
 from logistics.solve.candidates.candidate import DAY_S, Candidate, CandidateSet
-
-
-def group_keys(pairs) -> dict[str, list[tuple[str, int]]]:
-    """Unique query keys per temperature, in a stable order."""
-    out: dict[str, dict[tuple[str, int], None]] = {}
-    for temp, key in pairs:
-        out.setdefault(temp, {})[key] = None
-    return {t: list(keys) for t, keys in out.items()}
-
-
-def chain_of(cn: CompiledNetwork, pred, origin: int, target: int) -> tuple[int, ...]:
-    """Compiled lane ids from ``origin`` to ``target`` following ``pred`` (one query's
-    row of :meth:`~logistics.network.batch.BatchEngine.run`)."""
-    return chain(cn, pred, origin, target)
 
 
 def make_candidate(
