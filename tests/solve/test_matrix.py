@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logistics as lg
+from logistics.model.ledger import Ledger
 from logistics.solve import SolveParams
 from logistics.solve.candidates import build_candidates
-from logistics.solve.problem import Problem, build_problem
+from logistics.solve.problem import Problem, build_problem, held
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,33 @@ def test_feasible_is_one_candidate_per_order_within_every_row(problem, seed, ext
     orders = [problem.orders[c] for c in chosen]
     fits = all(sum(pick[c] for c in cands) <= room for _, room, cands in problem.rows)
     assert problem.feasible(chosen) is (len(set(orders)) == len(orders) and fits)
+
+
+def test_rows_are_the_capacities_that_can_bind(problem):
+    """A capacity its candidates hold beyond its room is a row exactly when orders
+    taking one candidate each can fill it beyond that room (the sum over orders of
+    their most units held); the others can never be exceeded and stay out."""
+    cs = problem.cs
+    booked = Ledger(cs.network)
+    for c in cs.frozen.values():
+        booked.take(held(cs, c))
+    units: defaultdict = defaultdict(Counter)
+    for i, c in enumerate(cs.candidates):
+        for key in held(cs, c):
+            units[key][i] += 1
+    rows = {key: room for key, room, _ in problem.rows}
+    dropped = 0
+    for key, per in units.items():
+        room = max(booked.free(key), 0)
+        most: Counter = Counter()
+        for i, u in per.items():
+            most[problem.orders[i]] = max(most[problem.orders[i]], u)
+        if sum(most.values()) > room:
+            assert rows.get(key) == room, key
+        else:
+            assert key not in rows, key
+            dropped += sum(per.values()) > room
+    assert dropped > 0 and len(rows) > 0  # (the book has both kinds)
 
 
 def test_a_problem_keeps_its_own_candidates_when_the_set_grows(problem):
