@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from logistics.model.orders import Order
 from logistics.solve.problem import Problem
 
@@ -15,30 +17,22 @@ def rounded(problem: Problem, x: Sequence[float]) -> list[int]:
     (then coefficient) each taken when its order is not served yet, it is worth
     serving (coefficient below the penalty) and it fits; then every order left takes
     its best candidate that still fits, as in :func:`greedy`."""
-    free, rows_of = capacity(problem)
-    served: set[int] = set()
-    chosen: list[int] = []
-
-    def take(c: int) -> None:
-        for key in rows_of[c]:
-            free[key] -= 1
-        chosen.append(c)
-        served.add(problem.orders[c])
-
-    lp = [c for c in range(len(problem.coef)) if c < len(x) and x[c] > 1e-6]
-    for c in sorted(lp, key=lambda c: (-x[c], problem.coef[c], c)):
-        k = problem.orders[c]
-        worth = problem.coef[c] < problem.penalty[k]
-        if k not in served and worth and all(free[key] > 0 for key in rows_of[c]):
-            take(c)
-    for k, cands in enumerate(problem.by_order):
-        if k in served:
-            continue
-        for c in sorted(cands, key=lambda c: (problem.coef[c], c)):
-            if problem.coef[c] < problem.penalty[k] and all(free[key] > 0 for key in rows_of[c]):
-                take(c)
-                break
-    return chosen
+    coef = np.asarray(problem.coef, dtype=np.int64)
+    orders = np.asarray(problem.orders, dtype=np.int64)
+    if not len(coef):
+        return []
+    penalty = np.asarray(problem.penalty, dtype=np.int64)
+    value = np.zeros(len(coef))
+    m = min(len(x), len(coef))
+    value[:m] = np.asarray(x, dtype=float)[:m]
+    worth = coef < penalty[orders]
+    index = np.arange(len(coef))
+    lp = np.flatnonzero((value > 1e-6) & worth)
+    lp = lp[np.lexsort((lp, coef[lp], -value[lp]))]
+    rest = np.flatnonzero(worth)
+    rest = rest[np.lexsort((index[rest], coef[rest], orders[rest]))]
+    tries = np.concatenate([lp, rest])
+    return problem.matrix().first_fit(tries, orders[tries])
 
 
 def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], list[int]]:
@@ -88,17 +82,15 @@ def urgency(orders: Sequence[Order]) -> Callable[[int], tuple]:
 def greedy(problem: Problem) -> list[int]:
     """Orders by earliest apheresis date then priority (most urgent first); each takes
     its best remaining candidate (lowest objective coefficient) that fits."""
-    free, rows_of = capacity(problem)
+    if not problem.coef:
+        return []
     order_ids = sorted(
         (k for k, cands in enumerate(problem.by_order) if cands),
         key=urgency(problem.cs.book.orders),
     )
-    chosen = []
-    for k in order_ids:
-        for c in sorted(problem.by_order[k], key=lambda c: (problem.coef[c], c)):
-            if all(free[key] > 0 for key in rows_of[c]):
-                for key in rows_of[c]:
-                    free[key] -= 1
-                chosen.append(c)
-                break
-    return chosen
+    rank = np.zeros(len(problem.by_order), dtype=np.int64)
+    rank[order_ids] = np.arange(len(order_ids))
+    coef = np.asarray(problem.coef, dtype=np.int64)
+    orders = np.asarray(problem.orders, dtype=np.int64)
+    tries = np.lexsort((np.arange(len(coef)), coef, rank[orders]))
+    return problem.matrix().first_fit(tries, orders[tries])

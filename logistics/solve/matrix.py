@@ -42,6 +42,18 @@ class Matrix:
         x[np.asarray(chosen, dtype=np.int64)] = 1.0
         return _load(self.start, self.index, self.value, x)
 
+    def first_fit(self, tries: np.ndarray, groups: np.ndarray) -> list[int]:
+        """Candidates ``tries`` in turn, each taken when no candidate of its group
+        (``groups``, per try) is taken yet and every capacity row it holds has room
+        left (its units then come off): the greedy plans' loop."""
+        first = len(self.order_rows)
+        free = self.upper.copy()
+        taken = np.zeros(int(groups.max()) + 1 if len(groups) else 0, dtype=np.bool_)
+        out = _first_fit(
+            self.col_start, self.col_rows, self.col_value, first, free, tries, groups, taken
+        )
+        return out.tolist()
+
     def columns(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(start, index, value)`` of ``cols`` in compressed column form (``start``
         has one entry more than ``cols``)."""
@@ -128,6 +140,33 @@ def _by_column(n, start, index, value):  # pragma: no cover - compiled
             values[q] = value[p]
             fill[index[p]] = q + 1
     return col_start, rows, values
+
+
+@numba.njit(cache=True)
+def _first_fit(
+    col_start, col_rows, col_value, first, free, tries, groups, taken
+):  # pragma: no cover - compiled
+    """:meth:`Matrix.first_fit` (rows before ``first`` are the orders': not checked)."""
+    out = np.empty(len(tries), dtype=np.int64)
+    n = 0
+    for t in range(len(tries)):
+        if taken[groups[t]]:
+            continue
+        c = tries[t]
+        fits = True
+        for p in range(col_start[c], col_start[c + 1]):
+            if col_rows[p] >= first and free[col_rows[p]] <= 0:
+                fits = False
+                break
+        if not fits:
+            continue
+        for p in range(col_start[c], col_start[c + 1]):
+            if col_rows[p] >= first:
+                free[col_rows[p]] -= col_value[p]
+        taken[groups[t]] = True
+        out[n] = c
+        n += 1
+    return out[:n]
 
 
 @numba.njit(cache=True)

@@ -15,6 +15,7 @@ import logistics as lg
 from logistics.model.ledger import Ledger
 from logistics.solve import SolveParams
 from logistics.solve.candidates import build_candidates
+from logistics.solve.greedy import greedy, rounded, urgency
 from logistics.solve.problem import Problem, build_problem, held
 
 
@@ -115,6 +116,62 @@ def test_rows_are_the_capacities_that_can_bind(problem):
             assert key not in rows, key
             dropped += sum(per.values()) > room
     assert dropped > 0 and len(rows) > 0  # (the book has both kinds)
+
+
+def _greedy_reference(problem: Problem, x: list[float] | None) -> list[int]:
+    """The greedy plans one candidate at a time: with ``x``, the LP rounding (by
+    decreasing value, then coefficient, each worth serving and fitting), then every
+    order left (by index; without ``x`` by urgency) its cheapest candidate that fits."""
+    free = {key: room for key, room, _ in problem.rows}
+    holds: defaultdict[int, list] = defaultdict(list)
+    for key, _room, cands in problem.rows:
+        for c in cands:
+            holds[c].append(key)
+    served: set[int] = set()
+    chosen: list[int] = []
+
+    def fits(c: int) -> bool:
+        return all(free[key] > 0 for key in holds[c])
+
+    def take(c: int) -> None:
+        for key in holds[c]:
+            free[key] -= 1
+        chosen.append(c)
+        served.add(problem.orders[c])
+
+    ks = [k for k, cands in enumerate(problem.by_order) if cands]
+    if x is None:
+        ks.sort(key=urgency(problem.cs.book.orders))
+    else:
+        lp = [c for c in range(len(problem.coef)) if x[c] > 1e-6]
+        for c in sorted(lp, key=lambda c: (-x[c], problem.coef[c], c)):
+            k = problem.orders[c]
+            if k not in served and problem.coef[c] < problem.penalty[k] and fits(c):
+                take(c)
+    for k in ks:
+        if k in served:
+            continue
+        for c in sorted(problem.by_order[k], key=lambda c: (problem.coef[c], c)):
+            worth = x is None or problem.coef[c] < problem.penalty[k]
+            if worth and fits(c):
+                take(c)
+                break
+    return chosen
+
+
+@given(seed=st.integers(0, 2**32 - 1), share=st.floats(0.0, 1.0))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_greedy_plans_match_the_one_at_a_time_rules(problem, seed, share):
+    """greedy and rounded (the matrix's compiled first fit) choose what the rules
+    one candidate at a time choose, for LP values drawn on a share of the candidates
+    (ties included: values of 1, 0.5 or random)."""
+    assert greedy(problem) == _greedy_reference(problem, None)
+    rng = np.random.default_rng(seed)
+    n = len(problem.coef)
+    x = np.where(rng.random(n) < share, rng.choice([1.0, 0.5, rng.random()], n), 0.0).tolist()
+    assert rounded(problem, x) == _greedy_reference(problem, x)
 
 
 def test_a_problem_keeps_its_own_candidates_when_the_set_grows(problem):
