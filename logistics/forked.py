@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import sys
@@ -51,6 +52,9 @@ class Forked(Generic[T, R]):
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
         if pid == 0:  # the child: answer until told to stop or the parent is gone
+            # its collections leave the parent's objects alone: walking them would
+            # copy every page of the shared heap (gigabytes at 10,000 orders)
+            gc.freeze()
             here.close()
             code = 0
             try:

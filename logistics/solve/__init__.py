@@ -218,6 +218,7 @@ def solve(
         pricing=None if pricing is None else pricing.to_dict(),
         candidate_bound=None if candidate_bound is None else candidate_bound / SCALE,
     )
+    cs.memo = None  # (the problem it keeps points back at cs: no cycle to outlive the solve)
     return SolveResult(
         termination=termination,
         engine=sol.engine or str(engine),
