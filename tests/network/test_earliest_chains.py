@@ -20,46 +20,20 @@ does). Then earliest_chains gives:
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import logistics as lg
 from logistics.model.constants import TEMPERATURES
 from logistics.network import jit
-from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import chain_to, earliest_chains, replay, search
 from logistics.network.pareto import lower_bounds
 from logistics.network.timebase import INF, to_s
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLES = [str(ROOT / "tests" / "data" / "tiny"), str(ROOT / "data" / "europe")]
-START, END = datetime(2026, 3, 20, tzinfo=UTC), datetime(2027, 1, 5, tzinfo=UTC)
-ANCHORS = [
-    to_s(datetime.fromisoformat(t))
-    for t in (
-        "2026-03-28T23:30:00+00:00",  # the night of the spring DST change
-        "2026-03-29T01:00:00+00:00",
-        "2026-04-02T16:00:00+00:00",  # Maundy Thursday afternoon, Easter ahead
-        "2026-04-05T09:00:00+00:00",
-        "2026-04-26T15:00:00+00:00",  # the eve of King's Day (Netherlands)
-        "2026-06-12T17:00:00+00:00",  # a Friday evening before a weekend
-        "2026-10-24T22:00:00+00:00",  # the night of the autumn DST change
-        "2026-10-25T01:00:00+00:00",
-        "2026-12-24T15:00:00+00:00",  # Christmas
-        "2026-12-31T12:00:00+00:00",  # New Year
-    )
-]
+from .horizon import ANCHORS, BUNDLES, compiled
+
 HOURS = [12.0, 24.0, 48.0, 72.0, 216.0]  # deadlines after ready (48 h inbound, 216 h out)
-
-
-@functools.cache
-def compiled(bundle: str) -> CompiledNetwork:
-    """The bundle compiled over the test horizon."""
-    return CompiledNetwork(lg.read_network(bundle), START, END)
 
 
 @functools.cache

@@ -15,39 +15,16 @@ reached.
 
 from __future__ import annotations
 
-import functools
-from datetime import UTC, datetime
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import logistics as lg
 from logistics.model.constants import TEMPERATURES, Material, SiteKind
 from logistics.network.compiled import CompiledNetwork
 from logistics.network.earliest import chain_to, search
 from logistics.network.pareto import Label, earliest_at, earliest_cheapest, lower_bounds, pareto
-from logistics.network.timebase import INF, to_s
+from logistics.network.timebase import INF
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLES = [str(ROOT / "tests" / "data" / "tiny"), str(ROOT / "data" / "europe")]
-START, END = datetime(2026, 3, 20, tzinfo=UTC), datetime(2027, 1, 5, tzinfo=UTC)
-ANCHORS = [
-    to_s(datetime.fromisoformat(t))
-    for t in (
-        "2026-03-28T23:30:00+00:00",  # the night of the spring DST change
-        "2026-04-02T16:00:00+00:00",  # Maundy Thursday afternoon, Easter ahead
-        "2026-06-12T17:00:00+00:00",  # a Friday evening before a weekend
-        "2026-10-24T22:00:00+00:00",  # the night of the autumn DST change
-        "2026-12-24T15:00:00+00:00",  # Christmas
-    )
-]
-
-
-@functools.cache
-def compiled(bundle: str) -> CompiledNetwork:
-    """The bundle compiled over the test horizon."""
-    return CompiledNetwork(lg.read_network(bundle), START, END)
+from .horizon import ANCHORS, BUNDLES, compiled
 
 
 def reference(

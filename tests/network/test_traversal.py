@@ -19,15 +19,10 @@ office's hours or its destination's hours less the lead time and duration). Then
 
 from __future__ import annotations
 
-import functools
-from datetime import UTC, datetime
-from pathlib import Path
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import logistics as lg
 from logistics.model.constants import TEMPERATURES
 from logistics.network.compiled import TEMP_BIT, CompiledNetwork
 from logistics.network.earliest import chain_to, replay, search
@@ -36,30 +31,9 @@ from logistics.network.traversal import LaneTraversal, TableBuilder
 from logistics.risk.distributions import Spread
 from logistics.risk.simulate import _LaneModel
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLES = [str(ROOT / "tests" / "data" / "tiny"), str(ROOT / "data" / "europe")]
-START, END = datetime(2026, 3, 20, tzinfo=UTC), datetime(2027, 1, 5, tzinfo=UTC)
-ANCHORS = [
-    to_s(datetime.fromisoformat(t))
-    for t in (
-        "2026-03-28T23:30:00+00:00",  # the night of the spring DST change
-        "2026-03-29T01:00:00+00:00",
-        "2026-04-02T16:00:00+00:00",  # Maundy Thursday afternoon, Easter ahead
-        "2026-04-05T09:00:00+00:00",
-        "2026-06-12T17:00:00+00:00",  # a Friday evening before a weekend
-        "2026-10-24T22:00:00+00:00",  # the night of the autumn DST change
-        "2026-10-25T01:00:00+00:00",
-        "2026-12-24T15:00:00+00:00",  # Christmas
-        "2026-12-31T12:00:00+00:00",
-    )
-]
+from .horizon import ANCHORS, BUNDLES, compiled
+
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-@functools.cache
-def compiled(bundle: str) -> CompiledNetwork:
-    """The bundle compiled over the test horizon."""
-    return CompiledNetwork(lg.read_network(bundle), START, END)
 
 
 def edges(cn: CompiledNetwork, cid: int) -> list[float]:
