@@ -8,7 +8,6 @@ units (``SCALE``).
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -18,7 +17,7 @@ import numpy as np
 
 from logistics.heap import gc_paused
 from logistics.model import ledger
-from logistics.model.ledger import Key, Kind, Ledger
+from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
 from logistics.solve.candidates import Candidate, CandidateSet
 from logistics.solve.matrix import Matrix, RowsOf, build_matrix
@@ -111,8 +110,11 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
         if len(coef) < len(cs.candidates):
             coef.extend(_coefficients(cs, cs.candidates[len(coef) :], w, previous))
         members = memo.members
-        _hold(cs, len(memo.seen), members)
-        memo.seen.extend(cs.candidates[len(memo.seen) :])
+        for i in range(len(memo.seen), len(cs.candidates)):
+            c = cs.candidates[i]
+            for key in held(cs, c):
+                members[key].append(i)
+            memo.seen.append(c)
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
     penalty = [
@@ -127,8 +129,7 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     rows = []
     overbooked = []
     orders = [c.order for c in cs.candidates]
-    for key in sorted(members):  # (in one order however the candidates came)
-        cands = members[key]
+    for key, cands in members.items():
         free = booked.free(key)
         if free < 0:
             overbooked.append(key)
@@ -148,32 +149,6 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     )
     memo.last = (same, problem)
     return problem
-
-
-def _hold(cs: CandidateSet, start: int, members: defaultdict[Key, list[int]]) -> None:
-    """Add the candidates of ``cs`` from ``start`` on to ``members`` (capacity ->
-    the candidates holding it, ascending, once per unit: :func:`held`'s keys). The
-    candidates of one batch (site and days) or of one collection (centre and day) are
-    gathered first and their keys added once per group: at 5,000 orders 496,779
-    candidates make about 900 batches and 7,000 collections."""
-    orders = cs.book.orders
-    batches: defaultdict[tuple, list[int]] = defaultdict(list)
-    collections: defaultdict[tuple, list[int]] = defaultdict(list)
-    for i in range(start, len(cs.candidates)):
-        c = cs.candidates[i]
-        batches[(c.site, c.mfg_days)].append(i)
-        collections[(orders[c.order].treatment_centre, c.apheresis_day)].append(i)
-        for lane_id, depart in c.departures:
-            members[(Kind.LANE, lane_id, depart)].append(i)
-    for (centre, day), held_by in collections.items():
-        members[(Kind.APHERESIS, centre, day)].extend(held_by)
-    by_day: defaultdict[Key, list[list[int]]] = defaultdict(list)
-    for (site, days), held_by in batches.items():
-        for day in days:
-            by_day[(Kind.MANUFACTURING, site, day)].append(held_by)
-    for key, parts in by_day.items():
-        # batches started on other days overlap on this one: their indices interleave
-        members[key].extend(parts[0] if len(parts) == 1 else sorted(itertools.chain(*parts)))
 
 
 def _can_bind(cands: list[int], orders: list[int], room: int) -> bool:
