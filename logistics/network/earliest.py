@@ -58,11 +58,13 @@ def search(
     """
     # The loop runs compiled (logistics.network.jit) over the flat arrays of
     # cn.adjacency(); test_traversal.py checks it agrees with CompiledNetwork.traverse.
-    found = _run(cn, origin, ready, temperature, targets, banned, deadline, lower)
-    label, cost, entry, came = found
+    n = len(cn.site_ids)
+    ahead = jit.ahead(lower, 2 * n)
+    label, cost, entry, came = _run(
+        cn, origin, ready, temperature, targets, banned, deadline, ahead
+    )
     lanes = jit.flat(cn).lanes
     pred = [lanes[e] if e >= 0 else None for e in entry.tolist()]
-    n = len(cn.site_ids)
     return _by_site(n, label.tolist(), cost.tolist(), pred, came.tolist())
 
 
@@ -78,10 +80,11 @@ def earliest_to(
 ) -> tuple[float, float]:
     """:func:`search`'s label at site ``target`` alone: its handover and the lane cost
     of its itinerary (both inf when unreachable), without the steps."""
-    label, cost, _, _ = _run(cn, origin, ready, temperature, (target,), banned, INF, lower)
     n = len(cn.site_ids)
-    at, c = min((label[target], cost[target]), (label[n + target], cost[n + target]))
-    return (INF, INF) if at == INF else (float(at), float(c))
+    ahead = jit.ahead(lower, 2 * n)
+    label, cost, _, _ = _run(cn, origin, ready, temperature, (target,), banned, INF, ahead)
+    node = _site_node(n, label, cost, target)
+    return (INF, INF) if label[node] == INF else (float(label[node]), float(cost[node]))
 
 
 def earliest_chains(
@@ -99,29 +102,19 @@ def earliest_chains(
     candidate building asks of each (origin, ready time). ``ahead`` are A* bounds per
     node (least seconds to a target, consistent: see ``pareto.lower_bounds``)."""
     n = len(cn.site_ids)
-    wanted = np.zeros(n, dtype=np.bool_)
-    wanted[list(targets)] = True
-    f = jit.flat(cn)
-    label, cost, entry, came = jit.run(
-        f,
-        origin,
-        ready,
-        TEMP_BIT[temperature],
-        wanted,
-        jit.no_bans(cn),
-        deadline,
-        np.zeros(2 * n) if ahead is None else ahead,
-    )
+    if ahead is None:
+        ahead = jit.ahead(None, 2 * n)
+    label, cost, entry, came = _run(cn, origin, ready, temperature, targets, (), deadline, ahead)
+    lanes = jit.flat(cn).lanes
     out = {}
     for v in targets:
-        # the site's label: the least of its two nodes, out of a van on a full tie
-        node = n + v if (label[n + v], cost[n + v]) < (label[v], cost[v]) else v
+        node = _site_node(n, label, cost, v)
         if label[node] == INF:
             continue
         at = float(label[node])
         chain = []
         while node != origin:
-            chain.append(f.lanes[entry[node]].cid)
+            chain.append(lanes[entry[node]].cid)
             node = came[node]
         out[v] = (at, tuple(reversed(chain)))
     return out
@@ -135,17 +128,22 @@ def _run(
     targets: Collection[int],
     banned: Collection[int],
     deadline: float,
-    lower: Sequence[float] | None,
+    ahead: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The compiled search's (label, cost, entry, came) per node."""
+    """The compiled search's (label, cost, entry, came) per node; ``ahead`` are the A*
+    bounds per node (:func:`jit.ahead`)."""
     n = len(cn.site_ids)
     wanted = np.zeros(n, dtype=np.bool_)
     wanted[list(targets)] = True
     bans = jit.no_bans(cn)
     bans[list(banned)] = True
     bit = TEMP_BIT[temperature]
-    ahead = jit.ahead(lower, 2 * n)
     return jit.run(jit.flat(cn), origin, ready, bit, wanted, bans, deadline, ahead)
+
+
+def _site_node(n: int, label, cost, v: int) -> int:
+    """The node of site ``v``'s label: the least of its two, out of a van on a full tie."""
+    return n + v if (label[n + v], cost[n + v]) < (label[v], cost[v]) else v
 
 
 def _by_site(
@@ -153,7 +151,7 @@ def _by_site(
 ) -> tuple[list[float], list[Step | None]]:
     """Per site the least of its two node labels, and the steps in site order (the
     site's label first, its other node's after the n sites)."""
-    van = [(label[n + v], cost[n + v]) < (label[v], cost[v]) for v in range(n)]
+    van = [_site_node(n, label, cost, v) >= n for v in range(n)]
     rank = [n * b for b in van]  # node -> index in the output: the node of the site's
     # label at its site, the other node n further
 
