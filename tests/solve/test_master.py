@@ -51,3 +51,19 @@ def test_sifting_from_a_given_working_set_ends_at_the_same_optimum(problem):
     again = solve_master(problem, start_with=one)
     assert again.complete
     assert again.value == pytest.approx(full.value, rel=1e-9)
+
+
+def test_sifting_asked_for_a_gap_stops_with_a_bound_within_it(problem):
+    """Asked for a gap, sifting may stop before every candidate prices >= 0, but only
+    with prices whose Lagrangian bound is within that gap of its working set's LP
+    value; the bound stays below the LP optimum over every candidate and the working
+    set's LP value above it."""
+    full = solve_master(problem, sift=False)
+    for gap in (0.05, 0.01, 0.001):
+        early = solve_master(problem, gap=gap)
+        assert early.solved and (early.complete or early.within)
+        assert early.value <= full.value * (1 + 1e-9) + 1e-6
+        assert early.lp >= full.value * (1 - 1e-9) - 1e-6
+        assert early.lp - early.value <= gap * abs(early.lp) + 1e-6
+        if early.within:
+            assert _reduced_costs(problem, early).min() >= -1e-6  # (lifted prices)

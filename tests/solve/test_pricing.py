@@ -161,10 +161,11 @@ def test_pricing_split_over_two_processes_adds_the_same_columns_and_bound():
     assert grown[0] == grown[1]
 
 
-def test_pricing_out_of_time_in_its_first_lp_still_bounds_every_plan():
+def test_pricing_out_of_time_still_solves_its_first_lp_and_bounds_every_plan():
     """When pricing's budget is spent before any round (here: a budget of 1 ns), the
-    prices of the first master LP still give a finite bound over every schedule, no
-    higher than the plan, and the result says pricing stopped at its time limit."""
+    first master LP and the bounds of its prices from the orders' options still run
+    (one round, no schedule searched): a finite bound over every schedule, no higher
+    than the plan."""
     import math
 
     net = lg.read_network()
@@ -173,7 +174,7 @@ def test_pricing_out_of_time_in_its_first_lp_still_bounds_every_plan():
     params = dataclasses.replace(PARAMS, pricing_time_s=1e-9)
     result = solve(net, book, params)
     assert result.plan is not None and lg.check(result.plan, net, book) == []
-    assert result.stats.pricing["stopped"] == "time limit"
-    assert result.stats.pricing["rounds"] == 0
-    assert math.isfinite(result.bounds.dual)
+    assert result.stats.pricing["stopped"] in ("time limit", "within the gap")
+    assert result.stats.pricing["rounds"] == 1 and result.stats.pricing["added"] == 0
+    assert math.isfinite(result.bounds.dual) and result.bounds.dual > 0
     assert result.bounds.dual <= result.objective_value() + 1e-6
