@@ -98,6 +98,9 @@ class Pricer:
         # the options lower() worked out per order under the current prices
         self._bounded: dict[int, tuple[float, list[tuple], float]] = {}
         self._batches: dict[tuple[str, date, int], float] = {}
+        # (site, first, last, therapy, centre, latest) -> (batch price, infusion) per
+        # day a batch may start on (see _after), under the current prices
+        self._days: dict[tuple, list[tuple[float, float]]] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -111,6 +114,7 @@ class Pricer:
         self.pi, self._lane_pi = pi, lane_pi
         self._bounded.clear()
         self._batches.clear()
+        self._days.clear()
 
     def _price(self, key: Key) -> float:
         """Price of one unit of ``key`` in weight units (inf when it has no room)."""
@@ -407,6 +411,17 @@ class Pricer:
         a batch started that day at the earliest (no earlier than ``first``, nor than
         the day's first opening, as every handover waits for it); inf when none
         fits."""
+        key = (site, first, last, therapy.therapy_id, centre, latest)
+        days = self._days.get(key)
+        if days is None:  # (orders of every priority at a centre share them)
+            days = self._days[key] = self._start_days(site, first, last, therapy, centre, latest)
+        return min((price + tw * infusion for price, infusion in days), default=INF)
+
+    def _start_days(
+        self, site: str, first: float, last: float, therapy, centre: int, latest: float
+    ) -> list[tuple[float, float]]:
+        """For :meth:`_after`: (batch price, infusion) of each local date a batch may
+        start on, whose earliest delivery comes by ``latest``."""
         cn = self.cs.cn
         v = cn.index[site]
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
@@ -414,17 +429,17 @@ class Pricer:
         finish = self._finish(centre, therapy)
         day = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
         end = datetime.fromtimestamp(last, UTC).astimezone(zone).date()
-        start, least = int(first), INF
+        start, out = int(first), []
         while day <= end and start <= last:
             price = self._batch_price(site, start, therapy.manufacturing_days)
-            if price < least:
+            if price < INF:
                 home = self._home_at(v, start + making, therapy.outbound_temperature, centre)
                 if home <= latest:
-                    least = min(least, price + tw * finish(home))
+                    out.append((price, finish(home)))
             day += timedelta(days=1)
             midnight = datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
             start = max(int(first), int(cn.open[v].next_open(midnight)))
-        return least
+        return out
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
         """Price of a batch started at ``start`` (its local days' slots), cached per
