@@ -166,10 +166,10 @@ def _add_members(cs: CandidateSet, memo: _Memo) -> None:
         for held_by in lists:
             held_by.append(i)
         day = (centre := centres[c.order], c.apheresis_day)
-        held_by = collections.get(day)
-        if held_by is None:
-            held_by = collections[day] = members[(_APHERESIS, centre, c.apheresis_day)]
-        held_by.append(i)
+        collected = collections.get(day)
+        if collected is None:
+            collected = collections[day] = members[(_APHERESIS, centre, c.apheresis_day)]
+        collected.append(i)
         for lane_id, depart in c.departures:
             members[(_LANE, lane_id, depart)].append(i)
         memo.seen.append(c)
