@@ -11,7 +11,8 @@ prices soon rule out). It stops when no schedule prices out (pricing closed), wh
 bound is within the relative gap asked of the master LP, when two masters in a row
 gain less than that gap (the tail of column generation: the bound stays below the LP
 by the risk terms pricing leaves out, and late columns barely move the LP), or at the
-round or time limit.
+round or time limit. The first master and the bounds of its prices run whatever the
+time limit: they give the plan the integer step starts from and the only bound.
 
 After every round the Lagrangian bound ``master dual value + sum over orders of
 min(0, least reduced cost)`` is a lower bound on every plan over every schedule (risk
