@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from logistics.model.ledger import Key
+from logistics.solve.matrix import Matrix
 from logistics.solve.milp import _check, _highspy, _new_solver, _set, _threads
 from logistics.solve.problem import Problem
 
@@ -135,9 +136,9 @@ def solve_master(
         solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         join = np.flatnonzero((rc < -tolerance) & ~inside)
         value = h.getInfo().objective_function_value / scale
-        within = solved and value - _bound(dual, rc, orders, mx, offset) <= gap * max(
-            1.0, abs(value)
-        )
+        lifted = _lifted(dual, rc, orders, mx)
+        bound = offset - float(np.dot(lifted, upper))
+        within = solved and value - bound <= gap * max(1.0, abs(value))
         if not solved or len(join) == 0 or within or time.perf_counter() - t0 > time_limit_s:
             break
         join = _least_per_order(join, orders[join], rc[join], JOIN)
@@ -160,16 +161,15 @@ def solve_master(
         )
     x = np.zeros(n)
     x[working] = np.asarray(h.getSolution().col_value, dtype=float)
-    dual = _lifted(dual, rc, orders, mx)
     m = len(order_rows)
     keys = [key for key, _, _ in problem.rows]
     return Duals(
         # the dual objective of these (non-negative) prices: the Lagrangian bound over
         # every candidate, valid whatever the LP's accuracy
-        value=offset - float(np.dot(dual, upper)),
+        value=bound,
         lp=value,
-        mu={k: float(d) for k, d in zip(order_rows, dual[:m], strict=True)},
-        pi={key: float(d) for key, d in zip(keys, dual[m:], strict=True) if d > 0.0},
+        mu={k: float(d) for k, d in zip(order_rows, lifted[:m], strict=True)},
+        pi={key: float(d) for key, d in zip(keys, lifted[m:], strict=True) if d > 0.0},
         x=x,
         solved=solved,
         complete=len(join) == 0,
@@ -178,7 +178,7 @@ def solve_master(
     )
 
 
-def _lifted(dual: np.ndarray, rc: np.ndarray, orders: np.ndarray, mx) -> np.ndarray:
+def _lifted(dual: np.ndarray, rc: np.ndarray, orders: np.ndarray, mx: Matrix) -> np.ndarray:
     """The row prices ``dual`` with each order's price raised by its least negative
     reduced cost ``rc``. The simplex leaves part of the duals on the column bounds
     (x <= 1), so a chosen column can price below 0 (and, outside the working set, one
@@ -191,12 +191,6 @@ def _lifted(dual: np.ndarray, rc: np.ndarray, orders: np.ndarray, mx) -> np.ndar
     m = len(mx.order_rows)
     out[:m] += np.maximum(0.0, -least[mx.order_rows])
     return out
-
-
-def _bound(dual: np.ndarray, rc: np.ndarray, orders: np.ndarray, mx, offset: float) -> float:
-    """The Lagrangian bound over every candidate of the prices ``dual`` (model
-    units), given the reduced costs ``rc`` they give."""
-    return offset - float(np.dot(_lifted(dual, rc, orders, mx), mx.upper))
 
 
 def _first_working(
