@@ -31,6 +31,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+import numba
+import numpy as np
+
 from logistics.network import jit
 from logistics.network.compiled import TEMP_BIT, CompiledLane, CompiledNetwork
 from logistics.network.earliest import earliest_to
@@ -422,38 +425,57 @@ def _lower_bounds(
     cn: CompiledNetwork, targets: Collection[int], temperature: str, cost: bool
 ) -> list[float]:
     n = len(cn.site_ids)
-    into = _reverse(cn, TEMP_BIT[temperature])
-    dist = [INF] * (2 * n)
-    heap = [(0.0, v + n * van) for v in targets for van in (0, 1)]
-    for _, node in heap:
+    start, source, weights = _reverse(cn, TEMP_BIT[temperature])
+    goal = np.zeros(n, dtype=np.bool_)
+    goal[list(targets)] = True
+    seeds = np.array([v + n * van for v in targets for van in (0, 1)], dtype=np.int64)
+    if len(seeds) == 0:
+        return [INF] * (2 * n)
+    ends = _END_POINTS.get(cn)
+    if ends is None:
+        ends = _END_POINTS[cn] = np.asarray(cn.end_point, dtype=np.bool_)
+    weight = weights[:, 1 if cost else 0]
+    return _reverse_dijkstra(start, source, weight, seeds, goal, ends).tolist()
+
+
+@numba.njit(cache=True)
+def _reverse_dijkstra(start, source, weight, seeds, goal, ends):  # pragma: no cover - compiled
+    """Least ``weight`` from every node to a seed along the reversed lanes (``start``
+    and ``source`` by node: the lanes into it), never settling through an end point
+    that is not a goal; the loop of the Python one it replaced, heap ties included."""
+    n = len(ends)
+    dist = np.full(len(start) - 1, np.inf)
+    heap = [(0.0, seeds[0])]
+    heap.pop()
+    for node in seeds:
+        heap.append((0.0, node))
         dist[node] = 0.0
-    end_point = cn.end_point
-    push, pop = heapq.heappush, heapq.heappop
-    pick = 2 if cost else 1
     while heap:
-        d, node = pop(heap)
-        if d > dist[node] or (end_point[node % n] and node % n not in targets):
+        d, node = heapq.heappop(heap)
+        if d > dist[node] or (ends[node % n] and not goal[node % n]):
             continue
-        for edge in into[node]:
-            x = d + edge[pick]
-            w = edge[0]
+        for e in range(start[node], start[node + 1]):
+            x = d + weight[e]
+            w = source[e]
             if x < dist[w]:
                 dist[w] = x
-                push(heap, (x, w))
+                heapq.heappush(heap, (x, w))
     return dist
 
 
-_REVERSE: weakref.WeakKeyDictionary[CompiledNetwork, dict[int, list[list[tuple]]]] = (
-    weakref.WeakKeyDictionary()
-)
+_REVERSE: weakref.WeakKeyDictionary[
+    CompiledNetwork, dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+] = weakref.WeakKeyDictionary()
+_END_POINTS: weakref.WeakKeyDictionary[CompiledNetwork, np.ndarray] = weakref.WeakKeyDictionary()
 _BOUNDS: weakref.WeakKeyDictionary[CompiledNetwork, dict[tuple, list[float]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _reverse(cn: CompiledNetwork, bit: int) -> list[list[tuple]]:
-    """Per node, the lanes carrying ``bit`` into it as (from-node, least seconds: lead
-    from that node, duration and clearance, lane cost), cached per network."""
+def _reverse(cn: CompiledNetwork, bit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per node, the lanes carrying ``bit`` into it, by node in compressed form:
+    ``(start, from-node, [least seconds: lead from that node, duration and
+    clearance; lane cost])``, in the order of the lanes; cached per network."""
     by_bit = _REVERSE.setdefault(cn, {})
     if bit not in by_bit:
         n = len(cn.site_ids)
@@ -465,5 +487,10 @@ def _reverse(cn: CompiledNetwork, bit: int) -> list[list[tuple]]:
             for van in (False, True):
                 seconds = cl.lead_from(van) + cl.duration + clear
                 into[cl.v + n * cl.van_after(van)].append((cl.u + n * van, seconds, cl.cost))
-        by_bit[bit] = into
+        start = np.zeros(2 * n + 1, dtype=np.int64)
+        start[1:] = np.cumsum([len(edges) for edges in into])
+        edges = [e for node in into for e in node]
+        source = np.array([e[0] for e in edges], dtype=np.int64)
+        weights = np.array([(e[1], e[2]) for e in edges], dtype=float).reshape(-1, 2)
+        by_bit[bit] = (start, source, weights)
     return by_bit[bit]
