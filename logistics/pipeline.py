@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from logistics.check import Violation, check
+from logistics.heap import gc_paused
 from logistics.model.commitments import Commitment
 from logistics.model.itinerary import Itinerary
 from logistics.model.network import Network
@@ -63,6 +64,7 @@ class NightlyPlan:
         )
 
 
+@gc_paused()  # (see logistics.heap: 10,000 orders 155.1 s -> 134.8 s, the same memory)
 def plan(
     network: Network,
     book: OrderBook,

@@ -10,6 +10,7 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from logistics.heap import gc_paused
 from logistics.io.order_checks import validate_orders
 from logistics.model.commitments import Commitment
 from logistics.model.network import Network
@@ -68,6 +69,7 @@ log = logging.getLogger("logistics")
 PRICING_SHARE = 0.6
 
 
+@gc_paused()  # (see logistics.heap)
 def solve(
     network: Network,
     book: OrderBook,
