@@ -4,6 +4,7 @@ and leave it as they found it."""
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -46,16 +47,7 @@ def test_plan_and_solve_pause_the_collector_and_restore_it(tiny, monkeypatch):
 def test_the_collector_runs_again_after_a_solve_that_raises(tiny):
     """A solve refused for bad input leaves the collector on."""
     net, book = tiny
-    bad = lg.OrderBook(
-        orders=(book.orders[0].__class__(**{**_fields(book.orders[0]), "therapy": "nope"}),),
-        source="x",
-    )
+    bad = lg.OrderBook(orders=(replace(book.orders[0], therapy="nope"),), source="x")
     with pytest.raises((InputError, ValueError)):
         lg.solve(net, bad)
     assert gc.isenabled()
-
-
-def _fields(order) -> dict:
-    from dataclasses import fields
-
-    return {f.name: getattr(order, f.name) for f in fields(order)}
