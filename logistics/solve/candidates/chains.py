@@ -15,6 +15,109 @@ from logistics.network.timebase import INF
 from logistics.solve.candidates.candidate import DAY_S, Candidate, CandidateSet
 
 
+class Memo:
+    """What the candidates of one set share, worked out once: per order its therapy's
+    figures, per chain and start its capacity-limited departures and p90 handover,
+    per manufacturing start its slot days, per delivery its infusion, per chain pair
+    its cost (the candidates of one order's apheresis day, of one site's starts and
+    of one centre's releases share most of them)."""
+
+    __slots__ = (
+        "capped",
+        "cn_out",
+        "costs",
+        "cs",
+        "dates",
+        "days",
+        "infusions",
+        "legs",
+        "orders",
+        "stress",
+        "stress_out",
+    )  # fmt: skip
+
+    def __init__(self, cs: CandidateSet, stress: CompiledNetwork | None) -> None:
+        self.cs, self.stress = cs, stress
+        self.cn_out = cs.cn_out  # (a view built on each access)
+        self.stress_out = None if stress is None else stress.for_material(Material.FINISHED)
+        self.orders: dict[int, tuple] = {}
+        self.legs: dict[tuple, tuple[tuple[tuple[str, int], ...], float]] = {}
+        self.days: dict[tuple[str, int, int], tuple[date, ...]] = {}
+        self.dates: dict[tuple[date, int], tuple[date, ...]] = {}
+        self.infusions: dict[tuple[int, int, int], tuple[float, float]] = {}
+        self.costs: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+        self.capped: dict[tuple[int, ...], bool] = {}  # chain -> holds a shipper
+
+    def order(self, k: int) -> tuple:
+        """(manufacturing days, inbound and outbound windows in s, centre node, prep,
+        early) of order ``k``."""
+        got = self.orders.get(k)
+        if got is None:
+            cs = self.cs
+            order = cs.book.orders[k]
+            therapy = cs.network.therapies[order.therapy]
+            prep, early = prep_s(therapy)
+            got = self.orders[k] = (
+                therapy.manufacturing_days,
+                therapy.inbound_max_h * 3600,
+                therapy.outbound_max_h * 3600,
+                cs.cn.index[order.treatment_centre],
+                prep,
+                early,
+            )
+        return got
+
+    def leg(
+        self, out: bool, chain: tuple[int, ...], t: int, hold: tuple[float, ...]
+    ) -> tuple[tuple[tuple[str, int], ...], float]:
+        """(capacity-limited departures, p90 handover or 0) of a chain taken from ``t``."""
+        key = (out, chain, t, hold)
+        got = self.legs.get(key)
+        if got is None:
+            cn = self.cn_out if out else self.cs.cn
+            stress = self.stress_out if out else self.stress
+            late = 0.0 if stress is None else replay_time(stress, cn, chain, t, hold)
+            capped = self.capped.get(chain)
+            if capped is None:
+                lanes = cn.network.lanes
+                capped = any(lanes[cn.lanes[i].index].capacity is not None for i in chain)
+                self.capped[chain] = capped
+            departures = tuple(departures_of(cn, chain, t, hold)) if capped else ()
+            got = self.legs[key] = (departures, late)
+        return got
+
+    def mfg_days(self, site: str, start_s: int, days: int) -> tuple[date, ...]:
+        """The local dates at ``site`` of a batch started then."""
+        key = (site, start_s, days)
+        got = self.days.get(key)
+        if got is None:
+            zone = ZoneInfo(self.cs.network.sites[site].timezone)
+            first = datetime.fromtimestamp(start_s, UTC).astimezone(zone).date()
+            got = self.dates.get((first, days))
+            if got is None:
+                got = tuple(first + timedelta(days=d) for d in range(days))
+                self.dates[first, days] = got
+            self.days[key] = got
+        return got
+
+    def infusion(self, centre: int, delivery: int, prep: int, early: int) -> tuple[float, float]:
+        """(lymphodepletion, infusion) at a centre (node) of a delivery."""
+        key = (centre, delivery, prep, early)
+        got = self.infusions.get(key)
+        if got is None:
+            got = self.infusions[key] = infusion(self.cs.cn.open[centre], delivery, prep, early)
+        return got
+
+    def cost(self, chain_in: tuple[int, ...], chain_out: tuple[int, ...]) -> float:
+        """The lane costs of two chains, rounded to cents."""
+        key = (chain_in, chain_out)
+        got = self.costs.get(key)
+        if got is None:
+            lanes = self.cs.cn.lanes
+            got = self.costs[key] = round(sum(lanes[i].cost for i in chain_in + chain_out), 2)
+        return got
+
+
 def make_candidate(
     cs: CandidateSet,
     stress: CompiledNetwork | None,
@@ -29,69 +132,43 @@ def make_candidate(
     chain_out: tuple[int, ...],
     hold_in: tuple[float, ...] = (),
     hold_out: tuple[float, ...] = (),
-    memo: dict | None = None,
+    memo: Memo | None = None,
 ) -> Candidate | None:
     """The candidate of order ``k`` along two lane chains; its risk is the p90 stress
     test's share of the two windows broken when ``stress`` is given. None when the
     centre does not open for the lymphodepletion and infusion inside the horizon.
 
-    ``memo`` (a dict kept by the caller for one candidate set) remembers the replays
-    of a chain from a time, which the candidates of one order's apheresis day (several
-    manufacturing starts) and of one centre's releases share."""
-    memo = {} if memo is None else memo
-    if 0 not in memo:
-        memo[0] = cs.cn_out  # a view built on each access
-    net, cn, cn_out = cs.network, cs.cn, memo[0]
-    order = cs.book.orders[k]
-    therapy = net.therapies[order.therapy]
-    zone = ZoneInfo(net.sites[site].timezone)
-    first = datetime.fromtimestamp(start_s, UTC).astimezone(zone).date()
-    key_in, key_out = (chain_in, ready, hold_in), (chain_out, release, hold_out)
-    if (1, key_in) not in memo:
-        memo[1, key_in] = departures_of(cn, chain_in, ready, hold_in)
-    if (2, key_out) not in memo:
-        memo[2, key_out] = departures_of(cn_out, chain_out, release, hold_out)
-    departures = tuple(memo[1, key_in] + memo[2, key_out])
-    risk = 0.0
-    if stress is not None:
-        if (3, key_in) not in memo:
-            memo[3, key_in] = replay_time(stress, cn, chain_in, ready, hold_in)
-        if (4, key_out) not in memo:
-            stress_out = stress.for_material(Material.FINISHED)
-            memo[4, key_out] = replay_time(stress_out, cn_out, chain_out, release, hold_out)
-        broke = memo[3, key_in] - ready > therapy.inbound_max_h * 3600
-        broke += memo[4, key_out] - release > therapy.outbound_max_h * 3600
-        risk = broke / 2
-    prep, early = prep_s(therapy)
-    key_inf = (order.treatment_centre, delivery, prep, early)
-    if (5, key_inf) not in memo:
-        hours = cn.open[cn.index[order.treatment_centre]]
-        memo[5, key_inf] = infusion(hours, delivery, prep, early)
-    treat, infuse = memo[5, key_inf]
-    if (6, first, therapy.manufacturing_days) not in memo:
-        days = tuple(first + timedelta(days=d) for d in range(therapy.manufacturing_days))
-        memo[6, first, therapy.manufacturing_days] = days
+    ``memo`` (a :class:`Memo` of this set and ``stress``, kept by the caller) shares
+    what candidates have in common."""
+    memo = Memo(cs, stress) if memo is None else memo
+    days, in_max, out_max, centre, prep, early = memo.order(k)
+    treat, infuse = memo.infusion(centre, delivery, prep, early)
     if infuse == INF:
         return None
+    dep_in, late_in = memo.leg(False, chain_in, ready, hold_in)
+    dep_out, late_out = memo.leg(True, chain_out, release, hold_out)
+    risk = 0.0
+    if stress is not None:
+        risk = ((late_in - ready > in_max) + (late_out - release > out_max)) / 2
     return Candidate(
-        order=k,
-        ready=ready,
-        apheresis_day=day,
-        site=site,
-        start=start_s,
-        end=start_s + therapy.manufacturing_days * DAY_S,
-        release=release,
-        delivery=delivery,
-        lymphodepletion=int(treat),
-        infusion=int(infuse),
-        cost=round(sum(cn.lanes[i].cost for i in chain_in + chain_out), 2),
-        risk=risk,
-        mfg_days=memo[6, first, therapy.manufacturing_days],
-        departures=departures,
-        inbound_cids=chain_in,
-        outbound_cids=chain_out,
-        inbound_hold=hold_in,
-        outbound_hold=hold_out,
+        k,
+        ready,
+        day,
+        site,
+        start_s,
+        start_s + days * DAY_S,
+        release,
+        delivery,
+        int(treat),
+        int(infuse),
+        memo.cost(chain_in, chain_out),
+        risk,
+        memo.mfg_days(site, start_s, days),
+        dep_in + dep_out,
+        chain_in,
+        chain_out,
+        hold_in,
+        hold_out,
     )
 
 

@@ -18,7 +18,7 @@ from logistics.network.jit import ahead
 from logistics.network.pareto import lower_bounds
 from logistics.network.timebase import INF, to_s
 from logistics.solve.candidates.candidate import DAY_S, CandidateSet
-from logistics.solve.candidates.chains import make_candidate
+from logistics.solve.candidates.chains import Memo, make_candidate
 
 Options = dict[int, list[tuple[date, int]]]  # order -> (local apheresis day, ready s)
 # (centre, ready, temperature) -> earliest handover per site (inf where none is
@@ -105,6 +105,7 @@ def manufacturing_starts(cs: CandidateSet, options: Options, inbound: Routes) ->
     window; records why an order reaches no licensed site in time."""
     network, cn = cs.network, cs.cn
     pending: list[Pending] = []
+    memo: dict = {}  # (see start_options)
     for k, days in options.items():
         order = cs.book.orders[k]
         therapy = network.therapies[order.therapy]
@@ -117,7 +118,7 @@ def manufacturing_starts(cs: CandidateSet, options: Options, inbound: Routes) ->
                 arrival = labels[v]
                 if arrival - ready <= therapy.inbound_max_h * 3600:
                     deadline = ready + therapy.inbound_max_h * 3600
-                    for start_s in start_options(cn, site, int(arrival), deadline):
+                    for start_s in start_options(cn, site, int(arrival), deadline, memo):
                         pending.append((k, day, ready, site, start_s, chains[v]))
                     found = True
                 elif best_miss is None or arrival - ready < best_miss[0]:
@@ -174,15 +175,19 @@ def assemble(
     material reached a site has none."""
     network, book, cn = cs.network, cs.book, cs.cn
     misses: dict[int, tuple[float, str]] = {}
-    memo: dict = {}  # replays shared by candidates (see make_candidate)
+    memo = Memo(cs, stress)  # what candidates share (see make_candidate)
+    last, temp, tc, out_max = -1, "", 0, 0.0
     for (k, day, ready, site, start_s, chain_in), release in zip(pending, releases, strict=True):
-        order = book.orders[k]
-        therapy = network.therapies[order.therapy]
-        tc = cn.index[order.treatment_centre]
-        delivery, chain_out = outbound[(site, release, therapy.outbound_temperature)].get(
-            tc, (INF, ())
-        )
-        if delivery - release > therapy.outbound_max_h * 3600:
+        if k != last:  # (an order's pending starts are consecutive)
+            therapy = network.therapies[book.orders[k].therapy]
+            last, temp, tc = (
+                k,
+                therapy.outbound_temperature,
+                cn.index[book.orders[k].treatment_centre],
+            )
+            out_max = therapy.outbound_max_h * 3600
+        delivery, chain_out = outbound[(site, release, temp)].get(tc, (INF, ()))
+        if delivery - release > out_max:
             if delivery < INF and (k not in misses or delivery - release < misses[k][0]):
                 misses[k] = (delivery - release, site)
             elif k not in misses:
@@ -238,20 +243,34 @@ def _apheresis_days(network: Network, order: Order) -> list[tuple[date, int]]:
     return days
 
 
-def start_options(cn: CompiledNetwork, site: str, arrival: int, deadline: float) -> list[int]:
+def start_options(
+    cn: CompiledNetwork, site: str, arrival: int, deadline: float, memo: dict | None = None
+) -> list[int]:
     """Manufacturing starts of material handed over at ``arrival``: at the handover,
     and at the first opening of each later local day up to ``deadline`` (local
-    midnight at a site open 24/7), so a full slot day can be dodged by starting later."""
+    midnight at a site open 24/7), so a full slot day can be dodged by starting later.
+    ``memo`` (a dict kept by the caller for ``cn``) remembers each (site, local day)'s
+    first opening."""
+    memo = {} if memo is None else memo
     out = [arrival]
-    hours = cn.open[cn.index[site]]
     zone = ZoneInfo(cn.network.sites[site].timezone)
     day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date() + timedelta(days=1)
     while True:
-        first = hours.next_open(datetime.combine(day, time.min, zone).timestamp())
+        got = memo.get((site, day))
+        if got is None:
+            first = cn.open[cn.index[site]].next_open(
+                datetime.combine(day, time.min, zone).timestamp()
+            )
+            after = None
+            if first != INF:
+                after = datetime.fromtimestamp(first, UTC).astimezone(zone).date() + timedelta(
+                    days=1
+                )
+            got = memo[site, day] = (first, after)
+        first, day = got
         if first > deadline:
             return out
         out.append(int(first))
-        day = datetime.fromtimestamp(first, UTC).astimezone(zone).date() + timedelta(days=1)
 
 
 def _inbound_reason(cs: CandidateSet, order: Order, best_miss, inbound: Routes) -> str:

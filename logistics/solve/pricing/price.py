@@ -101,6 +101,7 @@ class Pricer:
         # (site, first, last, therapy, centre, latest) -> (batch price, infusion) per
         # day a batch may start on (see _after), under the current prices
         self._days: dict[tuple, list[tuple[float, float]]] = {}
+        self._starts: dict = {}  # (see start_options)
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -229,7 +230,7 @@ class Pricer:
             # bound less its inbound lane costs is what follows the handover at least
             cap = least - floor + w.cost_per_eur * self._bounds(((v,), t_in, True))[centre]
             for lab in self._inbound_labels(centre, ready, t_in, fresh, v, cap):
-                for start in start_options(cn, site, int(lab.time), fresh):
+                for start in start_options(cn, site, int(lab.time), fresh, self._starts):
                     release = start + making
                     home = self._home_at(v, release, t_out, centre)
                     bound = base + lab.value + tw * finish(home) + w.cost_per_eur * cost_out[v]
