@@ -44,7 +44,7 @@ class Memo:
         self.legs: dict[tuple, tuple[tuple[tuple[str, int], ...], float]] = {}
         self.days: dict[tuple[str, int, int], tuple[date, ...]] = {}
         self.dates: dict[tuple[date, int], tuple[date, ...]] = {}
-        self.infusions: dict[tuple[int, int, int], tuple[float, float]] = {}
+        self.infusions: dict[tuple[int, int, int, int], tuple[float, float]] = {}
         self.costs: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
         self.capped: dict[tuple[int, ...], bool] = {}  # chain -> holds a shipper
 

@@ -258,14 +258,12 @@ def start_options(
     while True:
         got = memo.get((site, day))
         if got is None:
-            first = cn.open[cn.index[site]].next_open(
-                datetime.combine(day, time.min, zone).timestamp()
-            )
-            after = None
+            midnight = datetime.combine(day, time.min, zone).timestamp()
+            first = cn.open[cn.index[site]].next_open(midnight)
+            after = day  # (none: the search stops at an inf opening)
             if first != INF:
-                after = datetime.fromtimestamp(first, UTC).astimezone(zone).date() + timedelta(
-                    days=1
-                )
+                after = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
+                after += timedelta(days=1)
             got = memo[site, day] = (first, after)
         first, day = got
         if first > deadline:
