@@ -28,7 +28,7 @@ LEG_COLUMNS = (
 
 def utc_text(t: datetime) -> str:
     """An aware time as ISO 8601 UTC with a Z, to the second."""
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def leg_rows(it: Itinerary) -> list[dict[str, str]]:

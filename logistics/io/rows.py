@@ -55,6 +55,6 @@ def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Mapping[s
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+        for row in rows:  # (most cells are text already: 10,000 orders' timeline)
+            writer.writerow([v if type(v) is str else _cell(v) for v in map(row.get, columns)])
     return path

@@ -89,8 +89,8 @@ def _zone(name: str) -> ZoneInfo:
 def local_text(t: datetime, timezone: str) -> tuple[str, str]:
     """``t`` as local wall time ``YYYY-MM-DD HH:MM`` in ``timezone`` and the zone's
     abbreviation at that instant (``CET``, ``GMT``, ``EEST``)."""
-    local = t.astimezone(_zone(timezone))
-    return local.strftime("%Y-%m-%d %H:%M"), local.strftime("%Z")
+    local = t.astimezone(_zone(timezone))  # (isoformat: a third of strftime's time)
+    return local.isoformat(sep=" ", timespec="minutes")[:16], local.tzname() or ""
 
 
 def _leg_steps(
