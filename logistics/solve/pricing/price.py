@@ -102,6 +102,10 @@ class Pricer:
         # day a batch may start on (see _after), under the current prices
         self._days: dict[tuple, list[tuple[float, float]]] = {}
         self._starts: dict = {}  # (see start_options)
+        # facts of the network: (site node, local day) -> its first opening that day or
+        # later; (site, time) -> the site's local date then
+        self._opens: dict[tuple[int, date], int] = {}
+        self._dates: dict[tuple[str, int], date] = {}
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -438,15 +442,21 @@ class Pricer:
                 if home <= latest:
                     out.append((price, finish(home)))
             day += timedelta(days=1)
-            midnight = datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
-            start = max(int(first), int(cn.open[v].next_open(midnight)))
+            opens = self._opens.get((v, day))
+            if opens is None:
+                midnight = datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
+                opens = self._opens[v, day] = int(cn.open[v].next_open(midnight))
+            start = max(int(first), opens)
         return out
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
         """Price of a batch started at ``start`` (its local days' slots), cached per
         (site, first local day) under the current prices."""
-        zone = ZoneInfo(self.cs.network.sites[site].timezone)
-        first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
+        first = self._dates.get((site, start))
+        if first is None:
+            zone = ZoneInfo(self.cs.network.sites[site].timezone)
+            first = datetime.fromtimestamp(start, UTC).astimezone(zone).date()
+            self._dates[site, start] = first
         total = self._batches.get((site, first, days))
         if total is None:
             total = 0.0
