@@ -124,7 +124,7 @@ def plan(
     if samples:
         say(f"Monte Carlo of the plan ({samples} draws)", 1.0)
         seed = params.seed if risk_seed is None else risk_seed
-        risk = simulate(planned, network, book, samples=samples, seed=seed)
+        risk = simulate(planned, network, book, samples=samples, seed=seed, workers=params.workers)
         planned = risk.apply(planned)
     plan_b: Fallbacks = ()
     if fallbacks:

@@ -186,6 +186,16 @@ def test_order_results_do_not_depend_on_other_orders(wide) -> None:
     assert simulate(alone, net, book, samples=500, seed=5).orders == (full["P-0002"],)
 
 
+def test_forked_workers_give_the_same_result(wide) -> None:
+    """Orders dealt to two forked processes (1st and 3rd, 2nd) come back in plan
+    order with the same draws: the whole result (rows, quantiles, sums) equals the
+    one-process run."""
+    net, book, plan = wide
+    one = simulate(plan, net, book, samples=300, seed=3)
+    assert len(one.orders) == 3
+    assert simulate(plan, net, book, samples=300, seed=3, workers=2) == one
+
+
 def test_standard_error_shrinks_like_one_over_root_samples(wide) -> None:
     """Convergence: on an order with 0 < p_breach < 1, four times the samples give
     about half the standard error (checked: < 0.6 x)."""
