@@ -136,14 +136,21 @@ def route_outbound(cs: CandidateSet, pending: list[Pending]) -> tuple[list[int],
     cn_out = cs.cn_out  # (a view built on each access)
     releases = []
     targets: dict[tuple[str, int, str], set[int]] = {}
+    last, making, temp, centre = -1, 0, "", 0
     for k, _day, _ready, site, start_s, _chain_in in pending:
-        order = book.orders[k]
-        therapy = network.therapies[order.therapy]
-        end_s = start_s + therapy.manufacturing_days * DAY_S
-        release = end_s + therapy.release_days * DAY_S
+        if k != last:  # (an order's pending starts are consecutive)
+            order = book.orders[k]
+            therapy = network.therapies[order.therapy]
+            last, temp, centre = k, therapy.outbound_temperature, cn.index[order.treatment_centre]
+            making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+        release = start_s + making
         releases.append(release)
-        key = (site, release, therapy.outbound_temperature)
-        targets.setdefault(key, set()).add(cn.index[order.treatment_centre])
+        key = (site, release, temp)
+        got = targets.get(key)
+        if got is None:
+            targets[key] = {centre}
+        else:
+            got.add(centre)
     max_h = max(t.outbound_max_h for t in network.therapies.values())
     bounds: dict[tuple[int, str], np.ndarray] = {}  # per (centre, temperature)
     routes: Outbound = {}
