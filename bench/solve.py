@@ -304,7 +304,7 @@ def print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> None
         ("  engine build / solve s", None, "engine_times"),
         ("Monte Carlo s", None, "monte_carlo_pair"),
         ("fallbacks (Plan B) s", None, "fallbacks_pair"),
-        ("checker s (-: beside Plan B)", None, "checker_pair"),
+        ("checker s", None, "checker_pair"),
         ("writing s", None, "write_pair"),
         ("end to end s", None, "e2e_pair"),
         ("peak memory (max RSS) MiB", f(".0f"), "rss_mib"),

@@ -6,13 +6,11 @@ library users all run, so the three produce the same plan for the same inputs.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from logistics.check import Violation, check
-from logistics.forked import Forked, processes
 from logistics.heap import gc_paused
 from logistics.model.commitments import Commitment
 from logistics.model.itinerary import Itinerary
@@ -27,9 +25,6 @@ from logistics.solve.solution import Improvement
 __all__ = ["NightlyPlan", "plan"]
 
 log = logging.getLogger("logistics")
-
-#: orders from which the checker runs in a forked process beside Plan B
-CHECK_BESIDE = 500
 
 Fallbacks = tuple[tuple[tuple[str, str], tuple[Itinerary, ...]], ...]
 Progress = Callable[[str, float], None]
@@ -67,12 +62,6 @@ class NightlyPlan:
             f"NightlyPlan({self.result!r}, {risk}, {len(self.fallbacks)} Plan B, "
             f"{len(self.violations)} violations)"
         )
-
-
-def _check(
-    planned: Plan, network: Network, book: OrderBook, quantile: float | None, _question: None
-) -> tuple[Violation, ...]:
-    return tuple(check(planned, network, book, quantile))
 
 
 @gc_paused()  # (see logistics.heap: 10,000 orders 155.1 s -> 134.8 s, the same memory)
@@ -137,28 +126,13 @@ def plan(
         seed = params.seed if risk_seed is None else risk_seed
         risk = simulate(planned, network, book, samples=samples, seed=seed, workers=params.workers)
         planned = risk.apply(planned)
-    checked = functools.partial(_check, planned, network, book, params.quantile)
-    # the checker in a forked process while Plan B runs (10,000 orders: 2 s of 10)
-    beside = fallbacks and processes(params.workers) > 1 and len(planned.orders) >= CHECK_BESIDE
-    checker: Forked[None, tuple[Violation, ...]] | None = Forked(checked) if beside else None
-    try:
-        plan_b: Fallbacks = ()
-        if checker is not None:
-            say("finding Plan B itineraries; checking the plan independently beside", 1.0)
-            checker.ask(None)
-        elif fallbacks:
-            say("finding Plan B itineraries", 1.0)
-        if fallbacks:
-            found = find_fallbacks(planned, network, params.quantile, fallbacks, params.workers)
-            plan_b = tuple((key, tuple(its)) for key, its in found.items())
-        if checker is None:
-            say("checking the plan independently", 1.0)
-            violations = checked(None)
-        else:
-            violations = checker.answer()
-    finally:
-        if checker is not None:
-            checker.close()
+    plan_b: Fallbacks = ()
+    if fallbacks:
+        say("finding Plan B itineraries", 1.0)
+        found = find_fallbacks(planned, network, params.quantile, fallbacks, params.workers)
+        plan_b = tuple((key, tuple(its)) for key, its in found.items())
+    say("checking the plan independently", 1.0)
+    violations = tuple(check(planned, network, book, params.quantile))
     for v in violations:
         log.error("checker: %s", v)
     stats = replace(
