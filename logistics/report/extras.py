@@ -6,10 +6,8 @@ One call each, so whatever writes the folder (and stages it) adds them in one pl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from logistics.forked import fork_map, processes
 from logistics.io.geojson import SITES_FILE, write_sites
 from logistics.io.timeline import TIMELINE_FILE, write_timeline
 from logistics.model.network import Network
@@ -18,10 +16,6 @@ from logistics.report.plan import REPORT_FILE, plan_report
 
 __all__ = ["write_plan_extras", "write_sweep_extras"]
 
-#: orders from which timeline.csv is written by a forked process (below, a fork
-#: costs more than it saves)
-FORK_FROM = 500
-
 
 def write_plan_extras(folder: str | Path, network: Network) -> Path:
     """Read the staged plan folder ``folder`` back (its tables are written, its
@@ -29,22 +23,13 @@ def write_plan_extras(folder: str | Path, network: Network) -> Path:
     like routes.geojson) and report.html into it; returns the report's path."""
     path = Path(folder)
     data = read_plan_folder(path, network, verify=False)
+    write_timeline(data.plan, network, path / TIMELINE_FILE)
+    if data.summary.get("kpis"):
+        write_sites(data.plan, network, path / SITES_FILE)
+    else:
+        (path / SITES_FILE).unlink(missing_ok=True)  # no plan: no map layer either
     report = path / REPORT_FILE
-
-    def write(files: Sequence[str]) -> None:
-        if TIMELINE_FILE in files:
-            write_timeline(data.plan, network, path / TIMELINE_FILE)
-        if REPORT_FILE in files:
-            if data.summary.get("kpis"):
-                write_sites(data.plan, network, path / SITES_FILE)
-            else:
-                (path / SITES_FILE).unlink(missing_ok=True)  # no plan: no map layer either
-            report.write_text(plan_report(data), encoding="utf-8")
-
-    # timeline.csv in a forked process while this one writes the map and the report
-    # (10,000 orders: about 3 s each)
-    big = processes(2) > 1 and len(data.plan.orders) >= FORK_FROM
-    fork_map(write, [[REPORT_FILE], [TIMELINE_FILE]] if big else [[REPORT_FILE, TIMELINE_FILE]])
+    report.write_text(plan_report(data), encoding="utf-8")
     return report
 
 

@@ -202,22 +202,3 @@ def test_a_folder_without_a_plan_gets_a_report_saying_so(swept, tmp_path) -> Non
     assert "No plan: nothing is scheduled." in (folder / REPORT_FILE).read_text(encoding="utf-8")
     assert len((folder / TIMELINE_FILE).read_text(encoding="utf-8").splitlines()) == 1
     assert not (folder / SITES_FILE).exists()
-
-
-def test_forked_timeline_writes_the_same_files(swept, tmp_path, monkeypatch) -> None:
-    """timeline.csv written by a forked process (as for 500 orders and more) while
-    this one writes sites.geojson and report.html: the same files as one process."""
-    from logistics.report import extras
-
-    one = shutil.copytree(swept.plan_dir, tmp_path / "one")
-    two = shutil.copytree(swept.plan_dir, tmp_path / "two")
-    for name in (TIMELINE_FILE, SITES_FILE, REPORT_FILE):
-        (one / name).unlink()
-        (two / name).unlink()
-    monkeypatch.setattr(extras, "FORK_FROM", 10**9)
-    extras.write_plan_extras(one, swept.network)
-    monkeypatch.setattr(extras, "FORK_FROM", 1)
-    extras.write_plan_extras(two, swept.network)
-    for name in (TIMELINE_FILE, SITES_FILE, REPORT_FILE):
-        assert (two / name).read_bytes() == (one / name).read_bytes(), name
-    assert len((two / TIMELINE_FILE).read_text(encoding="utf-8").splitlines()) > 10
