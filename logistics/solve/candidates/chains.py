@@ -34,7 +34,7 @@ class Memo:
         "orders",
         "stress",
         "stress_out",
-    )  # fmt: skip
+    )
 
     def __init__(self, cs: CandidateSet, stress: CompiledNetwork | None) -> None:
         self.cs, self.stress = cs, stress
