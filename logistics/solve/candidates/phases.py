@@ -256,26 +256,33 @@ def start_options(
     """Manufacturing starts of material handed over at ``arrival``: at the handover,
     and at the first opening of each later local day up to ``deadline`` (local
     midnight at a site open 24/7), so a full slot day can be dodged by starting later.
-    ``memo`` (a dict kept by the caller for ``cn``) remembers each (site, local day)'s
-    first opening."""
+    ``memo`` as for :func:`first_opening`."""
     memo = {} if memo is None else memo
     out = [arrival]
     zone = ZoneInfo(cn.network.sites[site].timezone)
     day = datetime.fromtimestamp(arrival, UTC).astimezone(zone).date() + timedelta(days=1)
     while True:
-        got = memo.get((site, day))
-        if got is None:
-            midnight = datetime.combine(day, time.min, zone).timestamp()
-            first = cn.open[cn.index[site]].next_open(midnight)
-            after = day  # (none: the search stops at an inf opening)
-            if first != INF:
-                after = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
-                after += timedelta(days=1)
-            got = memo[site, day] = (first, after)
-        first, day = got
+        first, day = first_opening(cn, site, day, memo)
         if first > deadline:
             return out
         out.append(int(first))
+
+
+def first_opening(cn: CompiledNetwork, site: str, day: date, memo: dict) -> tuple[float, date]:
+    """The first opening of ``site`` from local midnight of ``day`` on (inf when none
+    in the horizon) and the local day after it; ``memo`` (a dict kept by the caller
+    for ``cn``) remembers them per (site, day)."""
+    got = memo.get((site, day))
+    if got is None:
+        zone = ZoneInfo(cn.network.sites[site].timezone)
+        midnight = datetime.combine(day, time.min, zone).timestamp()
+        first = cn.open[cn.index[site]].next_open(midnight)
+        after = day  # (none: no day follows an inf opening)
+        if first != INF:
+            after = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
+            after += timedelta(days=1)
+        got = memo[site, day] = (first, after)
+    return got
 
 
 def _inbound_reason(cs: CandidateSet, order: Order, best_miss, inbound: Routes) -> str:

@@ -32,7 +32,7 @@ from logistics.network.pareto import Label, cheapest, lower_bounds, pareto
 from logistics.network.timebase import INF
 from logistics.solve.candidates import CandidateSet
 from logistics.solve.candidates.candidate import DAY_S
-from logistics.solve.candidates.phases import start_options
+from logistics.solve.candidates.phases import first_opening, start_options
 from logistics.solve.params import Weights
 from logistics.solve.problem import SCALE, held
 
@@ -101,11 +101,8 @@ class Pricer:
         # (site, first, last, therapy, centre, latest) -> (batch price, infusion) per
         # day a batch may start on (see _after), under the current prices
         self._days: dict[tuple, list[tuple[float, float]]] = {}
-        self._starts: dict = {}  # (see start_options)
-        # facts of the network: (site node, local day) -> its first opening that day or
-        # later; (site, time) -> the site's local date then
-        self._opens: dict[tuple[int, date], int] = {}
-        self._dates: dict[tuple[str, int], date] = {}
+        self._starts: dict = {}  # (see first_opening: a fact of the network)
+        self._dates: dict[tuple[str, int], date] = {}  # (site, time) -> local date
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -442,11 +439,7 @@ class Pricer:
                 if home <= latest:
                     out.append((price, finish(home)))
             day += timedelta(days=1)
-            opens = self._opens.get((v, day))
-            if opens is None:
-                midnight = datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
-                opens = self._opens[v, day] = int(cn.open[v].next_open(midnight))
-            start = max(int(first), opens)
+            start = max(int(first), int(first_opening(cn, site, day, self._starts)[0]))
         return out
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
