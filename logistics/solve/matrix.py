@@ -80,7 +80,7 @@ def build_matrix(n: int, by_order: Sequence[list[int]], rows: Sequence[tuple]) -
         upper.append(1.0)
         starts.append(starts[-1] + len(mine[k]))
     for _key, cap, cands in rows:
-        members = np.asarray(cands, dtype=np.int32)  # (an array("i") as it is)
+        members = np.asarray(cands, dtype=np.int32)
         if len(members) > 1 and not bool(np.all(members[1:] > members[:-1])):
             members, counts = np.unique(members, return_counts=True)  # (units > 1)
             value.append(counts.astype(float))
