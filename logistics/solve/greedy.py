@@ -70,7 +70,7 @@ def residual(problem: Problem, x: Sequence[float]) -> tuple[Problem, list[int], 
 
 def capacity(problem: Problem) -> tuple[dict[tuple, int], Mapping[int, list[tuple]]]:
     """The room of each capacity row of ``problem`` and the rows each candidate holds."""
-    return {key: cap for key, cap, _ in problem.rows}, problem.rows_of()
+    return problem.rooms(), problem.rows_of()
 
 
 def urgency(orders: Sequence[Order]) -> Callable[[int], tuple]:

@@ -8,12 +8,15 @@ candidate holds (:class:`RowsOf`).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numba
 import numpy as np
+
+from logistics.solve.holdings import CapacityRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,37 +68,42 @@ class Matrix:
 
 def build_matrix(n: int, by_order: Sequence[list[int]], rows: Sequence[tuple]) -> Matrix:
     """The matrix of ``n`` candidates, the orders' candidate lists ``by_order`` and
-    the capacity ``rows`` (key, room, candidates holding it: one entry per unit)."""
+    the capacity ``rows`` (key, room, candidates holding it: one entry per unit;
+    :class:`CapacityRows` are taken as the arrays they are)."""
     # (a problem shares its candidate set's lists, which pricing may have grown since:
     # its own candidates are the first n, in ascending order)
     mine = [cands[: bisect.bisect_left(cands, n)] for cands in by_order]
     order_rows = [k for k, cands in enumerate(mine) if cands]
-    starts: list[int] = [0]
-    index: list[np.ndarray] = []
-    value: list[np.ndarray] = []
-    upper: list[float] = []
-    for k in order_rows:
-        index.append(np.asarray(mine[k], dtype=np.int32))
-        value.append(np.ones(len(mine[k])))
-        upper.append(1.0)
-        starts.append(starts[-1] + len(mine[k]))
-    for _key, cap, cands in rows:
-        members = np.asarray(cands, dtype=np.int32)
-        if len(members) > 1 and not bool(np.all(members[1:] > members[:-1])):
-            members, counts = np.unique(members, return_counts=True)  # (units > 1)
-            value.append(counts.astype(float))
-        else:
-            value.append(np.ones(len(members)))
-        index.append(members)
-        upper.append(float(cap))
-        starts.append(starts[-1] + len(members))
-    start = np.asarray(starts, dtype=np.int64)
-    flat = np.concatenate(index).astype(np.int64) if index else np.zeros(0, dtype=np.int64)
-    values = np.concatenate(value) if value else np.zeros(0)
+    lens = [len(mine[k]) for k in order_rows]
+    index = [np.fromiter(itertools.chain.from_iterable(mine[k] for k in order_rows), np.int64)]
+    value = [np.ones(len(index[0]))]
+    starts = [np.cumsum([0, *lens], dtype=np.int64)]
+    if isinstance(rows, CapacityRows):
+        index.append(rows.members)
+        value.append(rows.units)
+        starts.append(rows.start[1:] + starts[0][-1])
+        rooms = rows.rooms
+    else:
+        at = int(starts[0][-1])
+        ends, rooms = [], []
+        for _key, cap, cands in rows:
+            members = np.asarray(cands, dtype=np.int64)
+            if len(members) > 1 and not bool(np.all(members[1:] > members[:-1])):
+                members, counts = np.unique(members, return_counts=True)  # (units > 1)
+                value.append(counts.astype(float))
+            else:
+                value.append(np.ones(len(members)))
+            index.append(members)
+            rooms.append(cap)
+            at += len(members)
+            ends.append(at)
+        starts.append(np.asarray(ends, dtype=np.int64))
+    start = np.concatenate(starts)
+    upper = np.concatenate([np.ones(len(order_rows)), np.asarray(rooms, dtype=float)])
+    flat = np.concatenate(index)
+    values = np.concatenate(value)
     col_start, col_rows, col_value = _by_column(n, start, flat, values)
-    return Matrix(
-        order_rows, start, flat, values, np.asarray(upper), col_start, col_rows, col_value
-    )
+    return Matrix(order_rows, start, flat, values, upper, col_start, col_rows, col_value)
 
 
 class RowsOf(Mapping[int, list[Any]]):

@@ -7,9 +7,7 @@ units (``SCALE``).
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
@@ -20,6 +18,7 @@ from logistics.model import ledger
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.plan import Plan
 from logistics.solve.candidates import Candidate, CandidateSet
+from logistics.solve.holdings import CapacityRows, Holdings, binding, select
 from logistics.solve.matrix import Matrix, RowsOf, build_matrix
 from logistics.solve.params import SolveParams, Weights
 
@@ -38,7 +37,7 @@ class Problem:
     orders: list[int]  # order index of each candidate
     # (capacity, room left, candidates holding it), for the capacities the candidates
     # can hold beyond their room, one order taking at most one candidate
-    rows: list[tuple[Key, int, list[int]]]
+    rows: Sequence[tuple[Key, int, list[int]]]
     by_order: list[list[int]]
     overbooked: list[Key] = field(default_factory=list)  # frozen use above capacity
     _matrix: Matrix | None = field(default=None, init=False, repr=False, compare=False)
@@ -54,8 +53,20 @@ class Problem:
         """The capacity rows each candidate holds (a key once per unit held), from
         :meth:`matrix`: the greedy plans and the LP roundings all ask."""
         if self._rows_of is None:
-            self._rows_of = RowsOf(self.matrix(), [key for key, _, _ in self.rows])
+            self._rows_of = RowsOf(self.matrix(), self.row_keys())
         return self._rows_of
+
+    def row_keys(self) -> list[Key]:
+        """The key of each capacity row, in order (without making the rows' lists)."""
+        rows = self.rows
+        return rows.keys if isinstance(rows, CapacityRows) else [key for key, _, _ in rows]
+
+    def rooms(self) -> dict[Key, int]:
+        """The room of each capacity row."""
+        rows = self.rows
+        if isinstance(rows, CapacityRows):
+            return dict(zip(rows.keys, rows.rooms, strict=True))
+        return {key: room for key, room, _ in rows}
 
     def objective(self, chosen: list[int]) -> int:
         """Objective of a selection (candidate indices): chosen coefficients plus the
@@ -107,10 +118,13 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     coef = memo.coefs.setdefault((_key(w), id(previous)), [])
     if previous is not None and all(p is not previous for p in memo.plans):
         memo.plans.append(previous)  # its id names its coefficients while it lives
-    with gc_paused():  # (millions of rows entries at 10,000 orders)
+    with gc_paused():
         if len(coef) < len(cs.candidates):
             coef.extend(_coefficients(cs, cs.candidates[len(coef) :], w, previous))
-        _add_members(cs, memo)
+        if memo.holdings is None:
+            memo.holdings = Holdings([o.treatment_centre for o in book.orders])
+        memo.holdings.add(cs.candidates[len(memo.seen) :])
+        memo.seen.extend(cs.candidates[len(memo.seen) :])
     # A booked order kept as booked costs nothing; one whose booking cannot be kept
     # (no itinerary any more) is an unserved patient and pays the penalty like any other.
     penalty = [
@@ -122,18 +136,24 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     booked = Ledger(cs.network)
     for c in cs.frozen.values():
         booked.take(held(cs, c))
-    rows = []
-    overbooked = []
     orders = [c.order for c in cs.candidates]
-    for key, cands in memo.members.items():
-        free = booked.free(key)
-        if free < 0:
-            overbooked.append(key)
-        if len(cands) > max(free, 0) and _can_bind(cands, orders, max(free, 0)):
-            rows.append((key, max(free, 0), list(cands)))
+    ids, start, index, value = memo.holdings.rows()
+    keys = [memo.holdings.keys[i] for i in ids.tolist()]
+    free = [booked.free(key) for key in keys]
+    overbooked = [key for key, f in zip(keys, free, strict=True) if f < 0]
     for key in booked.used:
         if booked.free(key) < 0 and key not in overbooked:
             overbooked.append(key)
+    room = np.maximum(np.asarray(free, dtype=np.int64), 0)
+    # a row that cannot bind is left out of the model (at 5,000 orders 6,664 of 12,005
+    # rows: mostly lane departures and apheresis days with fewer orders than room);
+    # its keys stay in the ledger that pricing and the checker read
+    kept = binding(start, index, value, np.asarray(orders, np.int64), room)
+    rows = CapacityRows(
+        [key for key, bind in zip(keys, kept.tolist(), strict=True) if bind],
+        room[kept].tolist(),
+        *select(start, index, value, kept),
+    )
     problem = Problem(
         cs=cs,
         coef=list(coef),
@@ -145,59 +165,6 @@ def build_problem(cs: CandidateSet, params: SolveParams, previous: Plan | None =
     )
     memo.last = (same, problem)
     return problem
-
-
-def _add_members(cs: CandidateSet, memo: _Memo) -> None:
-    """Append each candidate not seen yet to the member list of every capacity it
-    holds (:func:`held`: keys in the same order). The member lists of a batch's days
-    (site, days) and of a collection (centre, day) are looked up once per batch and
-    collection, not once per candidate and key: 10,000 orders, 29 M entries."""
-    members = memo.members
-    centres = [o.treatment_centre for o in cs.book.orders]
-    batches: dict[tuple, list[list[int]]] = {}
-    collections: dict[tuple, list[int]] = {}
-    for i in range(len(memo.seen), len(cs.candidates)):
-        c = cs.candidates[i]
-        lists = batches.get((c.site, c.mfg_days))
-        if lists is None:
-            lists = batches[(c.site, c.mfg_days)] = [
-                members[(_MANUFACTURING, c.site, d)] for d in c.mfg_days
-            ]
-        for held_by in lists:
-            held_by.append(i)
-        day = (centre := centres[c.order], c.apheresis_day)
-        collected = collections.get(day)
-        if collected is None:
-            collected = collections[day] = members[(_APHERESIS, centre, c.apheresis_day)]
-        collected.append(i)
-        for lane_id, depart in c.departures:
-            members[(_LANE, lane_id, depart)].append(i)
-        memo.seen.append(c)
-
-
-def _can_bind(cands: list[int], orders: list[int], room: int) -> bool:
-    """Whether candidates ``cands`` (ascending, a candidate once per unit it holds) of
-    orders ``orders`` can hold more than ``room`` units when each order takes at most
-    one of them: the sum over orders of their most units. A row that cannot bind is
-    left out of the model (at 5,000 orders 6,664 of 12,005 rows: mostly lane
-    departures and apheresis days with fewer orders than room); its keys stay in
-    the ledger that pricing and the checker read."""
-    most: dict[int, int] = {}
-    total = 0
-    i, n = 0, len(cands)
-    while i < n:
-        j = i + 1
-        while j < n and cands[j] == cands[i]:
-            j += 1
-        k = orders[cands[i]]
-        had = most.get(k, 0)
-        if j - i > had:
-            most[k] = j - i
-            total += j - i - had
-            if total > room:
-                return True
-        i = j
-    return False
 
 
 def _coefficients(
@@ -247,11 +214,11 @@ def _key(w: Weights) -> tuple:
 @dataclass(slots=True)
 class _Memo:
     """What :func:`build_problem` worked out per candidate of a candidate set: the
-    candidates it saw (in order), the candidates holding each capacity, and the
-    coefficients per (weights, previous plan)."""
+    candidates it saw (in order), the capacities each holds, and the coefficients per
+    (weights, previous plan)."""
 
     seen: list[Candidate] = field(default_factory=list)
-    members: defaultdict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    holdings: Holdings | None = None
     coefs: dict[tuple, list[int]] = field(default_factory=dict)
     plans: list[Plan] = field(default_factory=list)
     # the last problem built and what it was built from (weights, previous plan,
@@ -267,13 +234,8 @@ class _Memo:
             return
         self.last = None
         del self.seen[i:]
-        for key in list(self.members):
-            held_by = self.members[key]
-            cut = bisect.bisect_left(held_by, i)
-            if cut:
-                del held_by[cut:]
-            else:
-                del self.members[key]  # first held from i on: found again in order
+        if self.holdings is not None:
+            self.holdings.cut(i)
         for coef in self.coefs.values():
             del coef[i:]
 

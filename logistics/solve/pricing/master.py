@@ -162,7 +162,7 @@ def solve_master(
     x = np.zeros(n)
     x[working] = np.asarray(h.getSolution().col_value, dtype=float)
     m = len(order_rows)
-    keys = [key for key, _, _ in problem.rows]
+    keys = problem.row_keys()
     return Duals(
         # the dual objective of these (non-negative) prices: the Lagrangian bound over
         # every candidate, valid whatever the LP's accuracy
