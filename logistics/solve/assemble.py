@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from operator import attrgetter
+
+import numpy as np
 
 from logistics.model.ledger import Key, Kind, Ledger
 from logistics.model.plan import Plan, PlannedOrder, PlanStatus
@@ -11,6 +14,8 @@ from logistics.network.explain import describe
 from logistics.network.timebase import from_s
 from logistics.solve.candidates import Candidate, CandidateSet
 from logistics.solve.problem import held
+
+_INFUSION, _READY = attrgetter("infusion"), attrgetter("ready")
 
 
 def assemble(cs: CandidateSet, chosen: list[int]) -> Plan:
@@ -22,13 +27,15 @@ def assemble(cs: CandidateSet, chosen: list[int]) -> Plan:
         used.take(held(cs, cs.candidates[c]))
     for cand in cs.frozen.values():
         used.take(held(cs, cand))
+    fastest = _fastest(cs, list(pick))
     rows = []
     for k, order in enumerate(cs.book.orders):
         if k in cs.frozen:
             rows.append(served_row(cs, cs.frozen[k], PlanStatus.FROZEN, cs.frozen_notes.get(k, "")))
         elif k in pick:
             cand = cs.candidates[pick[k]]
-            rows.append(served_row(cs, cand, PlanStatus.SCHEDULED, _limits(cs, k, cand, used)))
+            best = cs.candidates[fastest[k]]
+            rows.append(served_row(cs, cand, PlanStatus.SCHEDULED, _limits(cs, cand, best, used)))
         else:
             reason = cs.reasons.get(k) or cs.frozen_notes.get(k) or _blocked(cs, k, used)
             rows.append(
@@ -66,12 +73,20 @@ def served_row(cs: CandidateSet, c: Candidate, status: PlanStatus, reason: str) 
     )
 
 
-def _limits(cs: CandidateSet, k: int, cand: Candidate, used: Ledger) -> str:
+def _fastest(cs: CandidateSet, ks: list[int]) -> dict[int, int]:
+    """The candidate of least vein to vein of each order of ``ks`` (the first such)."""
+    cands = cs.candidates
+    v2v = np.fromiter(map(_INFUSION, cands), np.int64, len(cands))
+    v2v -= np.fromiter(map(_READY, cands), np.int64, len(cands))
+    hours = v2v / 3600  # (as Candidate.v2v_h)
+    return {k: cs.by_order[k][int(np.argmin(hours[cs.by_order[k]]))] for k in ks}
+
+
+def _limits(cs: CandidateSet, cand: Candidate, best: Candidate, used: Ledger) -> str:
     """What limits a scheduled order: its route, and capacity when its fastest option
-    was taken by others."""
+    ``best`` was taken by others."""
     inbound = cs.itinerary(cand, "inbound")
     text = f"inbound {inbound.hours:.1f} h ({describe(inbound)})"
-    best = min((cs.candidates[i] for i in cs.by_order[k]), key=lambda c: c.v2v_h)
     if best.v2v_h < cand.v2v_h - 1e-9:
         full = _full(cs, best, used, exclude=cand)
         if full:  # otherwise a trade-off of the weights (earlier apheresis, cost, risk)

@@ -7,6 +7,8 @@ units (``SCALE``).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
@@ -228,8 +230,9 @@ class _Memo:
     def keep(self, candidates: list[Candidate]) -> None:
         """Forget everything from the first candidate seen that is no longer the one
         at its place in ``candidates`` (replaced, dropped or renumbered since)."""
-        n = min(len(self.seen), len(candidates))
-        i = next((j for j in range(n) if self.seen[j] is not candidates[j]), n)
+        other = map(operator.is_not, self.seen, candidates)  # (up to the shorter one)
+        i = next(itertools.compress(itertools.count(), other), None)
+        i = min(len(self.seen), len(candidates)) if i is None else i
         if i == len(self.seen):
             return
         self.last = None
@@ -259,6 +262,8 @@ def previous_selection(previous: Plan | None, cs: CandidateSet) -> list[int]:
     for hints: per order the one closest to its previous schedule (the same
     manufacturing start, then the same inbound and outbound lanes)."""
     prev = _previous_choices(previous, cs)
+    if not prev:
+        return []
     detail = _previous_details(previous)
     chosen = []
     for k, cands in enumerate(cs.by_order):
