@@ -4,8 +4,8 @@ each full collection walks every object alive. Work that makes millions of
 long-lived objects at once (candidates, their capacity rows, answers unpickled from
 a forked process) would set it off again and again over a heap that only grows.
 
-The nightly job (``pipeline.plan``) and the solve run with the collector paused as a
-whole: what they allocate lives until they return, and reference counting frees the
+The nightly job (``pipeline.plan``), the solve and the plan-folder writer
+(``write_plan``) run with the collector paused as a whole: what they allocate lives until they return, and reference counting frees the
 rest. 10,000-order book, run back to back: 155.1 s with it running, 134.8 s paused,
 peak memory 4,148 and 4,220 MiB. It collects again once they return."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from logistics.heap import gc_paused
 from logistics.io.folders import output_folder
 from logistics.io.legs import write_fallbacks
 from logistics.io.plan.writer import write_plan_files as write_solve_files
@@ -26,6 +27,7 @@ def _result(plan: NightlyPlan | SolveResult) -> tuple[SolveResult, NightlyPlan |
     return cast("SolveResult", plan), None
 
 
+@gc_paused()  # (10,000 orders: 8.4 and 9.5 s with the collector, 7.9 and 8.3 s without)
 def write_plan(
     plan: NightlyPlan | SolveResult,
     out_dir: str | Path,
