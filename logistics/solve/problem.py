@@ -17,7 +17,7 @@ import numpy as np
 
 from logistics.heap import gc_paused
 from logistics.model import ledger
-from logistics.model.ledger import Key, Kind, Ledger
+from logistics.model.ledger import Key, Ledger
 from logistics.model.plan import Plan
 from logistics.solve.candidates import Candidate, CandidateSet
 from logistics.solve.holdings import CapacityRows, Holdings, binding, select
@@ -25,7 +25,6 @@ from logistics.solve.matrix import Matrix, RowsOf, build_matrix
 from logistics.solve.params import SolveParams, Weights
 
 SCALE = 100
-_MANUFACTURING, _APHERESIS, _LANE = Kind.MANUFACTURING, Kind.APHERESIS, Kind.LANE
 
 
 @dataclass(slots=True)
