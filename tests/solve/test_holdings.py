@@ -5,6 +5,7 @@ are cut and others appended; :func:`binding` keeps the rows orders can overfill.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -120,3 +121,20 @@ def test_capacity_rows_list_a_candidate_once_per_unit():
     assert list(rows) == [("a", 1, [4, 7, 7]), ("b", 0, [5])]
     assert rows == [("a", 1, [4, 7, 7]), ("b", 0, [5])]
     assert rows[1:] == [("b", 0, [5])]
+
+
+def test_holdings_die_with_their_last_reference():
+    """No reference cycle: dropped holdings are freed by reference counting, as the
+    solve runs with the cyclic collector paused (logistics.heap)."""
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        h = Holdings(CENTRES)
+        h.add([Cand(0, "MFG-1", (D0,), D0, (("L1", 1),)), Cand(1, "MFG-2", (D0,), D0, ())])
+        h.rows()
+        del h
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
