@@ -226,7 +226,9 @@ def select(start, index, value, kept):  # pragma: no cover - compiled
 @numba.njit(cache=True)
 def _rows(n_keys, batch, collection, dep_ptr, deps, batch_ptr, batch_flat):  # pragma: no cover
     """:meth:`Holdings.rows` (two passes over the keys each candidate holds: the rows'
-    order and sizes, then their members; a candidate's units of a key are merged)."""
+    order and sizes, then their members; a candidate's units of a key are merged).
+    The passes repeat their loop over a candidate's keys on purpose: a shared helper
+    made this three times slower at 10,000 orders (0.7-0.8 -> 2.1-2.3 s)."""
     n = len(batch)
     rank = np.full(n_keys, -1, dtype=np.int64)
     keys = np.empty(n_keys, dtype=np.int64)
