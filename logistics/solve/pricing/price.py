@@ -103,7 +103,7 @@ class Pricer:
         self._days: dict[tuple, list[tuple[float, float]]] = {}
         self._starts: dict = {}  # (see first_opening: a fact of the network)
         self._dates: dict[tuple[str, int], date] = {}  # (site, time) -> local date
-        self._later: dict[tuple, list] = {}  # (see _later_start)
+        self._made: dict[tuple, tuple[float, float]] = {}  # (see _made_at)
 
     def set_prices(self, pi: Mapping[Key, float]) -> None:
         """New capacity prices (model units); a cached search that priced a departure
@@ -425,46 +425,32 @@ class Pricer:
     ) -> list[tuple[float, float]]:
         """For :meth:`_after`: (batch price, infusion) of each local date a batch may
         start on, whose earliest delivery comes by ``latest``: at ``first`` on its
-        own date, at the first opening on each later one (the same for every order
-        of the centre: remembered, see :meth:`_later_start`)."""
-        v = self.cs.cn.index[site]
+        own date, at the first opening on each later one."""
         zone = ZoneInfo(self.cs.network.sites[site].timezone)
-        making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
-        finish = self._finish(centre, therapy)
         day = datetime.fromtimestamp(first, UTC).astimezone(zone).date()
         end = datetime.fromtimestamp(last, UTC).astimezone(zone).date()
-        out = []
-        price = self._batch_price(site, int(first), therapy.manufacturing_days)
-        if price < INF:
-            home = self._home_at(v, int(first) + making, therapy.outbound_temperature, centre)
-            if home <= latest:
-                out.append((price, finish(home)))
-        day += timedelta(days=1)
-        while day <= end:
-            later = self._later_start(site, day, therapy, centre)
-            if later[0] > last:
-                break
-            price = self._batch_price(site, later[0], therapy.manufacturing_days)
+        start, out = int(first), []
+        while day <= end and start <= last:
+            price = self._batch_price(site, start, therapy.manufacturing_days)
             if price < INF:
-                if later[1] is None:
-                    home = self._home_at(v, later[0] + making, therapy.outbound_temperature, centre)
-                    later[1] = (home, finish(home))
-                if later[1][0] <= latest:
-                    out.append((price, later[1][1]))
+                home, infusion = self._made_at(site, start, therapy, centre)
+                if home <= latest:
+                    out.append((price, infusion))
             day += timedelta(days=1)
+            start = int(first_opening(self.cs.cn, site, day, self._starts)[0])
         return out
 
-    def _later_start(self, site: str, day: date, therapy, centre: int) -> list:
-        """``[start, (earliest delivery, its infusion) or None until asked]`` of a
-        batch started at ``site``'s first opening from local midnight of ``day``, for
-        an order of ``centre``: facts of the network, kept across prices."""
-        key = (site, day, therapy.therapy_id, centre)
-        got = self._later.get(key)
+    def _made_at(self, site: str, start: int, therapy, centre: int) -> tuple[float, float]:
+        """The earliest delivery at ``centre`` of a batch started at ``site`` at
+        ``start``, and its infusion: facts of the network, kept across prices (the
+        first openings of later days are shared by every order of the centre)."""
+        key = (site, start, therapy.therapy_id, centre)
+        got = self._made.get(key)
         if got is None:
-            got = self._later[key] = [
-                int(first_opening(self.cs.cn, site, day, self._starts)[0]),
-                None,
-            ]
+            making = (therapy.manufacturing_days + therapy.release_days) * DAY_S
+            v = self.cs.cn.index[site]
+            home = self._home_at(v, start + making, therapy.outbound_temperature, centre)
+            got = self._made[key] = (home, self._finish(centre, therapy)(home))
         return got
 
     def _batch_price(self, site: str, start: int, days: int) -> float:
